@@ -1,0 +1,1 @@
+//! Judging: attaches annotations to widenings and decides each finding's status.

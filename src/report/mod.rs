@@ -1,0 +1,1 @@
+//! Report emitters: each is a pure function of a `judge::Report`.

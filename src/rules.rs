@@ -1,0 +1,1 @@
+//! Stable rule ids and documentation for each widening kind.
