@@ -18,7 +18,11 @@ pub enum Origin {
     /// An `exception` block in the config file.
     Exception { file: PathBuf, line: usize },
     /// A `# trustgate:` comment (HCL sources issue). `statement` is set when it annotates one statement.
-    Comment { file: PathBuf, line: usize, statement: Option<usize> },
+    Comment {
+        file: PathBuf,
+        line: usize,
+        statement: Option<usize>,
+    },
 }
 
 /// An annotation as written; fields may be missing or invalid — `validate` says.
@@ -47,7 +51,11 @@ pub fn from_tags(_tags: &BTreeMap<String, String>) -> Option<Annotation> {
 
 /// The first exception matching the address and principal (principal compared canonically: a bare
 /// account id equals its `:root` ARN).
-pub fn matching_exception<'a>(_exceptions: &'a [Exception], _address: &str, _principal: &str) -> Option<&'a Exception> {
+pub fn matching_exception<'a>(
+    _exceptions: &'a [Exception],
+    _address: &str,
+    _principal: &str,
+) -> Option<&'a Exception> {
     unimplemented!("annotation")
 }
 

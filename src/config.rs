@@ -19,7 +19,11 @@ pub struct AnnotationSettings {
 
 impl Default for AnnotationSettings {
     fn default() -> Self {
-        AnnotationSettings { max_expiry_days: 365, min_justification_length: 10, inline: true }
+        AnnotationSettings {
+            max_expiry_days: 365,
+            min_justification_length: 10,
+            inline: true,
+        }
     }
 }
 

@@ -107,7 +107,16 @@ mod tests {
     fn parses_valid_and_rejects_invalid() {
         assert_eq!(Date::parse_iso("2027-03-31").unwrap().to_string(), "2027-03-31");
         assert_eq!(Date::parse_iso("2024-02-29").unwrap().to_string(), "2024-02-29");
-        for bad in ["2023-02-29", "2027-13-01", "2027-3-31", "2027/03/31", "27-03-31", "", "2027-03-31T00:00", "+027-03-31"] {
+        for bad in [
+            "2023-02-29",
+            "2027-13-01",
+            "2027-3-31",
+            "2027/03/31",
+            "27-03-31",
+            "",
+            "2027-03-31T00:00",
+            "+027-03-31",
+        ] {
             assert!(Date::parse_iso(bad).is_none(), "{bad}");
         }
     }

@@ -16,7 +16,11 @@ pub enum Source {
 
 impl Source {
     pub fn from_arg(arg: &Path) -> Source {
-        if arg == Path::new("-") { Source::Stdin } else { Source::File(arg.to_path_buf()) }
+        if arg == Path::new("-") {
+            Source::Stdin
+        } else {
+            Source::File(arg.to_path_buf())
+        }
     }
 
     /// The name used in messages (`<stdin>` for standard input).

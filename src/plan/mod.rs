@@ -32,9 +32,9 @@ impl ChangeAction {
             ChangeAction::Create => "create",
             ChangeAction::Update => "update",
             ChangeAction::Delete => "delete",
-            ChangeAction::ReplaceDeleteFirst | ChangeAction::ReplaceCreateFirst | ChangeAction::ReplaceForget => {
-                "replace"
-            }
+            ChangeAction::ReplaceDeleteFirst
+            | ChangeAction::ReplaceCreateFirst
+            | ChangeAction::ReplaceForget => "replace",
             ChangeAction::NoOp => "no-op",
             ChangeAction::Read => "read",
             ChangeAction::Forget => "forget",
