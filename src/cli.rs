@@ -1,6 +1,262 @@
-//! Command-line interface.
+//! Command-line interface: argument definitions and the flow of each command. `main` only calls `run`.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::analysis::{self, Context, PolicyRole, Verdict};
+use crate::catalog::Catalog;
+use crate::config::{self, Config};
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::input::{self, Source};
+use crate::judge::{self, BoundaryInfo, JudgeInput};
+use crate::report::{self, Format};
+use crate::{extract, plan, policy};
+
+/// Exit code: nothing to block.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: at least one violation (check) or a widening (compare).
+pub const EXIT_VIOLATION: i32 = 1;
+/// Exit code: usage or input error.
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "trustgate",
+    version,
+    about = "Stops a Terraform change from quietly widening who can reach an AWS account",
+    long_about = "Stops a Terraform change from quietly widening who can reach an AWS account.\n\n\
+                  Exit codes: 0 nothing to block, 1 at least one violation, 2 usage or input error."
+)]
+pub struct Cli {
+    /// When to colour output: auto (a terminal, and NO_COLOR unset), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check a Terraform plan (JSON from `terraform show -json`) for trust widenings.
+    Check(CheckArgs),
+    /// Compare two IAM policy documents: widening, no-widening or narrowing.
+    Compare(CompareArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args, Debug)]
+struct BoundaryArgs {
+    /// An account inside the trust boundary (12 digits); repeatable. Overrides the config and detection.
+    #[arg(long = "account", value_name = "ID", value_parser = parse_account)]
+    accounts: Vec<String>,
+    /// An organization inside the trust boundary (o-…); repeatable.
+    #[arg(long = "org", value_name = "ID", value_parser = parse_org)]
+    orgs: Vec<String>,
+    /// Config file (default: .trustgate.hcl in the working directory, if present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Plan JSON (`terraform show -json plan.bin > plan.json`), or - for standard input.
+    #[arg(value_name = "PLAN")]
+    plan: Option<PathBuf>,
+    #[command(flatten)]
+    boundary: BoundaryArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the report to FILE (whole or not at all) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The date expiries are judged against (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    today: Option<Date>,
+    /// A resource catalog to use instead of the built-in one (same format as policies/catalog.hcl).
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct CompareArgs {
+    /// The current policy document (JSON).
+    old: PathBuf,
+    /// The proposed policy document (JSON).
+    new: PathBuf,
+    #[command(flatten)]
+    boundary: BoundaryArgs,
+    /// What the documents are: a role trust policy or a resource policy.
+    #[arg(long, value_enum, default_value_t = RoleArg::Resource)]
+    role: RoleArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CompareFormat::Human)]
+    format: CompareFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum RoleArg {
+    Trust,
+    Resource,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CompareFormat {
+    Human,
+    Json,
+}
+
+fn parse_account(value: &str) -> std::result::Result<String, String> {
+    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(value.to_string())
+    } else {
+        Err("an account id is exactly 12 digits".to_string())
+    }
+}
+
+fn parse_org(value: &str) -> std::result::Result<String, String> {
+    let rest = value.strip_prefix("o-").unwrap_or_default();
+    if (10..=32).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        Ok(value.to_string())
+    } else {
+        Err("an organization id looks like o-a1b2c3d4e5 (o- and 10 to 32 lower-case letters or digits)".to_string())
+    }
+}
+
+fn parse_date(value: &str) -> std::result::Result<Date, String> {
+    Date::parse_iso(value).ok_or_else(|| "expected a date in YYYY-MM-DD form".to_string())
+}
 
 /// Runs the command line; returns the process exit code.
 pub fn run() -> i32 {
-    0
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+        }
+    };
+    let color = use_color(cli.color);
+    let outcome = match cli.command {
+        Command::Check(args) => check(args, color),
+        Command::Compare(args) => compare(args, color),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            let message = report::escape::terminal(&error.to_string());
+            let _ = writeln!(std::io::stderr(), "trustgate: error: {message}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn load_config(args: &BoundaryArgs) -> Result<Config> {
+    let cwd = std::env::current_dir().map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
+    config::load(args.config.as_deref(), &cwd)
+}
+
+fn check(args: CheckArgs, color: bool) -> Result<i32> {
+    let today = args.today.unwrap_or_else(Date::today_utc);
+    let config = load_config(&args.boundary)?;
+    let source = match &args.plan {
+        Some(path) => Source::from_arg(path),
+        None if std::io::stdin().is_terminal() => {
+            return Err(Error::Usage(
+                "no plan given: run `trustgate check PLAN` with the JSON of `terraform show -json`, or - to read \
+                 standard input"
+                    .to_string(),
+            ));
+        }
+        None => Source::Stdin,
+    };
+    let catalog = match &args.catalog {
+        Some(path) => Catalog::from_file(path)?,
+        None => Catalog::builtin(),
+    };
+    let display_path = source.display_path();
+    let text = input::read_text(&source)?;
+    let plan = plan::parse_plan(&text, &display_path)?;
+    let scan = extract::scan(&plan, &catalog);
+    let boundary = BoundaryInfo::choose(
+        &args.boundary.accounts,
+        &args.boundary.orgs,
+        &config,
+        scan.detected_boundary.as_ref(),
+    );
+    let report = judge::judge(
+        &scan.sites,
+        JudgeInput { input: display_path, resources: scan.resources, boundary, config: &config, today },
+    );
+    let code = report.exit_code();
+    match &args.output {
+        Some(path) => write_atomically(path, &report::render(&report, args.format, false))?,
+        None => write_stdout(&report::render(&report, args.format, color)),
+    }
+    Ok(code)
+}
+
+fn compare(args: CompareArgs, color: bool) -> Result<i32> {
+    let config = load_config(&args.boundary)?;
+    let boundary = BoundaryInfo::choose(&args.boundary.accounts, &args.boundary.orgs, &config, None);
+    let old = read_policy(&args.old)?;
+    let new = read_policy(&args.new)?;
+    let role = match args.role {
+        RoleArg::Trust => PolicyRole::Trust,
+        RoleArg::Resource => PolicyRole::Resource,
+    };
+    let ctx = Context { boundary: &boundary.boundary, role, partition: "aws" };
+    let comparison = analysis::compare(Some(&old), &new, &ctx);
+    let text = match args.format {
+        CompareFormat::Human => report::compare::render_human(&comparison, &boundary, color),
+        CompareFormat::Json => report::compare::render_json(&comparison, &boundary),
+    };
+    write_stdout(&text);
+    Ok(if comparison.verdict == Verdict::Widening { EXIT_VIOLATION } else { EXIT_OK })
+}
+
+fn read_policy(path: &Path) -> Result<policy::Policy> {
+    let source = Source::from_arg(path);
+    let text = input::read_text(&source)?;
+    policy::parse_policy(&text).map_err(|e| Error::invalid(source.display_path(), e.place, e.message))
+}
+
+/// Writes to standard output; a closed pipe (`trustgate … | head`) ends the output quietly.
+fn write_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+}
+
+/// Writes the whole file or nothing: a temporary file beside the target, renamed over it.
+fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let unwritable = |e: std::io::Error| Error::Unwritable { path: path.to_path_buf(), reason: e.to_string() };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().ok_or_else(|| unwritable(std::io::Error::other("not a file name")))?;
+    let temp = dir.join(format!(".{}.trustgate-{}.tmp", name.to_string_lossy(), std::process::id()));
+    let result = std::fs::write(&temp, text).and_then(|()| std::fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.map_err(unwritable)
 }

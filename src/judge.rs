@@ -1,1 +1,396 @@
-//! Judging: attaches annotations to widenings and decides each finding's status.
+//! Judging: compares each policy site, attaches annotations to its widenings, and decides each finding's
+//! status. The result, a `Report`, is the single value every output format is rendered from.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::analysis::{self, Access, Boundary, Context, PolicyRole, Widening, WideningKind};
+use crate::annotation::{self, Annotation};
+use crate::config::Config;
+use crate::date::Date;
+use crate::extract::{PolicySite, PolicyValue};
+use crate::plan::ChangeAction;
+use crate::policy::{self, Policy};
+use crate::rules;
+
+/// Where the boundary came from, in the order they are tried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BoundarySource {
+    Flags,
+    Config,
+    Detected,
+    None,
+}
+
+impl BoundarySource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BoundarySource::Flags => "flags",
+            BoundarySource::Config => "config",
+            BoundarySource::Detected => "detected",
+            BoundarySource::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundaryInfo {
+    pub boundary: Boundary,
+    pub source: BoundarySource,
+    /// Where exactly, e.g. "--account", ".trustgate.hcl", "data.aws_caller_identity.current in prior_state".
+    pub detail: String,
+}
+
+impl BoundaryInfo {
+    /// Picks the boundary: flags, then config, then detection, else none.
+    pub fn choose(
+        flag_accounts: &[String],
+        flag_orgs: &[String],
+        config: &Config,
+        detected: Option<&(Boundary, String)>,
+    ) -> BoundaryInfo {
+        if !flag_accounts.is_empty() || !flag_orgs.is_empty() {
+            return BoundaryInfo {
+                boundary: boundary_of(flag_accounts, flag_orgs),
+                source: BoundarySource::Flags,
+                detail: "--account/--org".to_string(),
+            };
+        }
+        if !config.accounts.is_empty() || !config.organizations.is_empty() {
+            let detail = config
+                .path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| crate::config::DEFAULT_FILE_NAME.to_string());
+            return BoundaryInfo {
+                boundary: boundary_of(&config.accounts, &config.organizations),
+                source: BoundarySource::Config,
+                detail,
+            };
+        }
+        if let Some((boundary, detail)) = detected
+            && !boundary.accounts.is_empty()
+        {
+            return BoundaryInfo {
+                boundary: boundary.clone(),
+                source: BoundarySource::Detected,
+                detail: detail.clone(),
+            };
+        }
+        BoundaryInfo {
+            boundary: Boundary::default(),
+            source: BoundarySource::None,
+            detail: "no --account, no config boundary, nothing detected in the plan: every principal is \
+                     treated as external"
+                .to_string(),
+        }
+    }
+}
+
+fn boundary_of(accounts: &[String], orgs: &[String]) -> Boundary {
+    Boundary {
+        accounts: accounts.iter().cloned().collect(),
+        organizations: orgs.iter().cloned().collect(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Violation,
+    Approved,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Violation => "violation",
+            Status::Approved => "approved",
+        }
+    }
+}
+
+/// A file position a finding points at (the `.tf` source once the HCL sources are read).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+/// One widening with its verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: &'static rules::Rule,
+    pub kind: WideningKind,
+    pub address: String,
+    pub resource_type: String,
+    pub attribute: String,
+    pub change: ChangeAction,
+    pub principal: String,
+    pub actions: Vec<String>,
+    pub resources: Vec<String>,
+    pub reason: String,
+    pub statement: Option<usize>,
+    pub sid: Option<String>,
+    pub status: Status,
+    /// The annotation that was considered (valid or not).
+    pub annotation: Option<Annotation>,
+    /// What is wrong with the annotation; empty when it is valid or absent.
+    pub annotation_problems: Vec<String>,
+    pub location: Option<Location>,
+}
+
+impl Finding {
+    /// One sentence: who gains what, and why.
+    pub fn message(&self) -> String {
+        let who = match self.kind {
+            WideningKind::Unverifiable | WideningKind::InvalidPolicy => return self.reason.clone(),
+            _ => self.principal.as_str(),
+        };
+        let what = if self.actions.is_empty() { "access".to_string() } else { self.actions.join(", ") };
+        let whom = match crate::vendors::vendor_name(account_of(who).unwrap_or_default()) {
+            Some(vendor) => format!("{who} ({vendor})"),
+            None => who.to_string(),
+        };
+        format!("{whom} gains {what}: {}", self.reason)
+    }
+}
+
+/// The 12-digit account of an IAM ARN or bare id, if it has one.
+pub fn account_of(principal: &str) -> Option<&str> {
+    let account = if principal.starts_with("arn:") { principal.split(':').nth(4)? } else { principal };
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}
+
+/// The before → after view of one policy site, for human and Markdown output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteView {
+    pub address: String,
+    pub resource_type: String,
+    pub attribute: String,
+    pub change: ChangeAction,
+    pub before: SideView,
+    pub after: SideView,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SideView {
+    Absent,
+    Unknown,
+    Invalid(String),
+    Known(Vec<Access>),
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub resources: usize,
+    pub policies: usize,
+    pub widenings: usize,
+    pub violations: usize,
+    pub approved: usize,
+}
+
+/// Everything a report needs; every output format is a pure function of this.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// What was checked (the plan path, or `<stdin>`).
+    pub input: PathBuf,
+    pub boundary: BoundaryInfo,
+    pub today: Date,
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
+    /// Sites that have at least one finding, in address order.
+    pub sites: Vec<SiteView>,
+}
+
+impl Report {
+    pub fn exit_code(&self) -> i32 {
+        if self.summary.violations > 0 { 1 } else { 0 }
+    }
+}
+
+/// What judging needs besides the sites.
+pub struct JudgeInput<'a> {
+    pub input: PathBuf,
+    pub resources: usize,
+    pub boundary: BoundaryInfo,
+    pub config: &'a Config,
+    pub today: Date,
+}
+
+/// Compares every site (in parallel), annotates, and builds the report.
+pub fn judge(sites: &[PolicySite], input: JudgeInput<'_>) -> Report {
+    let analysed: Vec<(Vec<Finding>, Option<SiteView>)> =
+        sites.par_iter().map(|site| judge_site(site, &input)).collect();
+    let mut findings = Vec::new();
+    let mut views = Vec::new();
+    for (site_findings, view) in analysed {
+        if !site_findings.is_empty()
+            && let Some(view) = view
+        {
+            views.push(view);
+        }
+        findings.extend(site_findings);
+    }
+    findings.sort_by(|a, b| {
+        (&a.address, &a.attribute, a.status, &a.principal, a.kind)
+            .cmp(&(&b.address, &b.attribute, b.status, &b.principal, b.kind))
+    });
+    views.sort_by(|a, b| (&a.address, &a.attribute).cmp(&(&b.address, &b.attribute)));
+    let approved = findings.iter().filter(|f| f.status == Status::Approved).count();
+    let summary = Summary {
+        resources: input.resources,
+        policies: sites.iter().filter(|s| is_judged(s.role)).count(),
+        widenings: findings.len(),
+        violations: findings.len() - approved,
+        approved,
+    };
+    Report {
+        input: input.input,
+        boundary: input.boundary,
+        today: input.today,
+        summary,
+        findings,
+        sites: views,
+    }
+}
+
+/// Only trust and resource policies can let outsiders in.
+fn is_judged(role: PolicyRole) -> bool {
+    matches!(role, PolicyRole::Trust | PolicyRole::Resource)
+}
+
+/// Does this change put a new policy in place that must be compared?
+fn introduces_policy(change: ChangeAction) -> bool {
+    match change {
+        ChangeAction::Create
+        | ChangeAction::Update
+        | ChangeAction::ReplaceDeleteFirst
+        | ChangeAction::ReplaceCreateFirst
+        | ChangeAction::ReplaceForget => true,
+        ChangeAction::Delete | ChangeAction::NoOp | ChangeAction::Read | ChangeAction::Forget => false,
+    }
+}
+
+enum Parsed {
+    Absent,
+    Unknown,
+    Invalid(policy::PolicyError),
+    Known(Policy),
+}
+
+fn parse_side(value: &PolicyValue) -> Parsed {
+    match value {
+        PolicyValue::Absent => Parsed::Absent,
+        PolicyValue::Unknown => Parsed::Unknown,
+        PolicyValue::Known(text) => match policy::parse_policy(text) {
+            Ok(policy) => Parsed::Known(policy),
+            Err(error) => Parsed::Invalid(error),
+        },
+    }
+}
+
+fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Option<SiteView>) {
+    if !is_judged(site.role) || !introduces_policy(site.change) {
+        return (Vec::new(), None);
+    }
+    let ctx = Context {
+        boundary: &input.boundary.boundary,
+        role: site.role,
+        partition: &site.partition,
+    };
+    let before = parse_side(&site.before);
+    let after = parse_side(&site.after);
+    let widenings: Vec<Widening> = match &after {
+        Parsed::Absent => Vec::new(),
+        Parsed::Unknown => vec![site_level(
+            WideningKind::Unverifiable,
+            format!("{} is known only after apply, so the new policy cannot be checked", site.attribute),
+        )],
+        Parsed::Invalid(error) => vec![site_level(
+            WideningKind::InvalidPolicy,
+            format!("{} is not a valid IAM policy: {error}", site.attribute),
+        )],
+        Parsed::Known(new) => {
+            // An old policy that is unknown or does not parse cannot vouch for anything: compare the new
+            // one against nothing, which reports every external grant (sound).
+            let old = match &before {
+                Parsed::Known(old) => Some(old),
+                _ => None,
+            };
+            analysis::compare(old, new, &ctx).widenings
+        }
+    };
+    if widenings.is_empty() {
+        return (Vec::new(), None);
+    }
+    let view = SiteView {
+        address: site.address.clone(),
+        resource_type: site.resource_type.clone(),
+        attribute: site.attribute.clone(),
+        change: site.change,
+        before: side_view(&before, &ctx),
+        after: side_view(&after, &ctx),
+    };
+    let findings = widenings.into_iter().map(|w| finding_for(site, w, input)).collect();
+    (findings, Some(view))
+}
+
+fn site_level(kind: WideningKind, reason: String) -> Widening {
+    Widening {
+        kind,
+        principal: String::new(),
+        actions: Vec::new(),
+        resources: Vec::new(),
+        reason,
+        statement: None,
+        sid: None,
+    }
+}
+
+fn side_view(parsed: &Parsed, ctx: &Context<'_>) -> SideView {
+    match parsed {
+        Parsed::Absent => SideView::Absent,
+        Parsed::Unknown => SideView::Unknown,
+        Parsed::Invalid(error) => SideView::Invalid(error.to_string()),
+        Parsed::Known(policy) => SideView::Known(analysis::access(policy, ctx)),
+    }
+}
+
+fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) -> Finding {
+    let settings = &input.config.annotations;
+    let from_exception = annotation::matching_exception(&input.config.exceptions, &site.address, &widening.principal)
+        .map(|exception| exception.annotation.clone());
+    let annotation = from_exception.or_else(|| {
+        if settings.inline { annotation::from_tags(&site.tags) } else { None }
+    });
+    let annotation_problems = annotation
+        .as_ref()
+        .map(|a| annotation::validate(a, settings, input.today))
+        .unwrap_or_default();
+    let status = if annotation.is_some() && annotation_problems.is_empty() {
+        Status::Approved
+    } else {
+        Status::Violation
+    };
+    Finding {
+        rule: rules::for_kind(widening.kind),
+        kind: widening.kind,
+        address: site.address.clone(),
+        resource_type: site.resource_type.clone(),
+        attribute: site.attribute.clone(),
+        change: site.change,
+        principal: widening.principal,
+        actions: widening.actions,
+        resources: widening.resources,
+        reason: widening.reason,
+        statement: widening.statement,
+        sid: widening.sid,
+        status,
+        annotation,
+        annotation_problems,
+        location: None,
+    }
+}

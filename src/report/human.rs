@@ -1,0 +1,235 @@
+//! Human output: grouped by resource, a before → after view of who can reach it, each widening with its
+//! reason and how to fix or approve it, then a summary line.
+
+use std::fmt::Write;
+
+use owo_colors::OwoColorize;
+
+use super::escape::terminal;
+use crate::analysis::{Access, Reach, WideningKind};
+use crate::annotation::Origin;
+use crate::judge::{BoundarySource, Finding, Report, SideView, SiteView, Status};
+
+/// Applies colours only when asked, so the same code renders for terminals and files.
+#[derive(Clone, Copy)]
+pub struct Painter {
+    pub color: bool,
+}
+
+impl Painter {
+    pub fn bold(self, s: &str) -> String {
+        if self.color { s.bold().to_string() } else { s.to_string() }
+    }
+    pub fn dim(self, s: &str) -> String {
+        if self.color { s.dimmed().to_string() } else { s.to_string() }
+    }
+    pub fn red(self, s: &str) -> String {
+        if self.color { s.red().bold().to_string() } else { s.to_string() }
+    }
+    pub fn green(self, s: &str) -> String {
+        if self.color { s.green().to_string() } else { s.to_string() }
+    }
+    pub fn yellow(self, s: &str) -> String {
+        if self.color { s.yellow().to_string() } else { s.to_string() }
+    }
+    pub fn cyan(self, s: &str) -> String {
+        if self.color { s.cyan().to_string() } else { s.to_string() }
+    }
+}
+
+pub fn render(report: &Report, color: bool) -> String {
+    let p = Painter { color };
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}", p.bold("trustgate check"), terminal(&report.input.display().to_string()));
+    let _ = writeln!(out, "{}", boundary_line(report, p));
+    for site in &report.sites {
+        out.push('\n');
+        render_site(&mut out, site, report, p);
+    }
+    out.push('\n');
+    let _ = writeln!(out, "{}", summary_line(report, p));
+    out
+}
+
+fn boundary_line(report: &Report, p: Painter) -> String {
+    let b = &report.boundary;
+    let members: Vec<&str> =
+        b.boundary.accounts.iter().chain(b.boundary.organizations.iter()).map(String::as_str).collect();
+    match b.source {
+        BoundarySource::None => format!("{} {}", p.yellow("boundary: none —"), terminal(&b.detail)),
+        source => format!(
+            "boundary: {} {}",
+            terminal(&members.join(", ")),
+            p.dim(&format!("(from {}: {})", source.as_str(), terminal(&b.detail)))
+        ),
+    }
+}
+
+fn render_site(out: &mut String, site: &SiteView, report: &Report, p: Painter) {
+    let findings: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.address == site.address && f.attribute == site.attribute)
+        .collect();
+    let violated = findings.iter().any(|f| f.status == Status::Violation);
+    let mark = if violated { p.red("✗") } else { p.green("✓") };
+    let _ = writeln!(
+        out,
+        "{mark} {}  {}",
+        p.bold(&terminal(&site.address)),
+        p.dim(&format!("({}, {})", site.change.as_str(), terminal(&site.attribute)))
+    );
+    render_side(out, "before", &site.before, p);
+    render_side(out, "after ", &site.after, p);
+    for finding in findings {
+        render_finding(out, finding, report, p);
+    }
+}
+
+fn render_side(out: &mut String, label: &str, side: &SideView, p: Painter) {
+    let label = p.dim(label);
+    match side {
+        SideView::Absent => {
+            let _ = writeln!(out, "    {label}  {}", p.dim("(no policy)"));
+        }
+        SideView::Unknown => {
+            let _ = writeln!(out, "    {label}  {}", p.yellow("(known after apply)"));
+        }
+        SideView::Invalid(error) => {
+            let _ = writeln!(out, "    {label}  {} {}", p.red("(invalid policy)"), terminal(error));
+        }
+        SideView::Known(accesses) if accesses.is_empty() => {
+            let _ = writeln!(out, "    {label}  {}", p.dim("(nobody)"));
+        }
+        SideView::Known(accesses) => {
+            let width = accesses.iter().map(|a| a.principal.chars().count()).max().unwrap_or(0).min(60);
+            for (i, access) in accesses.iter().enumerate() {
+                let lead = if i == 0 { label.clone() } else { " ".repeat(6) };
+                let _ = writeln!(out, "    {lead}  {}", access_line(access, width, p));
+            }
+        }
+    }
+}
+
+fn access_line(access: &Access, width: usize, p: Painter) -> String {
+    let principal = terminal(&access.principal);
+    let pad = width.saturating_sub(access.principal.chars().count());
+    let reach = match access.reach {
+        Reach::Internal => p.dim("internal        "),
+        Reach::Public => p.red("public          "),
+        Reach::ExternalAccount => p.yellow("external account"),
+        Reach::Federated => p.yellow("federated       "),
+        Reach::Service => p.yellow("service         "),
+    };
+    let mut line = format!("{principal}{}  {reach}  {}", " ".repeat(pad), terminal(&access.actions.join(", ")));
+    if !access.conditions.is_empty() {
+        let _ = write!(line, "  {}", p.dim(&format!("if {}", terminal(&access.conditions.join(" and ")))));
+    }
+    line
+}
+
+fn render_finding(out: &mut String, f: &Finding, report: &Report, p: Painter) {
+    let status = match f.status {
+        Status::Violation => p.red("violation"),
+        Status::Approved => p.green("approved"),
+    };
+    let head = match f.kind {
+        WideningKind::Unverifiable | WideningKind::InvalidPolicy => p.yellow(&f.rule.name),
+        _ => p.cyan(&f.rule.name),
+    };
+    let _ = writeln!(out, "    {} {} {head}: {}", status, p.dim(&f.rule.id), terminal(&f.message()));
+    if let Some(sid) = &f.sid {
+        let _ = writeln!(out, "        {}", p.dim(&format!("statement {}", terminal(sid))));
+    }
+    if !f.resources.is_empty() && f.resources != ["*"] {
+        let _ = writeln!(out, "        {} {}", p.dim("on"), terminal(&f.resources.join(", ")));
+    }
+    match (&f.annotation, f.status) {
+        (Some(a), Status::Approved) => {
+            let _ = writeln!(
+                out,
+                "        {} owner {}, expires {}, {} ({})",
+                p.dim("approved by"),
+                terminal(a.owner.as_deref().unwrap_or_default()),
+                terminal(a.expiry.as_deref().unwrap_or_default()),
+                terminal(&format!("{:?}", a.justification.as_deref().unwrap_or_default())),
+                origin_text(&a.origin)
+            );
+        }
+        (Some(a), Status::Violation) => {
+            let _ = writeln!(
+                out,
+                "        {} {}: {}",
+                p.red("annotation rejected"),
+                origin_text(&a.origin),
+                terminal(&f.annotation_problems.join("; "))
+            );
+        }
+        (None, _) => {
+            let _ = writeln!(out, "        {} {}", p.dim("fix:"), fix_hint(f));
+            let _ = writeln!(out, "        {} {}", p.dim("or approve:"), approve_hint(f, report));
+        }
+    }
+}
+
+fn origin_text(origin: &Origin) -> String {
+    match origin {
+        Origin::Tags => "tags".to_string(),
+        Origin::Exception { file, line } => format!("exception at {}:{line}", terminal(&file.display().to_string())),
+        Origin::Comment { file, line, .. } => format!("comment at {}:{line}", terminal(&file.display().to_string())),
+    }
+}
+
+fn fix_hint(f: &Finding) -> &'static str {
+    match f.kind {
+        WideningKind::Public => "name the principals that need access, or pin \"*\" with aws:PrincipalOrgID / aws:SourceAccount",
+        WideningKind::ExternalAccount => "remove the principal, or narrow it to one role with an sts:ExternalId condition",
+        WideningKind::Federated => "pin the provider's aud and sub claims with StringEquals",
+        WideningKind::Service => "add an aws:SourceAccount or aws:SourceArn condition with your own values",
+        WideningKind::ConditionWeakened => "restore the condition, or make it at least as strict as before",
+        WideningKind::AccessBroadened => "grant only the actions and resources that are needed",
+        WideningKind::DenyRemoved => "restore the Deny statement",
+        WideningKind::Unverifiable => "make the policy known at plan time, or review it by hand and annotate it",
+        WideningKind::InvalidPolicy => "correct the policy document at the place named above",
+    }
+}
+
+fn approve_hint(f: &Finding, report: &Report) -> String {
+    let expiry = report.today.add_days(90);
+    let principal = if f.principal.is_empty() {
+        String::new()
+    } else {
+        format!(" principal = {:?}", f.principal)
+    };
+    terminal(&format!(
+        "tag the resource trustgate:owner, trustgate:expiry (e.g. {expiry}), trustgate:justification; \
+         or add to .trustgate.hcl: exception {{ address = {:?}{principal} owner = \"…\" expiry = \"{expiry}\" \
+         justification = \"…\" }}",
+        f.address
+    ))
+}
+
+fn summary_line(report: &Report, p: Painter) -> String {
+    let s = &report.summary;
+    let counts = format!(
+        "{} widening{} in {} polic{} of {} resource{}: {} violation{}, {} approved",
+        s.widenings,
+        plural(s.widenings),
+        s.policies,
+        if s.policies == 1 { "y" } else { "ies" },
+        s.resources,
+        plural(s.resources),
+        s.violations,
+        plural(s.violations),
+        s.approved
+    );
+    if s.violations > 0 {
+        format!("{} {counts}", p.red("✗ FAIL"))
+    } else {
+        format!("{} {counts}", p.green("✓ PASS"))
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

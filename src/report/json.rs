@@ -1,0 +1,100 @@
+//! The stable JSON report (`trustgate/check/v1`, DESIGN section 6). Fields may be added; never renamed.
+
+use serde::Serialize;
+
+use crate::annotation::Annotation;
+use crate::judge::{Finding, Location, Report, Summary};
+
+pub const CHECK_SCHEMA: &str = "trustgate/check/v1";
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    schema: &'static str,
+    input: String,
+    boundary: JsonBoundary<'a>,
+    today: String,
+    summary: Summary,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonBoundary<'a> {
+    accounts: Vec<&'a str>,
+    organizations: Vec<&'a str>,
+    source: &'static str,
+    detail: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    rule_name: &'a str,
+    kind: &'static str,
+    address: &'a str,
+    resource_type: &'a str,
+    attribute: &'a str,
+    change: &'static str,
+    principal: &'a str,
+    actions: &'a [String],
+    resources: &'a [String],
+    reason: &'a str,
+    statement: Option<usize>,
+    sid: Option<&'a str>,
+    status: &'static str,
+    annotation: Option<JsonAnnotation<'a>>,
+    message: String,
+    location: Option<&'a Location>,
+}
+
+#[derive(Serialize)]
+struct JsonAnnotation<'a> {
+    #[serde(flatten)]
+    annotation: &'a Annotation,
+    valid: bool,
+    problems: &'a [String],
+}
+
+pub fn render(report: &Report) -> String {
+    let json = JsonReport {
+        schema: CHECK_SCHEMA,
+        input: report.input.display().to_string(),
+        boundary: JsonBoundary {
+            accounts: report.boundary.boundary.accounts.iter().map(String::as_str).collect(),
+            organizations: report.boundary.boundary.organizations.iter().map(String::as_str).collect(),
+            source: report.boundary.source.as_str(),
+            detail: &report.boundary.detail,
+        },
+        today: report.today.to_string(),
+        summary: report.summary,
+        findings: report.findings.iter().map(finding).collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&json).expect("report values always serialise");
+    text.push('\n');
+    text
+}
+
+fn finding(f: &Finding) -> JsonFinding<'_> {
+    JsonFinding {
+        rule: &f.rule.id,
+        rule_name: &f.rule.name,
+        kind: f.kind.as_str(),
+        address: &f.address,
+        resource_type: &f.resource_type,
+        attribute: &f.attribute,
+        change: f.change.as_str(),
+        principal: &f.principal,
+        actions: &f.actions,
+        resources: &f.resources,
+        reason: &f.reason,
+        statement: f.statement,
+        sid: f.sid.as_deref(),
+        status: f.status.as_str(),
+        annotation: f.annotation.as_ref().map(|annotation| JsonAnnotation {
+            annotation,
+            valid: f.annotation_problems.is_empty(),
+            problems: &f.annotation_problems,
+        }),
+        message: f.message(),
+        location: f.location.as_ref(),
+    }
+}
