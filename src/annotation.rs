@@ -406,6 +406,39 @@ mod tests {
         assert!(glob_matches("é*ü?", "éxxüß"));
     }
 
+    /// The same glob semantics through the regex crate, as an independent reference.
+    fn glob_by_regex(pattern: &str, text: &str) -> bool {
+        let mut expression = String::from("(?s)^");
+        for c in pattern.chars() {
+            match c {
+                '*' => expression.push_str(".*"),
+                '?' => expression.push('.'),
+                other => expression.push_str(&regex::escape(&other.to_string())),
+            }
+        }
+        expression.push('$');
+        regex::Regex::new(&expression).is_ok_and(|re| re.is_match(text))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn glob_agrees_with_a_regex_reference(
+            pattern in r#"[ab.\[\]"*?é]{0,10}"#,
+            text in r#"[ab.\[\]"*?é]{0,12}"#,
+        ) {
+            proptest::prop_assert_eq!(glob_matches(&pattern, &text), glob_by_regex(&pattern, &text));
+        }
+
+        #[test]
+        fn validate_never_panics(owner in ".{0,20}", expiry in ".{0,12}", justification in ".{0,20}") {
+            let _ = validate(
+                &annotation(Some(&owner), Some(&expiry), Some(&justification)),
+                &AnnotationSettings::default(),
+                date(TODAY),
+            );
+        }
+    }
+
     #[test]
     fn first_matching_exception_in_file_order_wins() {
         let exceptions = vec![

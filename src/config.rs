@@ -820,6 +820,21 @@ exception {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_text(text in "\\PC{0,200}") {
+            let _ = parse_text(&text);
+        }
+
+        #[test]
+        fn never_panics_on_damaged_configs(cut in 0..FULL.len(), insert in "[{}\\[\\]\"=#\n a-z0-9]{0,6}") {
+            let mut text: String = FULL.chars().take(cut).collect();
+            text.push_str(&insert);
+            text.extend(FULL.chars().skip(cut + insert.len()));
+            let _ = parse_text(&text);
+        }
+    }
+
     #[test]
     fn never_panics_on_odd_input() {
         for text in [
