@@ -98,25 +98,13 @@ pub fn parse(source: &str, path: &Path) -> Result<Config> {
         };
         let name = block.ident.as_str();
         match name {
-            "boundary" | "annotations" => {
-                let seen = if name == "boundary" {
-                    &mut seen_boundary
-                } else {
-                    &mut seen_annotations
-                };
-                if let Some(first) = seen {
-                    let first_line = file.line_of_span(first.span(), 0);
-                    return Err(file.error(
-                        block.span(),
-                        format!("only one {name} block is allowed; the first is on line {first_line}"),
-                    ));
-                }
-                *seen = Some(block);
-                if name == "boundary" {
-                    read_boundary(&file, block, &mut config)?;
-                } else {
-                    config.annotations = read_annotation_settings(&file, block)?;
-                }
+            "boundary" => {
+                ensure_first(&file, &mut seen_boundary, block)?;
+                read_boundary(&file, block, &mut config)?;
+            }
+            "annotations" => {
+                ensure_first(&file, &mut seen_annotations, block)?;
+                config.annotations = read_annotation_settings(&file, block)?;
             }
             "exception" => {
                 exception_count += 1;
@@ -139,6 +127,20 @@ const TOP_LEVEL_BLOCKS: &[&str] = &["boundary", "annotations", "exception"];
 const BOUNDARY_ATTRIBUTES: &[&str] = &["accounts", "organizations"];
 const ANNOTATIONS_ATTRIBUTES: &[&str] = &["max_expiry_days", "min_justification_length", "inline"];
 const EXCEPTION_ATTRIBUTES: &[&str] = &["address", "principal", "owner", "expiry", "justification"];
+
+/// Records `block` as the one block of its kind, or fails naming the line of the earlier one.
+fn ensure_first<'b>(file: &SourceFile, seen: &mut Option<&'b Block>, block: &'b Block) -> Result<()> {
+    if let Some(first) = seen {
+        let first_line = file.line_of_span(first.span(), 0);
+        let name = block.ident.as_str();
+        return Err(file.error(
+            block.span(),
+            format!("only one {name} block is allowed; the first is on line {first_line}"),
+        ));
+    }
+    *seen = Some(block);
+    Ok(())
+}
 
 fn top_level_attribute_error(file: &SourceFile, attribute: &Attribute) -> Error {
     let key = attribute.key.as_str();
