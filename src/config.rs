@@ -57,19 +57,18 @@ pub struct Config {
 pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config> {
     let (reported_path, read_path) = match explicit {
         Some(path) => (path.to_path_buf(), cwd.join(path)),
-        None => {
-            let path = cwd.join(DEFAULT_FILE_NAME);
-            if !path.exists() {
-                return Ok(Config::default());
-            }
-            (path.clone(), path)
-        }
+        None => (cwd.join(DEFAULT_FILE_NAME), cwd.join(DEFAULT_FILE_NAME)),
     };
-    let source = std::fs::read_to_string(&read_path).map_err(|err| Error::Unreadable {
-        path: reported_path.clone(),
-        reason: err.to_string(),
-    })?;
-    parse(&source, &reported_path)
+    match std::fs::read_to_string(&read_path) {
+        Ok(source) => parse(&source, &reported_path),
+        // Only a default file that is truly absent means "use defaults"; one we cannot read (permissions,
+        // a directory, not UTF-8) is an error, so a present but ignored config never goes unnoticed.
+        Err(err) if explicit.is_none() && err.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+        Err(err) => Err(Error::Unreadable {
+            path: reported_path,
+            reason: err.to_string(),
+        }),
+    }
 }
 
 /// Parses and checks the text of a config file; `path` is only used in messages and exception origins.
@@ -812,6 +811,14 @@ exception {
         let config = load(None, dir.path()).expect("found");
         assert_eq!(config.path, Some(default_path.clone()));
         assert_eq!(config.accounts, vec!["111111111111"]);
+
+        // a default "file" that exists but cannot be read is an error, not silently the defaults
+        let odd_dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(odd_dir.path().join(DEFAULT_FILE_NAME)).expect("mkdir");
+        assert!(matches!(
+            load(None, odd_dir.path()),
+            Err(Error::Unreadable { .. })
+        ));
 
         // an explicit relative path is read relative to cwd and reported as given
         std::fs::write(dir.path().join("other.hcl"), "boundry {\n}\n").expect("write");
