@@ -128,7 +128,10 @@ fn parse_org(value: &str) -> std::result::Result<String, String> {
     if (10..=32).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
         Ok(value.to_string())
     } else {
-        Err("an organization id looks like o-a1b2c3d4e5 (o- and 10 to 32 lower-case letters or digits)".to_string())
+        Err(
+            "an organization id looks like o-a1b2c3d4e5 (o- and 10 to 32 lower-case letters or digits)"
+                .to_string(),
+        )
     }
 }
 
@@ -173,7 +176,8 @@ fn use_color(choice: ColorChoice) -> bool {
 }
 
 fn load_config(args: &BoundaryArgs) -> Result<Config> {
-    let cwd = std::env::current_dir().map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
+    let cwd = std::env::current_dir()
+        .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
     config::load(args.config.as_deref(), &cwd)
 }
 
@@ -207,7 +211,13 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
     );
     let report = judge::judge(
         &scan.sites,
-        JudgeInput { input: display_path, resources: scan.resources, boundary, config: &config, today },
+        JudgeInput {
+            input: display_path,
+            resources: scan.resources,
+            boundary,
+            config: &config,
+            today,
+        },
     );
     let code = report.exit_code();
     match &args.output {
@@ -226,14 +236,22 @@ fn compare(args: CompareArgs, color: bool) -> Result<i32> {
         RoleArg::Trust => PolicyRole::Trust,
         RoleArg::Resource => PolicyRole::Resource,
     };
-    let ctx = Context { boundary: &boundary.boundary, role, partition: "aws" };
+    let ctx = Context {
+        boundary: &boundary.boundary,
+        role,
+        partition: "aws",
+    };
     let comparison = analysis::compare(Some(&old), &new, &ctx);
     let text = match args.format {
         CompareFormat::Human => report::compare::render_human(&comparison, &boundary, color),
         CompareFormat::Json => report::compare::render_json(&comparison, &boundary),
     };
     write_stdout(&text);
-    Ok(if comparison.verdict == Verdict::Widening { EXIT_VIOLATION } else { EXIT_OK })
+    Ok(if comparison.verdict == Verdict::Widening {
+        EXIT_VIOLATION
+    } else {
+        EXIT_OK
+    })
 }
 
 fn read_policy(path: &Path) -> Result<policy::Policy> {
@@ -250,10 +268,22 @@ fn write_stdout(text: &str) {
 
 /// Writes the whole file or nothing: a temporary file beside the target, renamed over it.
 fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let unwritable = |e: std::io::Error| Error::Unwritable { path: path.to_path_buf(), reason: e.to_string() };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| unwritable(std::io::Error::other("not a file name")))?;
-    let temp = dir.join(format!(".{}.trustgate-{}.tmp", name.to_string_lossy(), std::process::id()));
+    let unwritable = |e: std::io::Error| Error::Unwritable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| unwritable(std::io::Error::other("not a file name")))?;
+    let temp = dir.join(format!(
+        ".{}.trustgate-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = std::fs::write(&temp, text).and_then(|()| std::fs::rename(&temp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);

@@ -139,6 +139,8 @@ pub struct Finding {
     pub annotation: Option<Annotation>,
     /// What is wrong with the annotation; empty when it is valid or absent.
     pub annotation_problems: Vec<String>,
+    /// Tags that look like annotations but are not read (e.g. `trustgate:Owner`), as hint sentences.
+    pub hints: Vec<String>,
     pub location: Option<Location>,
 }
 
@@ -149,7 +151,11 @@ impl Finding {
             WideningKind::Unverifiable | WideningKind::InvalidPolicy => return self.reason.clone(),
             _ => self.principal.as_str(),
         };
-        let what = if self.actions.is_empty() { "access".to_string() } else { self.actions.join(", ") };
+        let what = if self.actions.is_empty() {
+            "access".to_string()
+        } else {
+            self.actions.join(", ")
+        };
         let whom = match crate::vendors::vendor_name(account_of(who).unwrap_or_default()) {
             Some(vendor) => format!("{who} ({vendor})"),
             None => who.to_string(),
@@ -160,7 +166,11 @@ impl Finding {
 
 /// The 12-digit account of an IAM ARN or bare id, if it has one.
 pub fn account_of(principal: &str) -> Option<&str> {
-    let account = if principal.starts_with("arn:") { principal.split(':').nth(4)? } else { principal };
+    let account = if principal.starts_with("arn:") {
+        principal.split(':').nth(4)?
+    } else {
+        principal
+    };
     (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
 }
 
@@ -235,8 +245,13 @@ pub fn judge(sites: &[PolicySite], input: JudgeInput<'_>) -> Report {
         findings.extend(site_findings);
     }
     findings.sort_by(|a, b| {
-        (&a.address, &a.attribute, a.status, &a.principal, a.kind)
-            .cmp(&(&b.address, &b.attribute, b.status, &b.principal, b.kind))
+        (&a.address, &a.attribute, a.status, &a.principal, a.kind).cmp(&(
+            &b.address,
+            &b.attribute,
+            b.status,
+            &b.principal,
+            b.kind,
+        ))
     });
     views.sort_by(|a, b| (&a.address, &a.attribute).cmp(&(&b.address, &b.attribute)));
     let approved = findings.iter().filter(|f| f.status == Status::Approved).count();
@@ -307,7 +322,10 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
         Parsed::Absent => Vec::new(),
         Parsed::Unknown => vec![site_level(
             WideningKind::Unverifiable,
-            format!("{} is known only after apply, so the new policy cannot be checked", site.attribute),
+            format!(
+                "{} is known only after apply, so the new policy cannot be checked",
+                site.attribute
+            ),
         )],
         Parsed::Invalid(error) => vec![site_level(
             WideningKind::InvalidPolicy,
@@ -334,7 +352,10 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
         before: side_view(&before, &ctx),
         after: side_view(&after, &ctx),
     };
-    let findings = widenings.into_iter().map(|w| finding_for(site, w, input)).collect();
+    let findings = widenings
+        .into_iter()
+        .map(|w| finding_for(site, w, input))
+        .collect();
     (findings, Some(view))
 }
 
@@ -361,15 +382,25 @@ fn side_view(parsed: &Parsed, ctx: &Context<'_>) -> SideView {
 
 fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) -> Finding {
     let settings = &input.config.annotations;
-    let from_exception = annotation::matching_exception(&input.config.exceptions, &site.address, &widening.principal)
-        .map(|exception| exception.annotation.clone());
+    let from_exception =
+        annotation::matching_exception(&input.config.exceptions, &site.address, &widening.principal)
+            .map(|exception| exception.annotation.clone());
     let annotation = from_exception.or_else(|| {
-        if settings.inline { annotation::from_tags(&site.tags) } else { None }
+        if settings.inline {
+            annotation::from_tags(&site.tags)
+        } else {
+            None
+        }
     });
     let annotation_problems = annotation
         .as_ref()
         .map(|a| annotation::validate(a, settings, input.today))
         .unwrap_or_default();
+    let hints = if settings.inline {
+        annotation::near_miss_tags(&site.tags)
+    } else {
+        Vec::new()
+    };
     let status = if annotation.is_some() && annotation_problems.is_empty() {
         Status::Approved
     } else {
@@ -391,6 +422,7 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
         status,
         annotation,
         annotation_problems,
+        hints,
         location: None,
     }
 }

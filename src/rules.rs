@@ -87,8 +87,9 @@ mod tests {
 
     #[test]
     fn unknown_kind_is_rejected() {
-        let err = parse_rules("rule \"X1\" {\n kind = \"nope\"\n name = \"n\"\n summary = \"s\"\n help = \"h\"\n}")
-            .unwrap_err();
+        let err =
+            parse_rules("rule \"X1\" {\n kind = \"nope\"\n name = \"n\"\n summary = \"s\"\n help = \"h\"\n}")
+                .unwrap_err();
         assert!(err.contains("unknown kind"), "{err}");
     }
 }

@@ -37,11 +37,19 @@ pub fn render_json(comparison: &Comparison, boundary: &BoundaryInfo) -> String {
         widenings: comparison
             .widenings
             .iter()
-            .map(|widening| JsonWidening { rule: &rules::for_kind(widening.kind).id, widening })
+            .map(|widening| JsonWidening {
+                rule: &rules::for_kind(widening.kind).id,
+                widening,
+            })
             .collect(),
         boundary: JsonBoundary {
             accounts: boundary.boundary.accounts.iter().map(String::as_str).collect(),
-            organizations: boundary.boundary.organizations.iter().map(String::as_str).collect(),
+            organizations: boundary
+                .boundary
+                .organizations
+                .iter()
+                .map(String::as_str)
+                .collect(),
             source: boundary.source.as_str(),
         },
     };
@@ -71,19 +79,31 @@ pub fn render_human(comparison: &Comparison, boundary: &BoundaryInfo, color: boo
         "{}",
         p.dim(&format!(
             "boundary: {} (from {})",
-            if members.is_empty() { "none".to_string() } else { terminal(&members.join(", ")) },
+            if members.is_empty() {
+                "none".to_string()
+            } else {
+                terminal(&members.join(", "))
+            },
             boundary.source.as_str()
         ))
     );
     for w in &comparison.widenings {
         let rule = rules::for_kind(w.kind);
-        let who = if w.principal.is_empty() { String::new() } else { format!("{} ", terminal(&w.principal)) };
+        let who = if w.principal.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", terminal(&w.principal))
+        };
         let _ = writeln!(
             out,
             "  {} {}: {who}{}{}",
             p.dim(&rule.id),
             p.cyan(&rule.name),
-            if w.actions.is_empty() { String::new() } else { format!("gains {}: ", terminal(&w.actions.join(", "))) },
+            if w.actions.is_empty() {
+                String::new()
+            } else {
+                format!("gains {}: ", terminal(&w.actions.join(", ")))
+            },
             terminal(&w.reason)
         );
     }

@@ -18,29 +18,58 @@ pub struct Painter {
 
 impl Painter {
     pub fn bold(self, s: &str) -> String {
-        if self.color { s.bold().to_string() } else { s.to_string() }
+        if self.color {
+            s.bold().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn dim(self, s: &str) -> String {
-        if self.color { s.dimmed().to_string() } else { s.to_string() }
+        if self.color {
+            s.dimmed().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn red(self, s: &str) -> String {
-        if self.color { s.red().bold().to_string() } else { s.to_string() }
+        if self.color {
+            s.red().bold().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn green(self, s: &str) -> String {
-        if self.color { s.green().to_string() } else { s.to_string() }
+        if self.color {
+            s.green().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn yellow(self, s: &str) -> String {
-        if self.color { s.yellow().to_string() } else { s.to_string() }
+        if self.color {
+            s.yellow().to_string()
+        } else {
+            s.to_string()
+        }
     }
     pub fn cyan(self, s: &str) -> String {
-        if self.color { s.cyan().to_string() } else { s.to_string() }
+        if self.color {
+            s.cyan().to_string()
+        } else {
+            s.to_string()
+        }
     }
 }
 
 pub fn render(report: &Report, color: bool) -> String {
     let p = Painter { color };
     let mut out = String::new();
-    let _ = writeln!(out, "{} {}", p.bold("trustgate check"), terminal(&report.input.display().to_string()));
+    let _ = writeln!(
+        out,
+        "{} {}",
+        p.bold("trustgate check"),
+        terminal(&report.input.display().to_string())
+    );
     let _ = writeln!(out, "{}", boundary_line(report, p));
     for site in &report.sites {
         out.push('\n');
@@ -53,8 +82,13 @@ pub fn render(report: &Report, color: bool) -> String {
 
 fn boundary_line(report: &Report, p: Painter) -> String {
     let b = &report.boundary;
-    let members: Vec<&str> =
-        b.boundary.accounts.iter().chain(b.boundary.organizations.iter()).map(String::as_str).collect();
+    let members: Vec<&str> = b
+        .boundary
+        .accounts
+        .iter()
+        .chain(b.boundary.organizations.iter())
+        .map(String::as_str)
+        .collect();
     match b.source {
         BoundarySource::None => format!("{} {}", p.yellow("boundary: none —"), terminal(&b.detail)),
         source => format!(
@@ -77,7 +111,11 @@ fn render_site(out: &mut String, site: &SiteView, report: &Report, p: Painter) {
         out,
         "{mark} {}  {}",
         p.bold(&terminal(&site.address)),
-        p.dim(&format!("({}, {})", site.change.as_str(), terminal(&site.attribute)))
+        p.dim(&format!(
+            "({}, {})",
+            site.change.as_str(),
+            terminal(&site.attribute)
+        ))
     );
     render_side(out, "before", &site.before, p);
     render_side(out, "after ", &site.after, p);
@@ -96,13 +134,23 @@ fn render_side(out: &mut String, label: &str, side: &SideView, p: Painter) {
             let _ = writeln!(out, "    {label}  {}", p.yellow("(known after apply)"));
         }
         SideView::Invalid(error) => {
-            let _ = writeln!(out, "    {label}  {} {}", p.red("(invalid policy)"), terminal(error));
+            let _ = writeln!(
+                out,
+                "    {label}  {} {}",
+                p.red("(invalid policy)"),
+                terminal(error)
+            );
         }
         SideView::Known(accesses) if accesses.is_empty() => {
             let _ = writeln!(out, "    {label}  {}", p.dim("(nobody)"));
         }
         SideView::Known(accesses) => {
-            let width = accesses.iter().map(|a| a.principal.chars().count()).max().unwrap_or(0).min(60);
+            let width = accesses
+                .iter()
+                .map(|a| a.principal.chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(60);
             for (i, access) in accesses.iter().enumerate() {
                 let lead = if i == 0 { label.clone() } else { " ".repeat(6) };
                 let _ = writeln!(out, "    {lead}  {}", access_line(access, width, p));
@@ -121,9 +169,17 @@ fn access_line(access: &Access, width: usize, p: Painter) -> String {
         Reach::Federated => p.yellow("federated       "),
         Reach::Service => p.yellow("service         "),
     };
-    let mut line = format!("{principal}{}  {reach}  {}", " ".repeat(pad), terminal(&access.actions.join(", ")));
+    let mut line = format!(
+        "{principal}{}  {reach}  {}",
+        " ".repeat(pad),
+        terminal(&access.actions.join(", "))
+    );
     if !access.conditions.is_empty() {
-        let _ = write!(line, "  {}", p.dim(&format!("if {}", terminal(&access.conditions.join(" and ")))));
+        let _ = write!(
+            line,
+            "  {}",
+            p.dim(&format!("if {}", terminal(&access.conditions.join(" and "))))
+        );
     }
     line
 }
@@ -137,12 +193,26 @@ fn render_finding(out: &mut String, f: &Finding, report: &Report, p: Painter) {
         WideningKind::Unverifiable | WideningKind::InvalidPolicy => p.yellow(&f.rule.name),
         _ => p.cyan(&f.rule.name),
     };
-    let _ = writeln!(out, "    {} {} {head}: {}", status, p.dim(&f.rule.id), terminal(&f.message()));
+    let _ = writeln!(
+        out,
+        "    {} {} {head}: {}",
+        status,
+        p.dim(&f.rule.id),
+        terminal(&f.message())
+    );
     if let Some(sid) = &f.sid {
         let _ = writeln!(out, "        {}", p.dim(&format!("statement {}", terminal(sid))));
     }
     if !f.resources.is_empty() && f.resources != ["*"] {
-        let _ = writeln!(out, "        {} {}", p.dim("on"), terminal(&f.resources.join(", ")));
+        let _ = writeln!(
+            out,
+            "        {} {}",
+            p.dim("on"),
+            terminal(&f.resources.join(", "))
+        );
+    }
+    for hint in &f.hints {
+        let _ = writeln!(out, "        {} {}", p.yellow("note:"), terminal(hint));
     }
     match (&f.annotation, f.status) {
         (Some(a), Status::Approved) => {
@@ -167,7 +237,12 @@ fn render_finding(out: &mut String, f: &Finding, report: &Report, p: Painter) {
         }
         (None, _) => {
             let _ = writeln!(out, "        {} {}", p.dim("fix:"), fix_hint(f));
-            let _ = writeln!(out, "        {} {}", p.dim("or approve:"), approve_hint(f, report));
+            let _ = writeln!(
+                out,
+                "        {} {}",
+                p.dim("or approve:"),
+                approve_hint(f, report)
+            );
         }
     }
 }
@@ -175,21 +250,31 @@ fn render_finding(out: &mut String, f: &Finding, report: &Report, p: Painter) {
 fn origin_text(origin: &Origin) -> String {
     match origin {
         Origin::Tags => "tags".to_string(),
-        Origin::Exception { file, line } => format!("exception at {}:{line}", terminal(&file.display().to_string())),
-        Origin::Comment { file, line, .. } => format!("comment at {}:{line}", terminal(&file.display().to_string())),
+        Origin::Exception { file, line } => {
+            format!("exception at {}:{line}", terminal(&file.display().to_string()))
+        }
+        Origin::Comment { file, line, .. } => {
+            format!("comment at {}:{line}", terminal(&file.display().to_string()))
+        }
     }
 }
 
 fn fix_hint(f: &Finding) -> &'static str {
     match f.kind {
-        WideningKind::Public => "name the principals that need access, or pin \"*\" with aws:PrincipalOrgID / aws:SourceAccount",
-        WideningKind::ExternalAccount => "remove the principal, or narrow it to one role with an sts:ExternalId condition",
+        WideningKind::Public => {
+            "name the principals that need access, or pin \"*\" with aws:PrincipalOrgID / aws:SourceAccount"
+        }
+        WideningKind::ExternalAccount => {
+            "remove the principal, or narrow it to one role with an sts:ExternalId condition"
+        }
         WideningKind::Federated => "pin the provider's aud and sub claims with StringEquals",
         WideningKind::Service => "add an aws:SourceAccount or aws:SourceArn condition with your own values",
         WideningKind::ConditionWeakened => "restore the condition, or make it at least as strict as before",
         WideningKind::AccessBroadened => "grant only the actions and resources that are needed",
         WideningKind::DenyRemoved => "restore the Deny statement",
-        WideningKind::Unverifiable => "make the policy known at plan time, or review it by hand and annotate it",
+        WideningKind::Unverifiable => {
+            "make the policy known at plan time, or review it by hand and annotate it"
+        }
         WideningKind::InvalidPolicy => "correct the policy document at the place named above",
     }
 }

@@ -42,6 +42,8 @@ struct JsonFinding<'a> {
     sid: Option<&'a str>,
     status: &'static str,
     annotation: Option<JsonAnnotation<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    hints: &'a [String],
     message: String,
     location: Option<&'a Location>,
 }
@@ -59,8 +61,20 @@ pub fn render(report: &Report) -> String {
         schema: CHECK_SCHEMA,
         input: report.input.display().to_string(),
         boundary: JsonBoundary {
-            accounts: report.boundary.boundary.accounts.iter().map(String::as_str).collect(),
-            organizations: report.boundary.boundary.organizations.iter().map(String::as_str).collect(),
+            accounts: report
+                .boundary
+                .boundary
+                .accounts
+                .iter()
+                .map(String::as_str)
+                .collect(),
+            organizations: report
+                .boundary
+                .boundary
+                .organizations
+                .iter()
+                .map(String::as_str)
+                .collect(),
             source: report.boundary.source.as_str(),
             detail: &report.boundary.detail,
         },
@@ -94,6 +108,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
             valid: f.annotation_problems.is_empty(),
             problems: &f.annotation_problems,
         }),
+        hints: &f.hints,
         message: f.message(),
         location: f.location.as_ref(),
     }
