@@ -8,7 +8,7 @@ use owo_colors::OwoColorize;
 use super::escape::terminal;
 use crate::analysis::{Access, Reach, WideningKind};
 use crate::annotation::Origin;
-use crate::judge::{BoundarySource, Finding, Report, SideView, SiteView, Status};
+use crate::judge::{BoundarySource, Finding, Report, SideView, SiteView, Status, account_of};
 
 /// Applies colours only when asked, so the same code renders for terminals and files.
 #[derive(Clone, Copy)]
