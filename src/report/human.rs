@@ -174,6 +174,9 @@ fn access_line(access: &Access, width: usize, p: Painter) -> String {
         " ".repeat(pad),
         terminal(&access.actions.join(", "))
     );
+    if let Some(vendor) = account_of(&access.principal).and_then(crate::vendors::vendor_name) {
+        let _ = write!(line, "  {}", p.dim(&format!("({vendor})")));
+    }
     if !access.conditions.is_empty() {
         let _ = write!(
             line,
