@@ -129,7 +129,7 @@ fn utf16_from(
     to_unit: fn([u8; 2]) -> u16,
     encoding: &str,
 ) -> Result<String> {
-    if body.len() % 2 != 0 {
+    if !body.len().is_multiple_of(2) {
         return Err(Error::invalid(
             path,
             format!("byte offset {}", body_start + body.len() - 1),

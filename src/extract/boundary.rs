@@ -19,7 +19,10 @@ fn is_account_id(text: &str) -> bool {
 }
 
 fn prior_state_resources<'p, 'a>(plan: &'p Plan<'a>) -> Vec<&'p StateResource<'a>> {
-    plan.prior_state.as_ref().map(|root| root.all_resources()).unwrap_or_default()
+    plan.prior_state
+        .as_ref()
+        .map(|root| root.all_resources())
+        .unwrap_or_default()
 }
 
 fn text_value(resource: &StateResource<'_>, key: &str) -> Option<String> {
@@ -39,7 +42,9 @@ fn from_caller_identity(plan: &Plan<'_>) -> Option<(Boundary, String)> {
             "aws_caller_identity" => {
                 if let Some(account) = text_value(resource, "account_id").filter(|a| is_account_id(a)) {
                     boundary.accounts.insert(account);
-                    sources.push(resource.address.to_string());
+                    if !sources.contains(&resource.address.as_ref()) {
+                        sources.push(resource.address.as_ref());
+                    }
                 }
             }
             "aws_organizations_organization" => {
@@ -53,7 +58,12 @@ fn from_caller_identity(plan: &Plan<'_>) -> Option<(Boundary, String)> {
     if boundary.accounts.is_empty() {
         return None;
     }
-    Some((boundary, format!("{} in prior_state", sources.join(", "))))
+    let named = match sources.as_slice() {
+        [one] => one.to_string(),
+        [first, rest @ ..] => format!("{first} (and {} more)", rest.len()),
+        [] => return None,
+    };
+    Some((boundary, format!("{named} in prior_state")))
 }
 
 /// Only the `arn` attribute of an attribute bag; the rest is skipped by the parser.
@@ -102,7 +112,18 @@ fn from_resource_arns(plan: &Plan<'_>) -> Option<(Boundary, String)> {
     if boundary.accounts.is_empty() {
         return None;
     }
-    let noun = if resources.len() == 1 { "resource" } else { "resources" };
-    let label = if boundary.accounts.len() == 1 { "account" } else { "accounts" };
-    Some((boundary, format!("{label} in ARNs of {} planned {noun}", resources.len())))
+    let noun = if resources.len() == 1 {
+        "resource"
+    } else {
+        "resources"
+    };
+    let label = if boundary.accounts.len() == 1 {
+        "account"
+    } else {
+        "accounts"
+    };
+    Some((
+        boundary,
+        format!("{label} in ARNs of {} planned {noun}", resources.len()),
+    ))
 }

@@ -48,7 +48,12 @@ type Synthesis = Result<Option<Value>, NotYetKnown>;
 
 impl<'a> Fields<'a> {
     fn is_unknown(&self, name: &str) -> bool {
-        self.wholly_unknown || self.unknown.as_ref().and_then(|u| u.get(name)).is_some_and(|v| json::is_true(v))
+        self.wholly_unknown
+            || self
+                .unknown
+                .as_ref()
+                .and_then(|u| u.get(name))
+                .is_some_and(|v| json::is_true(v))
     }
 
     fn text(&self, name: &str) -> Field {
@@ -92,8 +97,16 @@ impl<'a> Fields<'a> {
         if element_unknown {
             return Err(NotYetKnown);
         }
-        let items = self.members.get(name).and_then(|raw| json::array_elements(raw)).unwrap_or_default();
-        Ok(items.into_iter().filter_map(json::as_text).filter(|t| !t.is_empty()).collect())
+        let items = self
+            .members
+            .get(name)
+            .and_then(|raw| json::array_elements(raw))
+            .unwrap_or_default();
+        Ok(items
+            .into_iter()
+            .filter_map(json::as_text)
+            .filter(|t| !t.is_empty())
+            .collect())
     }
 
     /// A nested block list (`condition`, `constraints`): its elements as field maps.
@@ -107,7 +120,11 @@ impl<'a> Fields<'a> {
             .and_then(|u| u.get(name))
             .and_then(|raw| json::array_elements(raw))
             .unwrap_or_default();
-        let items = self.members.get(name).and_then(|raw| json::array_elements(raw)).unwrap_or_default();
+        let items = self
+            .members
+            .get(name)
+            .and_then(|raw| json::array_elements(raw))
+            .unwrap_or_default();
         Ok(items
             .into_iter()
             .enumerate()
@@ -127,8 +144,15 @@ impl<'a> Fields<'a> {
         if self.is_unknown(name) {
             return Err(NotYetKnown);
         }
-        let members = self.members.get(name).and_then(|raw| json::object_members(raw)).unwrap_or_default();
-        Ok(members.into_iter().filter_map(|(k, v)| Some((k, json::as_text(v)?))).collect())
+        let members = self
+            .members
+            .get(name)
+            .and_then(|raw| json::object_members(raw))
+            .unwrap_or_default();
+        Ok(members
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, json::as_text(v)?)))
+            .collect())
     }
 }
 
@@ -200,7 +224,10 @@ struct Conditions(BTreeMap<String, BTreeMap<String, Value>>);
 
 impl Conditions {
     fn add(&mut self, operator: &str, key: &str, value: impl Into<Value>) {
-        self.0.entry(operator.to_string()).or_default().insert(key.to_string(), value.into());
+        self.0
+            .entry(operator.to_string())
+            .or_default()
+            .insert(key.to_string(), value.into());
     }
 }
 
@@ -214,7 +241,13 @@ struct Statement {
 
 impl Statement {
     fn new(principal: Value, actions: impl Into<Value>, resource: String) -> Statement {
-        Statement { sid: None, principal, actions: actions.into(), resource, conditions: Conditions::default() }
+        Statement {
+            sid: None,
+            principal,
+            actions: actions.into(),
+            resource,
+            conditions: Conditions::default(),
+        }
     }
 
     fn into_json(self) -> Value {
@@ -281,9 +314,17 @@ fn principal_with_org(principal: &str, partition: &str, conditions: &mut Conditi
 }
 
 fn lambda_permission(fields: &Fields, context: &GrantContext) -> Synthesis {
-    let Some(principal) = fields.required("principal")? else { return Ok(None) };
-    let action = fields.required("action")?.unwrap_or_else(|| "lambda:InvokeFunction".to_string());
-    let mut resource = arn_or(fields.optional("function_name"), context.partition, "lambda:*:*:function:{name}");
+    let Some(principal) = fields.required("principal")? else {
+        return Ok(None);
+    };
+    let action = fields
+        .required("action")?
+        .unwrap_or_else(|| "lambda:InvokeFunction".to_string());
+    let mut resource = arn_or(
+        fields.optional("function_name"),
+        context.partition,
+        "lambda:*:*:function:{name}",
+    );
     if let Some(qualifier) = fields.optional("qualifier") {
         resource = format!("{resource}:{qualifier}");
     }
@@ -309,38 +350,67 @@ fn lambda_permission(fields: &Fields, context: &GrantContext) -> Synthesis {
 }
 
 fn lambda_layer_version_permission(fields: &Fields, context: &GrantContext) -> Synthesis {
-    let Some(principal) = fields.required("principal")? else { return Ok(None) };
-    let action = fields.required("action")?.unwrap_or_else(|| "lambda:GetLayerVersion".to_string());
-    let layer = arn_or(fields.optional("layer_name"), context.partition, "lambda:*:*:layer:{name}");
-    let version = fields.optional("version_number").unwrap_or_else(|| "*".to_string());
-    let mut statement =
-        Statement::new(principal_element(&principal, context.partition), action, format!("{layer}:{version}"));
+    let Some(principal) = fields.required("principal")? else {
+        return Ok(None);
+    };
+    let action = fields
+        .required("action")?
+        .unwrap_or_else(|| "lambda:GetLayerVersion".to_string());
+    let layer = arn_or(
+        fields.optional("layer_name"),
+        context.partition,
+        "lambda:*:*:layer:{name}",
+    );
+    let version = fields
+        .optional("version_number")
+        .unwrap_or_else(|| "*".to_string());
+    let mut statement = Statement::new(
+        principal_element(&principal, context.partition),
+        action,
+        format!("{layer}:{version}"),
+    );
     statement.sid = fields.optional("statement_id");
     if let Some(org) = fields.required("organization_id")? {
-        statement.conditions.add("StringEquals", "aws:PrincipalOrgID", org);
+        statement
+            .conditions
+            .add("StringEquals", "aws:PrincipalOrgID", org);
     }
     Ok(Some(policy(vec![statement])))
 }
 
 fn lambda_function_url(fields: &Fields, context: &GrantContext) -> Synthesis {
-    let Some(auth_type) = fields.required("authorization_type")? else { return Ok(None) };
+    let Some(auth_type) = fields.required("authorization_type")? else {
+        return Ok(None);
+    };
     if auth_type != "NONE" {
         // AWS_IAM: callers need an identity policy (same account) or a lambda_permission (other accounts).
         return Ok(None);
     }
     let resource = match fields.optional("function_arn") {
         Some(arn) => arn,
-        None => arn_or(fields.optional("function_name"), context.partition, "lambda:*:*:function:{name}"),
+        None => arn_or(
+            fields.optional("function_name"),
+            context.partition,
+            "lambda:*:*:function:{name}",
+        ),
     };
     let mut statement = Statement::new(json!("*"), "lambda:InvokeFunctionUrl", resource);
-    statement.conditions.add("StringEquals", "lambda:FunctionUrlAuthType", "NONE");
+    statement
+        .conditions
+        .add("StringEquals", "lambda:FunctionUrlAuthType", "NONE");
     Ok(Some(policy(vec![statement])))
 }
 
 fn cloudwatch_event_permission(fields: &Fields, context: &GrantContext) -> Synthesis {
-    let Some(principal) = fields.required("principal")? else { return Ok(None) };
-    let action = fields.required("action")?.unwrap_or_else(|| "events:PutEvents".to_string());
-    let bus = fields.optional("event_bus_name").unwrap_or_else(|| "default".to_string());
+    let Some(principal) = fields.required("principal")? else {
+        return Ok(None);
+    };
+    let action = fields
+        .required("action")?
+        .unwrap_or_else(|| "events:PutEvents".to_string());
+    let bus = fields
+        .optional("event_bus_name")
+        .unwrap_or_else(|| "default".to_string());
     let resource = arn_or(Some(bus), context.partition, "events:*:*:event-bus/{name}");
     let mut statement = Statement::new(principal_element(&principal, context.partition), action, resource);
     statement.sid = fields.optional("statement_id");
@@ -348,15 +418,21 @@ fn cloudwatch_event_permission(fields: &Fields, context: &GrantContext) -> Synth
         let (Some(key), Some(value)) = (condition.required("key")?, condition.required("value")?) else {
             continue;
         };
-        let operator = condition.required("type")?.unwrap_or_else(|| "StringEquals".to_string());
+        let operator = condition
+            .required("type")?
+            .unwrap_or_else(|| "StringEquals".to_string());
         statement.conditions.add(&operator, &key, value);
     }
     Ok(Some(policy(vec![statement])))
 }
 
 fn ram_principal_association(fields: &Fields, context: &GrantContext) -> Synthesis {
-    let Some(principal) = fields.required("principal")? else { return Ok(None) };
-    let resource = fields.optional("resource_share_arn").unwrap_or_else(|| "*".to_string());
+    let Some(principal) = fields.required("principal")? else {
+        return Ok(None);
+    };
+    let resource = fields
+        .optional("resource_share_arn")
+        .unwrap_or_else(|| "*".to_string());
     let mut statement = Statement::new(json!(null), "ram:*", resource);
     statement.principal = principal_with_org(&principal, context.partition, &mut statement.conditions);
     Ok(Some(policy(vec![statement])))
@@ -367,10 +443,16 @@ fn vpc_endpoint_service_resource(service_id: Option<String>, partition: &str) ->
 }
 
 fn vpc_endpoint_service_allowed_principal(fields: &Fields, context: &GrantContext) -> Synthesis {
-    let Some(principal) = fields.required("principal_arn")? else { return Ok(None) };
-    let resource = vpc_endpoint_service_resource(fields.optional("vpc_endpoint_service_id"), context.partition);
-    let statement =
-        Statement::new(principal_element(&principal, context.partition), "ec2:CreateVpcEndpoint", resource);
+    let Some(principal) = fields.required("principal_arn")? else {
+        return Ok(None);
+    };
+    let resource =
+        vpc_endpoint_service_resource(fields.optional("vpc_endpoint_service_id"), context.partition);
+    let statement = Statement::new(
+        principal_element(&principal, context.partition),
+        "ec2:CreateVpcEndpoint",
+        resource,
+    );
     Ok(Some(policy(vec![statement])))
 }
 
@@ -386,7 +468,13 @@ fn vpc_endpoint_service(fields: &Fields, context: &GrantContext) -> Synthesis {
     } else {
         let arns: Vec<String> = principals
             .iter()
-            .map(|p| if is_account_id(p) { format!("arn:{}:iam::{p}:root", context.partition) } else { p.clone() })
+            .map(|p| {
+                if is_account_id(p) {
+                    format!("arn:{}:iam::{p}:root", context.partition)
+                } else {
+                    p.clone()
+                }
+            })
             .collect();
         json!({ "AWS": arns })
     };
@@ -394,33 +482,55 @@ fn vpc_endpoint_service(fields: &Fields, context: &GrantContext) -> Synthesis {
         Some(arn) => arn,
         None => vpc_endpoint_service_resource(fields.optional("id"), context.partition),
     };
-    Ok(Some(policy(vec![Statement::new(principal, "ec2:CreateVpcEndpoint", resource)])))
+    Ok(Some(policy(vec![Statement::new(
+        principal,
+        "ec2:CreateVpcEndpoint",
+        resource,
+    )])))
 }
 
 fn kms_grant(fields: &Fields, context: &GrantContext) -> Synthesis {
-    let Some(grantee) = fields.required("grantee_principal")? else { return Ok(None) };
+    let Some(grantee) = fields.required("grantee_principal")? else {
+        return Ok(None);
+    };
     let mut operations = fields.text_list("operations")?;
     operations.sort();
     let actions: Vec<String> = operations.iter().map(|op| format!("kms:{op}")).collect();
     let key = arn_or(fields.optional("key_id"), context.partition, "kms:*:*:key/{name}");
-    let mut grant = Statement::new(principal_element(&grantee, context.partition), actions, key.clone());
+    let mut grant = Statement::new(
+        principal_element(&grantee, context.partition),
+        actions,
+        key.clone(),
+    );
     for constraint in fields.blocks("constraints")? {
         for (name, value) in constraint.text_map("encryption_context_equals")? {
-            grant.conditions.add("StringEquals", &format!("kms:EncryptionContext:{name}"), value);
+            grant
+                .conditions
+                .add("StringEquals", &format!("kms:EncryptionContext:{name}"), value);
         }
         for (name, value) in constraint.text_map("encryption_context_subset")? {
-            grant.conditions.add("StringEquals", &format!("kms:EncryptionContext:{name}"), value);
+            grant
+                .conditions
+                .add("StringEquals", &format!("kms:EncryptionContext:{name}"), value);
         }
     }
     let mut statements = vec![grant];
     if let Some(retiring) = fields.required("retiring_principal")? {
-        statements.push(Statement::new(principal_element(&retiring, context.partition), "kms:RetireGrant", key));
+        statements.push(Statement::new(
+            principal_element(&retiring, context.partition),
+            "kms:RetireGrant",
+            key,
+        ));
     }
     Ok(Some(policy(statements)))
 }
 
 fn ami_launch_permission(fields: &Fields, context: &GrantContext) -> Synthesis {
-    let resource = arn_or(fields.optional("image_id"), context.partition, "ec2:*::image/{name}");
+    let resource = arn_or(
+        fields.optional("image_id"),
+        context.partition,
+        "ec2:*::image/{name}",
+    );
     let mut statement = Statement::new(json!(null), "ec2:RunInstances", resource);
     statement.principal = if let Some(account) = fields.required("account_id")? {
         principal_element(&account, context.partition)
@@ -440,9 +550,19 @@ fn ami_launch_permission(fields: &Fields, context: &GrantContext) -> Synthesis {
 }
 
 fn snapshot_create_volume_permission(fields: &Fields, context: &GrantContext) -> Synthesis {
-    let Some(account) = fields.required("account_id")? else { return Ok(None) };
-    let resource = arn_or(fields.optional("snapshot_id"), context.partition, "ec2:*::snapshot/{name}");
-    let statement = Statement::new(principal_element(&account, context.partition), "ec2:CreateVolume", resource);
+    let Some(account) = fields.required("account_id")? else {
+        return Ok(None);
+    };
+    let resource = arn_or(
+        fields.optional("snapshot_id"),
+        context.partition,
+        "ec2:*::snapshot/{name}",
+    );
+    let statement = Statement::new(
+        principal_element(&account, context.partition),
+        "ec2:CreateVolume",
+        resource,
+    );
     Ok(Some(policy(vec![statement])))
 }
 
@@ -460,8 +580,10 @@ fn db_snapshot_shared_accounts(fields: &Fields, context: &GrantContext) -> Synth
     let principal = if accounts.iter().any(|a| a == "all") {
         json!("*")
     } else {
-        let arns: Vec<String> =
-            accounts.iter().map(|a| format!("arn:{}:iam::{a}:root", context.partition)).collect();
+        let arns: Vec<String> = accounts
+            .iter()
+            .map(|a| format!("arn:{}:iam::{a}:root", context.partition))
+            .collect();
         json!({ "AWS": arns })
     };
     let resource = fields.optional(arn_field).unwrap_or_else(|| "*".to_string());

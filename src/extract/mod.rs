@@ -186,7 +186,11 @@ fn expand_path(steps: &[PathStep], sides: &Sides<'_>) -> Vec<Vec<PathStep>> {
         .unwrap_or(0);
     if count == 0 {
         let list_unknown = json::unknown_at(sides.after_unknown, prefix);
-        return if list_unknown { vec![steps.to_vec()] } else { Vec::new() };
+        return if list_unknown {
+            vec![steps.to_vec()]
+        } else {
+            Vec::new()
+        };
     }
     let mut expanded = Vec::new();
     for index in 0..count {

@@ -47,11 +47,18 @@ pub(crate) fn to_iam_policy(text: &str, partition: &str) -> Option<String> {
             let (mut actions, mut resources) = (Vec::new(), Vec::new());
             for rule in set.rules {
                 actions.extend(rule.permission.into_vec());
-                resources
-                    .extend(rule.resource.into_vec().into_iter().map(|r| format!("arn:{partition}:aoss:*:*:{r}")));
+                resources.extend(
+                    rule.resource
+                        .into_vec()
+                        .into_iter()
+                        .map(|r| format!("arn:{partition}:aoss:*:*:{r}")),
+                );
             }
-            let (federated, aws): (Vec<String>, Vec<String>) =
-                set.principal.into_vec().into_iter().partition(|p| p.starts_with("saml/"));
+            let (federated, aws): (Vec<String>, Vec<String>) = set
+                .principal
+                .into_vec()
+                .into_iter()
+                .partition(|p| p.starts_with("saml/"));
             let mut principal = serde_json::Map::new();
             if !aws.is_empty() {
                 principal.insert("AWS".into(), json!(aws));

@@ -1,0 +1,286 @@
+//! Every real plan in `testdata/corpus/plans/` goes through input → plan → extract without panicking,
+//! plus known facts about individual files.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use trustgate::analysis::PolicyRole;
+use trustgate::catalog::Catalog;
+use trustgate::extract::{PlanScan, PolicySite, PolicyValue, scan};
+use trustgate::input::{Source, decode_text, read_text};
+use trustgate::plan::{ChangeAction, parse_plan};
+
+const WRAPPER_FILE: &str = "format-infracost-setup-terraform-wrapper-polluted.txt.json";
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/corpus/plans")
+}
+
+fn load(path: &Path) -> Result<PlanScan, trustgate::error::Error> {
+    let text = read_text(&Source::File(path.to_path_buf()))?;
+    let plan = parse_plan(&text, path)?;
+    Ok(scan(&plan, &Catalog::builtin()))
+}
+
+fn corpus(name: &str) -> PlanScan {
+    load(&corpus_dir().join(name)).unwrap_or_else(|err| panic!("{name}: {err}"))
+}
+
+fn site<'s>(scan: &'s PlanScan, address: &str, attribute: &str) -> &'s PolicySite {
+    scan.sites
+        .iter()
+        .find(|s| s.address == address && s.attribute == attribute)
+        .unwrap_or_else(|| panic!("no site {address} {attribute}"))
+}
+
+#[test]
+fn every_corpus_plan_loads_except_the_wrapper_capture() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 34);
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        let result = load(&file);
+        if name == WRAPPER_FILE {
+            let err = result.unwrap_err().to_string();
+            assert!(
+                err.contains("line 1: this is output captured through the hashicorp/setup-terraform wrapper"),
+                "{err}"
+            );
+            assert!(err.contains("terraform_wrapper: false"), "{err}");
+            assert!(!err.contains('\n'), "{err}");
+        } else {
+            let scan = result.unwrap_or_else(|err| panic!("{name}: {err}"));
+            assert!(!scan.format_version.is_empty(), "{name}");
+        }
+    }
+}
+
+#[test]
+fn sns_topic_policy_granting_another_account() {
+    let scan = corpus("tfc-issue307-sns-topic-policy-two-accounts.json");
+    let site = site(&scan, "aws_sns_topic_policy.default", "policy");
+    assert_eq!(
+        (site.role, site.service.as_str(), site.change),
+        (PolicyRole::Resource, "sns", ChangeAction::Create)
+    );
+    assert_eq!(site.before, PolicyValue::Absent);
+    let PolicyValue::Known(text) = &site.after else {
+        panic!("{:?}", site.after)
+    };
+    assert!(
+        text.contains("111122223333") && text.contains("444455556666"),
+        "{text}"
+    );
+    assert_eq!(scan.format_version, "0.1");
+}
+
+#[test]
+fn github_oidc_trust_from_deferred_data_source_is_unknown() {
+    let scan = corpus("checkov-github-oidc-trust-data-read-unknown.json");
+    let trusts: Vec<&PolicySite> = scan
+        .sites
+        .iter()
+        .filter(|s| s.attribute == "assume_role_policy")
+        .collect();
+    assert_eq!(trusts.len(), 4);
+    assert!(
+        trusts
+            .iter()
+            .all(|s| s.after == PolicyValue::Unknown && s.role == PolicyRole::Trust)
+    );
+    let role = site(&scan, "module.poc.aws_iam_role.r1[\"p1\"]", "assume_role_policy");
+    assert_eq!(role.module_address, "module.poc");
+    assert!(
+        !scan.sites.iter().any(|s| s.address.starts_with("data.")),
+        "data sources are not sites"
+    );
+}
+
+#[test]
+fn noop_with_null_before_and_after_is_absent_on_both_sides() {
+    let scan = corpus("tfc-issue522-delete-update-lambda-permission.json");
+    let noop = site(
+        &scan,
+        "aws_lambda_permission.allow_alert_event_bridge_to_call_monitor_metric_lambdas_frequent[0]",
+        "principal",
+    );
+    assert_eq!(
+        (noop.change, &noop.before, &noop.after),
+        (ChangeAction::NoOp, &PolicyValue::Absent, &PolicyValue::Absent)
+    );
+    let created = site(
+        &scan,
+        "aws_lambda_permission.allow_metric_event_bridge_to_call_monitor_metric_lambda",
+        "principal",
+    );
+    assert_eq!(
+        created.after,
+        PolicyValue::Known(
+            r#"{"Statement":[{"Action":"lambda:InvokeFunction","Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Resource":"arn:aws:lambda:*:*:function:metrics-lambda-primary-lambda"}],"Version":"2012-10-17"}"#
+                .to_string()
+        )
+    );
+    assert_eq!(
+        scan.detected_boundary
+            .unwrap()
+            .0
+            .accounts
+            .into_iter()
+            .collect::<Vec<_>>(),
+        ["553479592532"]
+    );
+}
+
+#[test]
+fn utf16_capture_parses() {
+    let scan = corpus("checkov-utf16-bom-iam-role-policy.json");
+    let policy = site(&scan, "aws_iam_role_policy.fail_1", "policy");
+    assert_eq!(policy.role, PolicyRole::Identity);
+    assert!(matches!(&policy.after, PolicyValue::Known(text) if text.contains("\"Resource\":\"*\"")));
+}
+
+#[test]
+fn overmind_real_estate_detects_its_account_and_vendor_trust() {
+    let scan = corpus("overmind-real-infra-154-resources-oidc-cross-account.json");
+    let (boundary, source) = scan.detected_boundary.clone().unwrap();
+    assert_eq!(
+        boundary.accounts.into_iter().collect::<Vec<_>>(),
+        ["540044833068"]
+    );
+    assert!(
+        source.starts_with("data.aws_caller_identity.current") && source.ends_with("in prior_state"),
+        "{source}"
+    );
+    assert_eq!(scan.resources, 154);
+    let trust = site(&scan, "aws_iam_role.deploy_role", "assume_role_policy");
+    assert_eq!(trust.change, ChangeAction::NoOp);
+    assert_eq!(trust.before, trust.after);
+    assert!(matches!(&trust.after, PolicyValue::Known(text) if text.contains("324880187172")));
+    let queue = site(
+        &scan,
+        "module.heritage[0].aws_sqs_queue_policy.my_queue_policy",
+        "policy",
+    );
+    assert_eq!(queue.module_address, "module.heritage[0]");
+}
+
+#[test]
+fn replace_delete_and_for_each_shapes() {
+    let scan = corpus("checkov-secretsmanager-secret-replace-create-delete.json");
+    let secret = site(&scan, "aws_secretsmanager_secret.default", "policy");
+    assert_eq!(
+        (secret.change, &secret.after),
+        (ChangeAction::ReplaceCreateFirst, &PolicyValue::Unknown)
+    );
+
+    let scan = corpus("snykcli-destroy-iam-roles-policies.json");
+    let role = site(&scan, "aws_iam_role.terra_ci_job", "assume_role_policy");
+    assert_eq!(role.change, ChangeAction::Delete);
+    assert!(matches!(role.before, PolicyValue::Known(_)));
+    assert_eq!(role.after, PolicyValue::Absent);
+    assert!(
+        scan.sites
+            .iter()
+            .any(|s| s.attribute == "inline_policy[0].policy")
+    );
+
+    let scan = corpus("tfc-issue456-for-each-modules-iam-roles.json");
+    site(
+        &scan,
+        "aws_iam_role.test_iam_role[\"repository_1\"]",
+        "assume_role_policy",
+    );
+    assert_eq!(scan.resources, 32);
+}
+
+#[test]
+fn public_lambda_permission_and_many_resource_policy_types() {
+    let scan = corpus("tipv-public-access-many-resource-policies.json");
+    let permission = site(&scan, "aws_lambda_permission.with_sns", "principal");
+    assert!(matches!(&permission.after, PolicyValue::Known(text) if text.contains(r#""Principal":"*""#)));
+    let types: std::collections::BTreeSet<&str> =
+        scan.sites.iter().map(|s| s.resource_type.as_str()).collect();
+    for expected in [
+        "aws_iam_role",
+        "aws_s3_bucket_policy",
+        "aws_sns_topic_policy",
+        "aws_api_gateway_rest_api_policy",
+        "aws_backup_vault_policy",
+        "aws_codeartifact_domain_permissions_policy",
+        "aws_dynamodb_resource_policy",
+        "aws_kinesis_resource_policy",
+        "aws_opensearch_domain_policy",
+        "aws_s3tables_table_bucket_policy",
+        "aws_s3tables_table_policy",
+    ] {
+        assert!(types.contains(expected), "{expected} missing from {types:?}");
+    }
+}
+
+#[test]
+fn plans_without_changes_or_version_keys() {
+    let scan = corpus("snykpe-data-source-policy-document-prior-state.json");
+    assert!(scan.sites.is_empty());
+    assert_eq!(scan.resources, 0);
+    let scan = corpus("format-tfjson-action-invocations.json");
+    assert_eq!(scan.terraform_version, None);
+    let scan = corpus("regula-cloudtrail-noop-bucket-policy-real-account.json");
+    assert_eq!(
+        scan.detected_boundary
+            .unwrap()
+            .0
+            .accounts
+            .into_iter()
+            .collect::<Vec<_>>(),
+        ["622401240280"]
+    );
+}
+
+fn small_corpus_files() -> Vec<Vec<u8>> {
+    [
+        "tfc-issue307-sns-topic-policy-two-accounts.json",
+        "tipv-role-inline-assume-policy-no-prior-state.json",
+        "checkov-secretsmanager-secret-replace-create-delete.json",
+        "tfc-issue796-lambda-permission-module-tf1.14.json",
+    ]
+    .iter()
+    .map(|name| std::fs::read(corpus_dir().join(name)).unwrap())
+    .collect()
+}
+
+fn run_pipeline(bytes: Vec<u8>) {
+    let path = Path::new("mutated.json");
+    if let Ok(text) = decode_text(bytes, path)
+        && let Ok(plan) = parse_plan(&text, path)
+    {
+        let _ = scan(&plan, &Catalog::builtin());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Byte flips, truncations and splices of real plans never panic anywhere in the pipeline.
+    #[test]
+    fn mutated_corpus_bytes_never_panic(
+        file in 0usize..4,
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..4), 1..8),
+    ) {
+        let mut bytes = small_corpus_files().swap_remove(file);
+        for (position, byte, kind) in edits {
+            if bytes.is_empty() { break; }
+            let at = position.index(bytes.len());
+            match kind {
+                0 => bytes[at] = byte,
+                1 => bytes.truncate(at),
+                2 => { bytes.remove(at); }
+                _ => bytes.insert(at, *b"{}[]\",:ntf0\\".get(byte as usize % 13).unwrap_or(&b'x')),
+            }
+        }
+        run_pipeline(bytes);
+    }
+}
