@@ -284,3 +284,155 @@ proptest! {
         run_pipeline(bytes);
     }
 }
+
+// ---- Hand-written fixtures in testdata/plans/ (what the corpus lacks) ----
+
+fn fixture(name: &str) -> PlanScan {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/plans")
+        .join(name);
+    load(&path).unwrap_or_else(|err| panic!("{name}: {err}"))
+}
+
+fn known_text(value: &PolicyValue) -> &str {
+    match value {
+        PolicyValue::Known(text) => text,
+        other => panic!("expected a known policy, got {other:?}"),
+    }
+}
+
+#[test]
+fn fixture_update_trust_policy_external_account() {
+    let scan = fixture("update-trust-policy-external-account.json");
+    let trust = site(&scan, "aws_iam_role.app_runner", "assume_role_policy");
+    assert_eq!(trust.change, ChangeAction::Update);
+    assert!(!known_text(&trust.before).contains("444455556666"));
+    assert!(known_text(&trust.after).contains("arn:aws:iam::444455556666:root"));
+    let (boundary, source) = scan.detected_boundary.unwrap();
+    assert_eq!(
+        boundary.accounts.into_iter().collect::<Vec<_>>(),
+        ["111122223333"]
+    );
+    assert_eq!(source, "data.aws_caller_identity.current in prior_state");
+}
+
+#[test]
+fn fixture_update_bucket_policy_public_read() {
+    let scan = fixture("update-bucket-policy-public-read.json");
+    let policy = site(&scan, "aws_s3_bucket_policy.reports", "policy");
+    assert_eq!(
+        (policy.change, policy.role, policy.service.as_str()),
+        (ChangeAction::Update, PolicyRole::Resource, "s3")
+    );
+    assert!(known_text(&policy.after).contains(r#""Principal":"*""#));
+}
+
+#[test]
+fn fixture_replace_delete_create_kms_key() {
+    let scan = fixture("replace-delete-create-kms-key.json");
+    let key = site(&scan, "aws_kms_key.backups", "policy");
+    assert_eq!(
+        (key.change, key.change.as_str()),
+        (ChangeAction::ReplaceDeleteFirst, "replace")
+    );
+    assert!(known_text(&key.before).contains("EnableIAMUserPermissions"));
+    assert!(known_text(&key.after).contains("444455556666:role/backup-reader"));
+}
+
+#[test]
+fn fixture_module_for_each_addresses() {
+    let scan = fixture("module-for-each-sqs-queue-policies.json");
+    assert_eq!(scan.sites.len(), 4);
+    let queue = site(
+        &scan,
+        r#"module.queues["orders"].aws_sqs_queue_policy.this["dlq"]"#,
+        "policy",
+    );
+    assert_eq!(queue.module_address, r#"module.queues["orders"]"#);
+    assert!(known_text(&queue.after).contains("orders-dlq"));
+}
+
+#[test]
+fn fixture_unknown_trust_policy() {
+    let scan = fixture("unknown-trust-policy-from-data-source.json");
+    assert_eq!(scan.sites.len(), 2, "{:?}", scan.sites);
+    let trust = site(&scan, "aws_iam_role.ci_deployer", "assume_role_policy");
+    assert_eq!(
+        (&trust.before, &trust.after),
+        (&PolicyValue::Absent, &PolicyValue::Unknown)
+    );
+    let inline = site(&scan, "aws_iam_role.ci_deployer", "inline_policy[*].policy");
+    assert_eq!(inline.after, PolicyValue::Unknown);
+    assert_eq!(scan.resources, 1);
+}
+
+#[test]
+fn fixture_lambda_permission_source_account() {
+    let scan = fixture("lambda-permission-source-account.json");
+    let permission = site(&scan, "aws_lambda_permission.allow_bucket", "principal");
+    assert_eq!(
+        known_text(&permission.after),
+        r#"{"Statement":[{"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:s3:::acme-uploads"},"StringEquals":{"aws:SourceAccount":"111122223333"}},"Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Resource":"arn:aws:lambda:*:*:function:thumbnailer","Sid":"AllowExecutionFromS3Bucket"}],"Version":"2012-10-17"}"#
+    );
+}
+
+#[test]
+fn fixture_trustgate_tags() {
+    let scan = fixture("tags-trustgate-annotations.json");
+    let trust = site(&scan, "aws_iam_role.vendor_audit", "assume_role_policy");
+    assert_eq!(
+        trust.tags.get("trustgate:owner").map(String::as_str),
+        Some("platform-security")
+    );
+    assert_eq!(
+        trust.tags.get("trustgate:expiry").map(String::as_str),
+        Some("2027-03-31")
+    );
+    assert!(
+        trust
+            .tags
+            .get("trustgate:justification")
+            .is_some_and(|j| j.starts_with("SEC-1234"))
+    );
+}
+
+#[test]
+fn fixture_one_widening_of_each_kind() {
+    let scan = fixture("widenings-one-of-each-kind.json");
+    let expected = [
+        ("aws_s3_bucket_policy.assets", "policy"),
+        ("aws_iam_role.data_export", "assume_role_policy"),
+        ("aws_iam_role.github_actions", "assume_role_policy"),
+        ("aws_sns_topic_policy.alerts", "policy"),
+        ("aws_iam_role.vendor_access", "assume_role_policy"),
+        ("aws_iam_role.partner_sync", "assume_role_policy"),
+        ("aws_s3_bucket_policy.shared", "policy"),
+    ];
+    for (address, attribute) in expected {
+        let found = site(&scan, address, attribute);
+        known_text(&found.after);
+    }
+    let github = site(&scan, "aws_iam_role.github_actions", "assume_role_policy");
+    assert_eq!(
+        (github.change, &github.before),
+        (ChangeAction::Create, &PolicyValue::Absent)
+    );
+    assert!(known_text(&github.after).contains("token.actions.githubusercontent.com:aud"));
+    assert!(!known_text(&github.after).contains(":sub"));
+    let vendor = site(&scan, "aws_iam_role.vendor_access", "assume_role_policy");
+    assert!(
+        known_text(&vendor.before).contains("sts:ExternalId")
+            && !known_text(&vendor.after).contains("sts:ExternalId")
+    );
+    let shared = site(&scan, "aws_s3_bucket_policy.shared", "policy");
+    assert!(known_text(&shared.before).contains("Deny") && !known_text(&shared.after).contains("Deny"));
+    assert_eq!(
+        scan.detected_boundary
+            .unwrap()
+            .0
+            .accounts
+            .into_iter()
+            .collect::<Vec<_>>(),
+        ["111122223333"]
+    );
+}
