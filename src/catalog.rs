@@ -183,7 +183,7 @@ impl Catalog {
     pub fn from_file(path: &std::path::Path) -> Result<Catalog> {
         let text = std::fs::read_to_string(path).map_err(|err| Error::Unreadable {
             path: path.to_path_buf(),
-            reason: err.to_string(),
+            reason: crate::input::os_reason(&err),
         })?;
         Catalog::from_hcl(&text, path)
     }

@@ -92,7 +92,7 @@ fn too_large(path: &Path, size: u64) -> Error {
 }
 
 /// The OS message without Rust's " (os error N)" suffix, e.g. "No such file or directory".
-fn os_reason(err: &std::io::Error) -> String {
+pub(crate) fn os_reason(err: &std::io::Error) -> String {
     let text = err.to_string();
     match text.find(" (os error") {
         Some(cut) => text[..cut].to_string(),

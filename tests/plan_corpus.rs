@@ -436,3 +436,83 @@ fn fixture_one_widening_of_each_kind() {
         ["111122223333"]
     );
 }
+
+/// Timing probe for large plans: `BIG_PLAN=/path/plan.json cargo test --release --test plan_corpus -- --ignored`.
+#[test]
+#[ignore]
+fn timing_of_a_large_plan() {
+    let Some(path) = std::env::var_os("BIG_PLAN") else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    let started = std::time::Instant::now();
+    let text = read_text(&Source::File(path.clone())).unwrap();
+    let read = started.elapsed();
+    let started = std::time::Instant::now();
+    let floor: serde::de::IgnoredAny = serde_json::from_str(&text).unwrap();
+    let _ = floor;
+    let floor = started.elapsed();
+    let started = std::time::Instant::now();
+    let plan = parse_plan(&text, &path).unwrap();
+    let parsed = started.elapsed();
+    let started = std::time::Instant::now();
+    let scanned = scan(&plan, &Catalog::builtin());
+    let scanning = started.elapsed();
+    println!(
+        "read {read:?}, floor (IgnoredAny) {floor:?}, parse_plan {parsed:?}, scan {scanning:?}: {} sites, boundary {:?}",
+        scanned.sites.len(),
+        scanned.detected_boundary.map(|b| b.1)
+    );
+}
+
+#[test]
+fn error_messages_are_single_lines_naming_file_and_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &[u8]); 6] = [
+        ("truncated.json", b"{\"format_version\":\"1.2\",\n\"resource_changes\":[{\"address\":"),
+        ("v2.json", b"{\"format_version\":\"2.0\",\"resource_changes\":[]}"),
+        ("state.json", b"{\"format_version\":\"1.0\",\"terraform_version\":\"1.9.8\",\"values\":{\"root_module\":{}}}"),
+        ("terraform.tfstate", b"{\"version\":4,\"terraform_version\":\"1.9.8\",\"serial\":1,\"lineage\":\"x\",\"resources\":[]}"),
+        ("surrogate.json", b"\xFF\xFE{\x00\x00\xD8}\x00"),
+        ("actions.json", b"{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":\"a.b\",\"mode\":\"managed\",\"type\":\"a\",\"name\":\"b\",\"change\":{\"actions\":[\"explode\"]}}]}"),
+    ];
+    let mut lines = Vec::new();
+    for (name, bytes) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let err = load(&path).unwrap_err().to_string();
+        assert!(err.contains(name) && !err.contains('\n'), "{err}");
+        lines.push(err.replace(&format!("{}/", dir.path().display()), ""));
+    }
+    let err = load(&corpus_dir().join(WRAPPER_FILE)).unwrap_err().to_string();
+    lines.push(err.replace(&format!("{}/", corpus_dir().display()), ""));
+    let err = load(&dir.path().join("missing.json")).unwrap_err().to_string();
+    lines.push(err.replace(&format!("{}/", dir.path().display()), ""));
+    for line in &lines {
+        println!("{line}");
+    }
+    assert!(
+        lines[0]
+            .starts_with("truncated.json: line 2, column 31: unexpected end of input while reading a value"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with("v2.json: format_version: unsupported plan format_version \"2.0\""),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].contains("looks like a Terraform state"), "{}", lines[2]);
+    assert!(lines[3].contains("raw Terraform state file"), "{}", lines[3]);
+    assert!(
+        lines[4].starts_with("surrogate.json: byte offset 4: invalid UTF-16LE"),
+        "{}",
+        lines[4]
+    );
+    assert!(
+        lines[5].starts_with("actions.json: resource_changes[0].change.actions: unknown action list"),
+        "{}",
+        lines[5]
+    );
+    assert_eq!(lines[7], "missing.json: cannot read: No such file or directory");
+}

@@ -123,6 +123,8 @@ pub struct Change<'a> {
 
 /// Parses plan JSON text. `path` is only used for error messages.
 pub fn parse_plan<'a>(text: &'a str, path: &Path) -> Result<Plan<'a>> {
+    // `read_text` already removes a byte-order mark; text from elsewhere may still carry one.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let expected_object = "expected a JSON object: the output of `terraform show -json <planfile>`";
     match text.trim_start().as_bytes().first() {
         None => {
@@ -316,7 +318,8 @@ fn readable_serde_message(err: &serde_json::Error) -> String {
     };
     let message = match err.classify() {
         serde_json::error::Category::Eof => {
-            format!("unexpected end of input: {message} (is the file truncated?)")
+            let what = message.strip_prefix("EOF while parsing ").unwrap_or(message);
+            format!("unexpected end of input while reading {what} (is the file truncated?)")
         }
         serde_json::error::Category::Syntax if message == "trailing characters" => {
             "unexpected text after the end of the JSON document".to_string()
