@@ -17,6 +17,10 @@
 #     }
 #   }
 #
+# Converters (built into trustgate): lambda_permission, lambda_layer_version_permission, lambda_function_url,
+# cloudwatch_event_permission, ram_principal_association, vpc_endpoint_service_allowed_principal,
+# vpc_endpoint_service, kms_grant, ami_launch_permission, snapshot_create_volume_permission,
+# db_snapshot_shared_accounts.
 # Attribute paths: `a`, `a.b`, `a[0].b`; `a[*].b` means "every element of list a".
 # Roles:
 #   trust     - a role trust policy: who may assume the role (sts actions).

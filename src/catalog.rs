@@ -243,7 +243,8 @@ impl Catalog {
             };
             let entry = parse_resource_block(block, &locator, path)?;
             if entries.contains_key(&entry.resource_type) {
-                let line = locator.line_of(&format!("\"{}\"", entry.resource_type), 0);
+                let label = format!("\"{}\"", entry.resource_type);
+                let line = locator.line_of(&label, locator.offset_of(&label) + 1);
                 return Err(Error::invalid(
                     path,
                     format!("line {line}"),
@@ -290,25 +291,42 @@ impl Catalog {
     }
 }
 
-/// hcl-rs does not keep spans for parsed blocks, so semantic errors find their line by searching the text.
+/// hcl-rs does not keep spans for parsed blocks, so semantic errors find their line by searching the text
+/// (skipping comment lines, which quote the syntax).
 struct LineLocator<'t> {
     text: &'t str,
 }
 
 impl LineLocator<'_> {
-    /// 1-based line of the first occurrence of `needle` at or after byte `from`; 1 if not found.
-    fn line_of(&self, needle: &str, from: usize) -> usize {
-        let start = from.min(self.text.len());
-        let offset = self
+    /// Byte offset of the first occurrence of `needle` outside comment lines at or after byte `from`.
+    fn find(&self, needle: &str, from: usize) -> Option<usize> {
+        let mut line_start = self
             .text
-            .get(start..)
-            .and_then(|rest| rest.find(needle))
-            .map_or(0, |found| start + found);
+            .get(..from.min(self.text.len()))?
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        for line in self.text.get(line_start..)?.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            let is_comment = trimmed.starts_with('#') || trimmed.starts_with("//");
+            if !is_comment && let Some(found) = line.find(needle) {
+                let offset = line_start + found;
+                if offset >= from {
+                    return Some(offset);
+                }
+            }
+            line_start += line.len();
+        }
+        None
+    }
+
+    /// 1-based line of `needle` (see `find`); the line of `from` if not found.
+    fn line_of(&self, needle: &str, from: usize) -> usize {
+        let offset = self.find(needle, from).unwrap_or(from).min(self.text.len());
         self.text[..offset].matches('\n').count() + 1
     }
 
     fn offset_of(&self, needle: &str) -> usize {
-        self.text.find(needle).unwrap_or(0)
+        self.find(needle, 0).unwrap_or(0)
     }
 }
 
@@ -669,6 +687,9 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("missing `service`"), "{err}");
+        let twice = "# resource \"aws_a\" is here twice\nresource \"aws_a\" {\n  policy \"p\" {\n    role = \"resource\"\n    service = \"x\"\n  }\n}\nresource \"aws_a\" {\n  policy \"p\" {\n    role = \"resource\"\n    service = \"x\"\n  }\n}\n";
+        let err = parse(twice).unwrap_err().to_string();
+        assert_eq!(err, "my-catalog.hcl: line 8: resource type aws_a appears twice");
         let err = parse("").unwrap_err().to_string();
         assert!(err.contains("empty"), "{err}");
         let err = parse("thing = 1\n").unwrap_err().to_string();
