@@ -64,14 +64,6 @@ impl ChangeAction {
             _ => return None,
         })
     }
-
-    /// True when the old object stops existing (delete, any replace, forget).
-    pub fn removes_old(self) -> bool {
-        !matches!(
-            self,
-            ChangeAction::Create | ChangeAction::Update | ChangeAction::NoOp | ChangeAction::Read
-        )
-    }
 }
 
 /// A parsed plan. Borrows from the text it was parsed from.
