@@ -20,7 +20,7 @@
 # Converters (built into trustgate): lambda_permission, lambda_layer_version_permission, lambda_function_url,
 # cloudwatch_event_permission, ram_principal_association, vpc_endpoint_service_allowed_principal,
 # vpc_endpoint_service, kms_grant, ami_launch_permission, snapshot_create_volume_permission,
-# db_snapshot_shared_accounts.
+# db_snapshot_shared_accounts, eks_access_entry, ssm_document_share, servicecatalog_portfolio_share.
 # Attribute paths: `a`, `a.b`, `a[0].b`; `a[*].b` means "every element of list a".
 # Roles:
 #   trust     - a role trust policy: who may assume the role (sts actions).
@@ -660,5 +660,32 @@ resource "aws_db_cluster_snapshot" {
     role      = "resource"
     service   = "rds"
     converter = "db_snapshot_shared_accounts"
+  }
+}
+
+# principal_arn may be a role of another account; it gets Kubernetes API access to the cluster.
+resource "aws_eks_access_entry" {
+  grant "principal_arn" {
+    role      = "resource"
+    service   = "eks"
+    converter = "eks_access_entry"
+  }
+}
+
+# permissions = { type = "Share", account_ids = "id,id" | "All" } ("All" = public).
+resource "aws_ssm_document" {
+  grant "permissions" {
+    role      = "resource"
+    service   = "ssm"
+    converter = "ssm_document_share"
+  }
+}
+
+# principal_id: account id, organization ARN or OU ARN (type ACCOUNT / ORGANIZATION / ORGANIZATIONAL_UNIT).
+resource "aws_servicecatalog_portfolio_share" {
+  grant "principal_id" {
+    role      = "resource"
+    service   = "servicecatalog"
+    converter = "servicecatalog_portfolio_share"
   }
 }

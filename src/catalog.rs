@@ -63,10 +63,13 @@ pub enum GrantConverter {
     AmiLaunchPermission,
     SnapshotCreateVolumePermission,
     DbSnapshotSharedAccounts,
+    EksAccessEntry,
+    SsmDocumentShare,
+    ServicecatalogPortfolioShare,
 }
 
 impl GrantConverter {
-    pub const ALL: [GrantConverter; 11] = [
+    pub const ALL: [GrantConverter; 14] = [
         GrantConverter::LambdaPermission,
         GrantConverter::LambdaLayerVersionPermission,
         GrantConverter::LambdaFunctionUrl,
@@ -78,6 +81,9 @@ impl GrantConverter {
         GrantConverter::AmiLaunchPermission,
         GrantConverter::SnapshotCreateVolumePermission,
         GrantConverter::DbSnapshotSharedAccounts,
+        GrantConverter::EksAccessEntry,
+        GrantConverter::SsmDocumentShare,
+        GrantConverter::ServicecatalogPortfolioShare,
     ];
 
     /// The name used in catalog files (`converter = "…"`).
@@ -94,6 +100,9 @@ impl GrantConverter {
             GrantConverter::AmiLaunchPermission => "ami_launch_permission",
             GrantConverter::SnapshotCreateVolumePermission => "snapshot_create_volume_permission",
             GrantConverter::DbSnapshotSharedAccounts => "db_snapshot_shared_accounts",
+            GrantConverter::EksAccessEntry => "eks_access_entry",
+            GrantConverter::SsmDocumentShare => "ssm_document_share",
+            GrantConverter::ServicecatalogPortfolioShare => "servicecatalog_portfolio_share",
         }
     }
 

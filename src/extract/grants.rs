@@ -10,6 +10,9 @@
 //! * `aws_ami_launch_permission`: `ec2:RunInstances` on the image; `aws_snapshot_create_volume_permission`:
 //!   `ec2:CreateVolume` on the snapshot; `aws_db_snapshot` / `aws_db_cluster_snapshot` `shared_accounts`:
 //!   the restore action on the snapshot. `all` / group `all` means `*`.
+//! * `aws_eks_access_entry`: `eks:AccessKubernetesApi` on the cluster; `aws_ssm_document` `permissions`:
+//!   `ssm:GetDocument` on the document; `aws_servicecatalog_portfolio_share`: `servicecatalog:*` on the
+//!   portfolio.
 //! * A function, key, bus or share name that is not known yet becomes a `*` in the resource ARN rather
 //!   than making the whole grant unknown: who is granted matters more than which instance.
 
@@ -191,6 +194,9 @@ pub(crate) fn synthesise(
         GrantConverter::AmiLaunchPermission => ami_launch_permission(&fields, context),
         GrantConverter::SnapshotCreateVolumePermission => snapshot_create_volume_permission(&fields, context),
         GrantConverter::DbSnapshotSharedAccounts => db_snapshot_shared_accounts(&fields, context),
+        GrantConverter::EksAccessEntry => eks_access_entry(&fields, context),
+        GrantConverter::SsmDocumentShare => ssm_document_share(&fields, context),
+        GrantConverter::ServicecatalogPortfolioShare => servicecatalog_portfolio_share(&fields, context),
     };
     match result {
         Ok(Some(policy)) => PolicyValue::Known(policy.to_string()),
@@ -588,4 +594,89 @@ fn db_snapshot_shared_accounts(fields: &Fields, context: &GrantContext) -> Synth
     };
     let resource = fields.optional(arn_field).unwrap_or_else(|| "*".to_string());
     Ok(Some(policy(vec![Statement::new(principal, action, resource)])))
+}
+
+fn eks_access_entry(fields: &Fields, context: &GrantContext) -> Synthesis {
+    let Some(principal) = fields.required("principal_arn")? else {
+        return Ok(None);
+    };
+    let cluster = arn_or(
+        fields.optional("cluster_name"),
+        context.partition,
+        "eks:*:*:cluster/{name}",
+    );
+    let statement = Statement::new(
+        principal_element(&principal, context.partition),
+        "eks:AccessKubernetesApi",
+        cluster,
+    );
+    Ok(Some(policy(vec![statement])))
+}
+
+/// `permissions = {type = "Share", account_ids = "111122223333,444455556666" | "All"}`.
+fn ssm_document_share(fields: &Fields, context: &GrantContext) -> Synthesis {
+    if fields.is_unknown("permissions") {
+        return Err(NotYetKnown);
+    }
+    let Some(permissions) = fields
+        .members
+        .get("permissions")
+        .and_then(|raw| json::object_members(raw))
+    else {
+        return Ok(None);
+    };
+    let share_type = permissions.get("type").and_then(|raw| json::as_text(raw));
+    let account_ids = permissions
+        .get("account_ids")
+        .and_then(|raw| json::as_text(raw))
+        .unwrap_or_default();
+    if !share_type
+        .as_deref()
+        .is_some_and(|t| t.eq_ignore_ascii_case("share"))
+        || account_ids.trim().is_empty()
+    {
+        return Ok(None);
+    }
+    let mut accounts: Vec<&str> = account_ids
+        .split(',')
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .collect();
+    accounts.sort_unstable();
+    let principal = if accounts.iter().any(|a| a.eq_ignore_ascii_case("all")) {
+        json!("*")
+    } else {
+        let arns: Vec<String> = accounts
+            .iter()
+            .map(|a| format!("arn:{}:iam::{a}:root", context.partition))
+            .collect();
+        json!({ "AWS": arns })
+    };
+    let document = match fields.optional("arn") {
+        Some(arn) => arn,
+        None => arn_or(
+            fields.optional("name"),
+            context.partition,
+            "ssm:*:*:document/{name}",
+        ),
+    };
+    Ok(Some(policy(vec![Statement::new(
+        principal,
+        "ssm:GetDocument",
+        document,
+    )])))
+}
+
+fn servicecatalog_portfolio_share(fields: &Fields, context: &GrantContext) -> Synthesis {
+    let Some(principal) = fields.required("principal_id")? else {
+        return Ok(None);
+    };
+    let portfolio = arn_or(
+        fields.optional("portfolio_id"),
+        context.partition,
+        "catalog:*:*:portfolio/{name}",
+    );
+    let mut statement = Statement::new(json!(null), "servicecatalog:*", portfolio);
+    statement.principal = principal_with_org(&principal, context.partition, &mut statement.conditions);
+    Ok(Some(policy(vec![statement])))
 }

@@ -413,6 +413,21 @@ fn other_grants_synthesise_equivalent_policies() {
             r#"{"db_snapshot_arn":"arn:aws:rds:us-east-1:111122223333:snapshot:s","shared_accounts":["all"]}"#,
             r#"{"Statement":[{"Action":"rds:RestoreDBInstanceFromDBSnapshot","Effect":"Allow","Principal":"*","Resource":"arn:aws:rds:us-east-1:111122223333:snapshot:s"}],"Version":"2012-10-17"}"#,
         ),
+        (
+            "aws_eks_access_entry",
+            r#"{"cluster_name":"prod","principal_arn":"arn:aws:iam::444455556666:role/ops"}"#,
+            r#"{"Statement":[{"Action":"eks:AccessKubernetesApi","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:role/ops"},"Resource":"arn:aws:eks:*:*:cluster/prod"}],"Version":"2012-10-17"}"#,
+        ),
+        (
+            "aws_ssm_document",
+            r#"{"arn":"arn:aws:ssm:us-east-1:111122223333:document/d","permissions":{"account_ids":"444455556666, 222233334444","type":"Share"}}"#,
+            r#"{"Statement":[{"Action":"ssm:GetDocument","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::222233334444:root","arn:aws:iam::444455556666:root"]},"Resource":"arn:aws:ssm:us-east-1:111122223333:document/d"}],"Version":"2012-10-17"}"#,
+        ),
+        (
+            "aws_servicecatalog_portfolio_share",
+            r#"{"portfolio_id":"port-1","principal_id":"arn:aws:organizations::111122223333:organization/o-abc","type":"ORGANIZATION"}"#,
+            r#"{"Statement":[{"Action":"servicecatalog:*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-abc"}},"Effect":"Allow","Principal":"*","Resource":"arn:aws:catalog:*:*:portfolio/port-1"}],"Version":"2012-10-17"}"#,
+        ),
     ];
     for (resource_type, after, expected) in cases {
         assert_eq!(
