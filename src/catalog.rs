@@ -3,30 +3,726 @@
 //!
 //! INTERFACE CONTRACT: `Catalog::builtin`, `Catalog::len`.
 
-use crate::error::Result;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use hcl::{Block, Body, Expression, Structure};
+
+use crate::analysis::PolicyRole;
+use crate::error::{Error, Result};
+
+/// The built-in catalog source, compiled into the binary.
+pub const BUILTIN_CATALOG_HCL: &str = include_str!("../policies/catalog.hcl");
+const BUILTIN_CATALOG_NAME: &str = "<builtin>/policies/catalog.hcl";
 
 #[derive(Debug, Clone)]
 pub struct Catalog {
-    _private: (),
+    entries: Arc<HashMap<String, CatalogEntry>>,
+}
+
+/// Everything the catalog says about one resource type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEntry {
+    pub resource_type: String,
+    pub attributes: Vec<PolicyAttribute>,
+}
+
+/// One policy-bearing attribute (or field-based grant) of a resource type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyAttribute {
+    pub path: AttributePath,
+    pub role: PolicyRole,
+    /// Action prefix the policy governs (`sts`, `s3`, …; `*` for any).
+    pub service: String,
+    pub source: PolicySource,
+}
+
+/// How the policy is written in the resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicySource {
+    /// The attribute holds IAM policy JSON text.
+    IamJson,
+    /// `aws_opensearchserverless_access_policy`: a JSON list of rules, converted to IAM statements.
+    OpenSearchServerless,
+    /// Fields of the resource that together make a grant; converted to IAM policy JSON.
+    Grant(GrantConverter),
+}
+
+/// The converters for grants written as fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GrantConverter {
+    LambdaPermission,
+    LambdaLayerVersionPermission,
+    LambdaFunctionUrl,
+    CloudwatchEventPermission,
+    RamPrincipalAssociation,
+    VpcEndpointServiceAllowedPrincipal,
+    VpcEndpointService,
+    KmsGrant,
+    AmiLaunchPermission,
+    SnapshotCreateVolumePermission,
+    DbSnapshotSharedAccounts,
+    EksAccessEntry,
+    SsmDocumentShare,
+    ServicecatalogPortfolioShare,
+}
+
+impl GrantConverter {
+    pub const ALL: [GrantConverter; 14] = [
+        GrantConverter::LambdaPermission,
+        GrantConverter::LambdaLayerVersionPermission,
+        GrantConverter::LambdaFunctionUrl,
+        GrantConverter::CloudwatchEventPermission,
+        GrantConverter::RamPrincipalAssociation,
+        GrantConverter::VpcEndpointServiceAllowedPrincipal,
+        GrantConverter::VpcEndpointService,
+        GrantConverter::KmsGrant,
+        GrantConverter::AmiLaunchPermission,
+        GrantConverter::SnapshotCreateVolumePermission,
+        GrantConverter::DbSnapshotSharedAccounts,
+        GrantConverter::EksAccessEntry,
+        GrantConverter::SsmDocumentShare,
+        GrantConverter::ServicecatalogPortfolioShare,
+    ];
+
+    /// The name used in catalog files (`converter = "…"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            GrantConverter::LambdaPermission => "lambda_permission",
+            GrantConverter::LambdaLayerVersionPermission => "lambda_layer_version_permission",
+            GrantConverter::LambdaFunctionUrl => "lambda_function_url",
+            GrantConverter::CloudwatchEventPermission => "cloudwatch_event_permission",
+            GrantConverter::RamPrincipalAssociation => "ram_principal_association",
+            GrantConverter::VpcEndpointServiceAllowedPrincipal => "vpc_endpoint_service_allowed_principal",
+            GrantConverter::VpcEndpointService => "vpc_endpoint_service",
+            GrantConverter::KmsGrant => "kms_grant",
+            GrantConverter::AmiLaunchPermission => "ami_launch_permission",
+            GrantConverter::SnapshotCreateVolumePermission => "snapshot_create_volume_permission",
+            GrantConverter::DbSnapshotSharedAccounts => "db_snapshot_shared_accounts",
+            GrantConverter::EksAccessEntry => "eks_access_entry",
+            GrantConverter::SsmDocumentShare => "ssm_document_share",
+            GrantConverter::ServicecatalogPortfolioShare => "servicecatalog_portfolio_share",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<GrantConverter> {
+        GrantConverter::ALL
+            .into_iter()
+            .find(|converter| converter.name() == name)
+    }
+}
+
+/// A parsed attribute path such as `inline_policy[*].policy`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AttributePath {
+    pub steps: Vec<PathStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PathStep {
+    Key(String),
+    Index(usize),
+    /// `[*]`: every element of a list.
+    EachElement,
+}
+
+impl AttributePath {
+    /// Parses `a`, `a.b`, `a[0].b`, `a[*].b`.
+    pub fn parse(text: &str) -> Option<AttributePath> {
+        let mut steps = Vec::new();
+        for segment in text.split('.') {
+            let (key, mut rest) = segment.split_at(segment.find('[').unwrap_or(segment.len()));
+            if !is_identifier(key) {
+                return None;
+            }
+            steps.push(PathStep::Key(key.to_string()));
+            while !rest.is_empty() {
+                let close = rest.find(']')?;
+                let inside = rest.get(1..close)?;
+                steps.push(match inside {
+                    "*" => PathStep::EachElement,
+                    digits => PathStep::Index(digits.parse().ok()?),
+                });
+                rest = &rest[close + 1..];
+                if !rest.is_empty() && !rest.starts_with('[') {
+                    return None;
+                }
+            }
+        }
+        Some(AttributePath { steps })
+    }
+}
+
+impl std::fmt::Display for AttributePath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (position, step) in self.steps.iter().enumerate() {
+            match step {
+                PathStep::Key(key) if position == 0 => write!(f, "{key}")?,
+                PathStep::Key(key) => write!(f, ".{key}")?,
+                PathStep::Index(index) => write!(f, "[{index}]")?,
+                PathStep::EachElement => write!(f, "[*]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_identifier(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 impl Catalog {
     /// The built-in catalog compiled into the binary.
     pub fn builtin() -> Catalog {
-        unimplemented!("catalog")
+        static BUILTIN: OnceLock<Catalog> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                // The embedded file is covered by unit tests; failing here is a build defect, not bad input.
+                Catalog::from_hcl(BUILTIN_CATALOG_HCL, Path::new(BUILTIN_CATALOG_NAME))
+                    .unwrap_or_else(|err| panic!("built-in catalog is invalid: {err}"))
+            })
+            .clone()
     }
 
     /// Loads a catalog file (same format as the built-in one), for users who override it.
-    pub fn from_file(_path: &std::path::Path) -> Result<Catalog> {
-        unimplemented!("catalog")
+    pub fn from_file(path: &std::path::Path) -> Result<Catalog> {
+        let text = std::fs::read_to_string(path).map_err(|err| Error::Unreadable {
+            path: path.to_path_buf(),
+            reason: crate::input::os_reason(&err),
+        })?;
+        Catalog::from_hcl(&text, path)
+    }
+
+    /// Parses catalog HCL text; `path` is used in error messages.
+    pub fn from_hcl(text: &str, path: &Path) -> Result<Catalog> {
+        if text.trim().is_empty() {
+            return Err(Error::invalid(
+                path,
+                "line 1",
+                "the catalog file is empty; expected resource blocks",
+            ));
+        }
+        let body: Body = hcl::parse(text).map_err(|err| match err {
+            hcl::Error::Parse(parse_error) => Error::invalid(
+                path,
+                format!(
+                    "line {}, column {}",
+                    parse_error.location().line(),
+                    parse_error.location().column()
+                ),
+                format!("invalid HCL: {}", parse_error.message().replace('\n', " ")),
+            ),
+            other => Error::invalid(
+                path,
+                "line 1",
+                format!("invalid HCL: {}", other.to_string().replace('\n', " ")),
+            ),
+        })?;
+        let locator = LineLocator { text };
+        let mut entries = HashMap::new();
+        for structure in body.iter() {
+            let block = match structure {
+                Structure::Block(block) if block.identifier.as_str() == "resource" => block,
+                Structure::Block(block) => {
+                    let line = locator.line_of(block.identifier.as_str(), 0);
+                    return Err(Error::invalid(
+                        path,
+                        format!("line {line}"),
+                        format!(
+                            "unexpected block {:?}; expected `resource \"<type>\" {{ … }}`",
+                            block.identifier.as_str()
+                        ),
+                    ));
+                }
+                Structure::Attribute(attribute) => {
+                    let line = locator.line_of(attribute.key.as_str(), 0);
+                    return Err(Error::invalid(
+                        path,
+                        format!("line {line}"),
+                        format!(
+                            "unexpected attribute {:?} at top level; expected resource blocks",
+                            attribute.key.as_str()
+                        ),
+                    ));
+                }
+            };
+            let entry = parse_resource_block(block, &locator, path)?;
+            if entries.contains_key(&entry.resource_type) {
+                let label = format!("\"{}\"", entry.resource_type);
+                let line = locator.line_of(&label, locator.offset_of(&label) + 1);
+                return Err(Error::invalid(
+                    path,
+                    format!("line {line}"),
+                    format!("resource type {} appears twice", entry.resource_type),
+                ));
+            }
+            entries.insert(entry.resource_type.clone(), entry);
+        }
+        Ok(Catalog {
+            entries: Arc::new(entries),
+        })
+    }
+
+    /// This catalog with every entry of `overrides` replacing (or adding) the entry for its resource type.
+    pub fn with_overrides(&self, overrides: &Catalog) -> Catalog {
+        let mut entries = (*self.entries).clone();
+        for (resource_type, entry) in overrides.entries.iter() {
+            entries.insert(resource_type.clone(), entry.clone());
+        }
+        Catalog {
+            entries: Arc::new(entries),
+        }
+    }
+
+    /// What the catalog says about a resource type, if it is covered.
+    pub fn entry(&self, resource_type: &str) -> Option<&CatalogEntry> {
+        self.entries.get(resource_type)
+    }
+
+    /// Covered resource types, sorted.
+    pub fn resource_types(&self) -> Vec<&str> {
+        let mut types: Vec<&str> = self.entries.keys().map(String::as_str).collect();
+        types.sort_unstable();
+        types
     }
 
     /// Number of resource types covered.
     pub fn len(&self) -> usize {
-        unimplemented!("catalog")
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// hcl-rs does not keep spans for parsed blocks, so semantic errors find their line by searching the text
+/// (skipping comment lines, which quote the syntax).
+struct LineLocator<'t> {
+    text: &'t str,
+}
+
+impl LineLocator<'_> {
+    /// Byte offset of the first occurrence of `needle` outside comment lines at or after byte `from`.
+    fn find(&self, needle: &str, from: usize) -> Option<usize> {
+        let mut line_start = self
+            .text
+            .get(..from.min(self.text.len()))?
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        for line in self.text.get(line_start..)?.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            let is_comment = trimmed.starts_with('#') || trimmed.starts_with("//");
+            if !is_comment && let Some(found) = line.find(needle) {
+                let offset = line_start + found;
+                if offset >= from {
+                    return Some(offset);
+                }
+            }
+            line_start += line.len();
+        }
+        None
+    }
+
+    /// 1-based line of `needle` (see `find`); the line of `from` if not found.
+    fn line_of(&self, needle: &str, from: usize) -> usize {
+        let offset = self.find(needle, from).unwrap_or(from).min(self.text.len());
+        self.text[..offset].matches('\n').count() + 1
+    }
+
+    fn offset_of(&self, needle: &str) -> usize {
+        self.find(needle, 0).unwrap_or(0)
+    }
+}
+
+fn parse_resource_block(block: &Block, locator: &LineLocator, path: &Path) -> Result<CatalogEntry> {
+    let block_line = || locator.line_of("resource", 0);
+    let [label] = block.labels.as_slice() else {
+        return Err(Error::invalid(
+            path,
+            format!("line {}", block_line()),
+            "a resource block needs exactly one label, the resource type: resource \"aws_…\" { … }",
+        ));
+    };
+    let resource_type = label.as_str().to_string();
+    let block_start = locator.offset_of(&format!("\"{resource_type}\""));
+    let at = |needle: &str| format!("line {}", locator.line_of(needle, block_start));
+    let mut attributes = Vec::new();
+    for structure in block.body.iter() {
+        let Structure::Block(inner) = structure else {
+            return Err(Error::invalid(
+                path,
+                at("="),
+                format!(
+                    "resource {resource_type}: expected `policy \"<path>\"` or `grant \"<field>\"` blocks"
+                ),
+            ));
+        };
+        let kind = inner.identifier.as_str();
+        let [inner_label] = inner.labels.as_slice() else {
+            return Err(Error::invalid(
+                path,
+                at(kind),
+                format!(
+                    "resource {resource_type}: a {kind} block needs exactly one label (the attribute path)"
+                ),
+            ));
+        };
+        let path_text = inner_label.as_str();
+        let here = at(&format!("\"{path_text}\""));
+        let fail = |message: String| {
+            Error::invalid(path, here.clone(), format!("resource {resource_type}: {message}"))
+        };
+        let attribute_path = AttributePath::parse(path_text)
+            .ok_or_else(|| fail(format!("invalid attribute path {path_text:?}")))?;
+        let settings = block_settings(inner).map_err(&fail)?;
+        let role = match settings.get("role").copied() {
+            Some("trust") => PolicyRole::Trust,
+            Some("resource") => PolicyRole::Resource,
+            Some("identity") => PolicyRole::Identity,
+            Some("guardrail") => PolicyRole::Guardrail,
+            Some(other) => {
+                return Err(fail(format!(
+                    "unknown role {other:?}; expected trust, resource, identity or guardrail"
+                )));
+            }
+            None => return Err(fail("missing `role`".to_string())),
+        };
+        let service = settings
+            .get("service")
+            .ok_or_else(|| fail("missing `service`".to_string()))?
+            .to_string();
+        let allowed: &[&str] = match kind {
+            "policy" => &["role", "service", "format"],
+            "grant" => &["role", "service", "converter"],
+            other => return Err(fail(format!("unknown block {other:?}; expected policy or grant"))),
+        };
+        if let Some(unknown) = settings.keys().find(|key| !allowed.contains(key)) {
+            return Err(fail(format!(
+                "unknown setting {unknown:?} in {kind} block; allowed: {}",
+                allowed.join(", ")
+            )));
+        }
+        let source = if kind == "policy" {
+            match settings.get("format").copied() {
+                None | Some("iam") => PolicySource::IamJson,
+                Some("opensearch-serverless") => PolicySource::OpenSearchServerless,
+                Some(other) => {
+                    return Err(fail(format!(
+                        "unknown format {other:?}; expected iam or opensearch-serverless"
+                    )));
+                }
+            }
+        } else {
+            let name = settings
+                .get("converter")
+                .ok_or_else(|| fail("grant block needs `converter`".to_string()))?;
+            let converter = GrantConverter::from_name(name).ok_or_else(|| {
+                let known: Vec<&str> = GrantConverter::ALL.iter().map(|c| c.name()).collect();
+                fail(format!("unknown converter {name:?}; known: {}", known.join(", ")))
+            })?;
+            PolicySource::Grant(converter)
+        };
+        attributes.push(PolicyAttribute {
+            path: attribute_path,
+            role,
+            service,
+            source,
+        });
+    }
+    if attributes.is_empty() {
+        return Err(Error::invalid(
+            path,
+            at(&format!("\"{resource_type}\"")),
+            format!("resource {resource_type} has no policy or grant blocks"),
+        ));
+    }
+    Ok(CatalogEntry {
+        resource_type,
+        attributes,
+    })
+}
+
+/// The `key = "string"` settings of a policy/grant block.
+fn block_settings(block: &Block) -> std::result::Result<HashMap<&str, &str>, String> {
+    let mut settings = HashMap::new();
+    for structure in block.body.iter() {
+        match structure {
+            Structure::Attribute(attribute) => match &attribute.expr {
+                Expression::String(value) => {
+                    settings.insert(attribute.key.as_str(), value.as_str());
+                }
+                _ => return Err(format!("`{}` must be a quoted string", attribute.key.as_str())),
+            },
+            Structure::Block(nested) => {
+                return Err(format!(
+                    "unexpected nested block {:?}",
+                    nested.identifier.as_str()
+                ));
+            }
+        }
+    }
+    Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Section 12a of docs/terraform-formats.md, one name per resource type.
+    const FORMATS_DOC_12A: &[&str] = &[
+        "aws_iam_role",
+        "aws_iam_role_policy",
+        "aws_iam_user_policy",
+        "aws_iam_group_policy",
+        "aws_iam_policy",
+        "aws_s3_bucket_policy",
+        "aws_s3_bucket",
+        "aws_s3_access_point",
+        "aws_s3control_access_point_policy",
+        "aws_s3control_bucket_policy",
+        "aws_s3control_multi_region_access_point_policy",
+        "aws_s3control_object_lambda_access_point_policy",
+        "aws_s3tables_table_bucket_policy",
+        "aws_s3tables_table_policy",
+        "aws_kms_key",
+        "aws_kms_key_policy",
+        "aws_kms_replica_key",
+        "aws_kms_external_key",
+        "aws_kms_replica_external_key",
+        "aws_sns_topic",
+        "aws_sns_topic_policy",
+        "aws_sqs_queue",
+        "aws_sqs_queue_policy",
+        "aws_ecr_repository_policy",
+        "aws_ecr_registry_policy",
+        "aws_ecrpublic_repository_policy",
+        "aws_secretsmanager_secret_policy",
+        "aws_secretsmanager_secret",
+        "aws_glacier_vault",
+        "aws_glacier_vault_lock",
+        "aws_efs_file_system_policy",
+        "aws_cloudwatch_event_bus_policy",
+        "aws_cloudwatch_log_resource_policy",
+        "aws_cloudwatch_log_destination_policy",
+        "aws_backup_vault_policy",
+        "aws_opensearch_domain_policy",
+        "aws_opensearch_domain",
+        "aws_elasticsearch_domain_policy",
+        "aws_elasticsearch_domain",
+        "aws_opensearchserverless_access_policy",
+        "aws_api_gateway_rest_api_policy",
+        "aws_api_gateway_rest_api",
+        "aws_glue_resource_policy",
+        "aws_dynamodb_resource_policy",
+        "aws_kinesis_resource_policy",
+        "aws_codeartifact_domain_permissions_policy",
+        "aws_codeartifact_repository_permissions_policy",
+        "aws_codebuild_resource_policy",
+        "aws_media_store_container_policy",
+        "aws_networkfirewall_resource_policy",
+        "aws_sagemaker_model_package_group_policy",
+        "aws_ses_identity_policy",
+        "aws_vpc_endpoint",
+        "aws_msk_cluster_policy",
+        "aws_oam_sink_policy",
+        "aws_acmpca_policy",
+        "aws_redshift_resource_policy",
+        "aws_redshiftserverless_resource_policy",
+        "aws_vpclattice_resource_policy",
+        "aws_vpclattice_auth_policy",
+        "aws_xray_resource_policy",
+        "aws_schemas_registry_policy",
+        "aws_bedrockagentcore_resource_policy",
+        "aws_lambda_layer_version_permission",
+        "aws_ssoadmin_permission_set_inline_policy",
+        "aws_organizations_policy",
+        "aws_iot_policy",
+        "aws_transfer_access",
+        "aws_transfer_user",
+    ];
+
+    fn parse(text: &str) -> Result<Catalog> {
+        Catalog::from_hcl(text, Path::new("my-catalog.hcl"))
+    }
+
+    #[test]
+    fn builtin_catalog_parses_and_is_large() {
+        let catalog = Catalog::builtin();
+        assert!(catalog.len() >= 50, "{}", catalog.len());
+        let grants = catalog
+            .resource_types()
+            .into_iter()
+            .filter(|t| {
+                catalog
+                    .entry(t)
+                    .unwrap()
+                    .attributes
+                    .iter()
+                    .any(|a| matches!(a.source, PolicySource::Grant(_)))
+            })
+            .count();
+        assert!(grants >= 6, "{grants}");
+    }
+
+    #[test]
+    fn every_section_12a_type_is_catalogued() {
+        let catalog = Catalog::builtin();
+        let missing: Vec<&&str> = FORMATS_DOC_12A
+            .iter()
+            .filter(|t| catalog.entry(t).is_none())
+            .collect();
+        assert!(missing.is_empty(), "missing: {missing:?}");
+    }
+
+    /// When the shared formats doc is next to the checkout, read section 12a from it directly.
+    #[test]
+    fn every_type_in_the_formats_doc_table_is_catalogued() {
+        let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/docs/terraform-formats.md");
+        let Ok(text) = std::fs::read_to_string(doc) else {
+            return;
+        };
+        let Some(start) = text.find("### 12a.") else {
+            return;
+        };
+        let end = text[start..].find("### 12b.").map_or(text.len(), |e| start + e);
+        let name = regex::Regex::new(r"aws_[a-z0-9_]+").unwrap();
+        let catalog = Catalog::builtin();
+        for row in text[start..end].lines().filter(|l| l.starts_with("| aws_")) {
+            let first_cell = row.split('|').nth(1).unwrap_or_default();
+            for found in name.find_iter(first_cell) {
+                assert!(
+                    catalog.entry(found.as_str()).is_some(),
+                    "{} missing",
+                    found.as_str()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn key_entries_have_expected_shape() {
+        let catalog = Catalog::builtin();
+        let role = catalog.entry("aws_iam_role").unwrap();
+        assert_eq!(role.attributes[0].path.to_string(), "assume_role_policy");
+        assert_eq!(
+            (role.attributes[0].role, role.attributes[0].service.as_str()),
+            (PolicyRole::Trust, "sts")
+        );
+        assert_eq!(role.attributes[1].path.to_string(), "inline_policy[*].policy");
+        assert_eq!(role.attributes[1].role, PolicyRole::Identity);
+        let mrap = catalog
+            .entry("aws_s3control_multi_region_access_point_policy")
+            .unwrap();
+        assert_eq!(
+            mrap.attributes[0].path.steps,
+            vec![
+                PathStep::Key("details".into()),
+                PathStep::Index(0),
+                PathStep::Key("policy".into())
+            ]
+        );
+        let scp = catalog.entry("aws_organizations_policy").unwrap();
+        assert_eq!(
+            (scp.attributes[0].path.to_string(), scp.attributes[0].role),
+            ("content".into(), PolicyRole::Guardrail)
+        );
+        let aoss = catalog.entry("aws_opensearchserverless_access_policy").unwrap();
+        assert_eq!(aoss.attributes[0].source, PolicySource::OpenSearchServerless);
+        let lambda = catalog.entry("aws_lambda_permission").unwrap();
+        assert_eq!(
+            lambda.attributes[0].source,
+            PolicySource::Grant(GrantConverter::LambdaPermission)
+        );
+        for converter in GrantConverter::ALL {
+            let used = catalog.resource_types().iter().any(|t| {
+                catalog
+                    .entry(t)
+                    .unwrap()
+                    .attributes
+                    .iter()
+                    .any(|a| a.source == PolicySource::Grant(converter))
+            });
+            assert!(used, "{} unused", converter.name());
+        }
+    }
+
+    #[test]
+    fn attribute_paths_parse_and_print() {
+        for text in [
+            "policy",
+            "inline_policy[*].policy",
+            "details[0].policy",
+            "a.b.c",
+            "a[1][*]",
+        ] {
+            assert_eq!(AttributePath::parse(text).unwrap().to_string(), text);
+        }
+        for bad in ["", "a..b", "a[", "a[x]", "a[0]b", "[0]", "a b"] {
+            assert!(AttributePath::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bad_catalogs_report_the_line() {
+        let err = parse("resource \"aws_x\" {\n  policy \"policy\" {\n    role = \"trust\"\n").unwrap_err();
+        assert!(err.to_string().starts_with("my-catalog.hcl: line "), "{err}");
+        assert!(err.to_string().contains("invalid HCL"), "{err}");
+        let text = "resource \"aws_a\" {\n  policy \"policy\" {\n    role = \"resource\"\n    service = \"s3\"\n  }\n}\n\
+                    resource \"aws_b\" {\n  policy \"policy\" {\n    role = \"owner\"\n    service = \"s3\"\n  }\n}\n";
+        let err = parse(text).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "my-catalog.hcl: line 8: resource aws_b: unknown role \"owner\"; expected trust, resource, identity or guardrail"
+        );
+        let err = parse("resource \"aws_a\" {\n  grant \"principal\" {\n    role = \"resource\"\n    service = \"x\"\n    converter = \"nope\"\n  }\n}\n").unwrap_err().to_string();
+        assert!(
+            err.contains("line 2") && err.contains("unknown converter \"nope\""),
+            "{err}"
+        );
+        let err = parse(
+            "resource \"aws_a\" {\n  policy \"p[\" {\n    role = \"resource\"\n    service = \"x\"\n  }\n}\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("invalid attribute path"), "{err}");
+        let err = parse(
+            "resource \"aws_a\" {\n  policy \"p\" {\n    role = \"resource\"\n    servce = \"x\"\n  }\n}\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("missing `service`"), "{err}");
+        let twice = "# resource \"aws_a\" is here twice\nresource \"aws_a\" {\n  policy \"p\" {\n    role = \"resource\"\n    service = \"x\"\n  }\n}\nresource \"aws_a\" {\n  policy \"p\" {\n    role = \"resource\"\n    service = \"x\"\n  }\n}\n";
+        let err = parse(twice).unwrap_err().to_string();
+        assert_eq!(err, "my-catalog.hcl: line 8: resource type aws_a appears twice");
+        let err = parse("").unwrap_err().to_string();
+        assert!(err.contains("empty"), "{err}");
+        let err = parse("thing = 1\n").unwrap_err().to_string();
+        assert!(
+            err.contains("line 1") && err.contains("unexpected attribute"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn overrides_replace_builtin_entries() {
+        let mine = parse("resource \"aws_sqs_queue\" {\n  policy \"policy\" {\n    role = \"guardrail\"\n    service = \"sqs\"\n  }\n}\nresource \"aws_new_thing\" {\n  policy \"doc\" {\n    role = \"resource\"\n    service = \"new\"\n  }\n}\n").unwrap();
+        let merged = Catalog::builtin().with_overrides(&mine);
+        assert_eq!(merged.len(), Catalog::builtin().len() + 1);
+        assert_eq!(
+            merged.entry("aws_sqs_queue").unwrap().attributes[0].role,
+            PolicyRole::Guardrail
+        );
+    }
+
+    #[test]
+    fn builtin_parse_is_fast() {
+        let started = std::time::Instant::now();
+        parse(BUILTIN_CATALOG_HCL).unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_millis(500));
     }
 }

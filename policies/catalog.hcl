@@ -1,0 +1,691 @@
+# trustgate catalog: which attributes of which AWS resource types carry access policies.
+#
+# trustgate reads this file on every run (it is compiled into the binary). To change it, copy it, edit
+# it and pass the copy with the catalog option; entries in your file replace the built-in entry for the
+# same resource type.
+#
+#   resource "<terraform resource type>" {
+#     policy "<attribute path>" {   # an attribute holding an IAM policy document as JSON text
+#       role    = "resource"        # trust | resource | identity | guardrail (see below)
+#       service = "s3"              # action prefix the policy governs ("*" = any service)
+#       format  = "iam"             # optional: "iam" (default) or "opensearch-serverless"
+#     }
+#     grant "<field>" {             # access granted through plain fields, not a document;
+#       role      = "resource"      # trustgate writes the equivalent IAM policy itself
+#       service   = "lambda"
+#       converter = "lambda_permission"
+#     }
+#   }
+#
+# Converters (built into trustgate): lambda_permission, lambda_layer_version_permission, lambda_function_url,
+# cloudwatch_event_permission, ram_principal_association, vpc_endpoint_service_allowed_principal,
+# vpc_endpoint_service, kms_grant, ami_launch_permission, snapshot_create_volume_permission,
+# db_snapshot_shared_accounts, eks_access_entry, ssm_document_share, servicecatalog_portfolio_share.
+# Attribute paths: `a`, `a.b`, `a[0].b`; `a[*].b` means "every element of list a".
+# Roles:
+#   trust     - a role trust policy: who may assume the role (sts actions).
+#   resource  - a resource-based policy: who may use this resource, possibly from other accounts.
+#   identity  - an identity policy: what the holder may do; cannot grant outsiders access by itself.
+#   guardrail - a policy that can only restrict (SCP/RCP, VPC endpoint policy).
+
+# --------------------------------------------------------------------------------------------------
+# IAM: role trust policies and identity policies
+
+# The trust policy is the main cross-account vector; inline policies are identity policies.
+resource "aws_iam_role" {
+  policy "assume_role_policy" {
+    role    = "trust"
+    service = "sts"
+  }
+  policy "inline_policy[*].policy" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "aws_iam_role_policy" {
+  policy "policy" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "aws_iam_user_policy" {
+  policy "policy" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "aws_iam_group_policy" {
+  policy "policy" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "aws_iam_policy" {
+  policy "policy" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "aws_ssoadmin_permission_set_inline_policy" {
+  policy "inline_policy" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+# --------------------------------------------------------------------------------------------------
+# S3
+
+resource "aws_s3_bucket_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "s3"
+  }
+}
+
+# Deprecated inline policy; computed (often unknown or "") when aws_s3_bucket_policy is used.
+resource "aws_s3_bucket" {
+  policy "policy" {
+    role    = "resource"
+    service = "s3"
+  }
+}
+
+resource "aws_s3_access_point" {
+  policy "policy" {
+    role    = "resource"
+    service = "s3"
+  }
+}
+
+resource "aws_s3control_access_point_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "s3"
+  }
+}
+
+# S3 on Outposts.
+resource "aws_s3control_bucket_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "s3-outposts"
+  }
+}
+
+resource "aws_s3control_multi_region_access_point_policy" {
+  policy "details[0].policy" {
+    role    = "resource"
+    service = "s3"
+  }
+}
+
+resource "aws_s3control_object_lambda_access_point_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "s3-object-lambda"
+  }
+}
+
+resource "aws_s3tables_table_bucket_policy" {
+  policy "resource_policy" {
+    role    = "resource"
+    service = "s3tables"
+  }
+}
+
+resource "aws_s3tables_table_policy" {
+  policy "resource_policy" {
+    role    = "resource"
+    service = "s3tables"
+  }
+}
+
+# --------------------------------------------------------------------------------------------------
+# KMS
+
+resource "aws_kms_key" {
+  policy "policy" {
+    role    = "resource"
+    service = "kms"
+  }
+}
+
+resource "aws_kms_key_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "kms"
+  }
+}
+
+resource "aws_kms_replica_key" {
+  policy "policy" {
+    role    = "resource"
+    service = "kms"
+  }
+}
+
+resource "aws_kms_external_key" {
+  policy "policy" {
+    role    = "resource"
+    service = "kms"
+  }
+}
+
+resource "aws_kms_replica_external_key" {
+  policy "policy" {
+    role    = "resource"
+    service = "kms"
+  }
+}
+
+# --------------------------------------------------------------------------------------------------
+# Messaging
+
+resource "aws_sns_topic" {
+  policy "policy" {
+    role    = "resource"
+    service = "sns"
+  }
+}
+
+resource "aws_sns_topic_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "sns"
+  }
+}
+
+resource "aws_sqs_queue" {
+  policy "policy" {
+    role    = "resource"
+    service = "sqs"
+  }
+}
+
+resource "aws_sqs_queue_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "sqs"
+  }
+}
+
+resource "aws_cloudwatch_event_bus_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "events"
+  }
+}
+
+# EventBridge schema registry.
+resource "aws_schemas_registry_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "schemas"
+  }
+}
+
+# Stream or stream consumer.
+resource "aws_kinesis_resource_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "kinesis"
+  }
+}
+
+resource "aws_msk_cluster_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "kafka"
+  }
+}
+
+# --------------------------------------------------------------------------------------------------
+# Containers, artifacts, secrets
+
+resource "aws_ecr_repository_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "ecr"
+  }
+}
+
+# Registry level (replication, pull-through cache).
+resource "aws_ecr_registry_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "ecr"
+  }
+}
+
+resource "aws_ecrpublic_repository_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "ecr-public"
+  }
+}
+
+resource "aws_codeartifact_domain_permissions_policy" {
+  policy "policy_document" {
+    role    = "resource"
+    service = "codeartifact"
+  }
+}
+
+resource "aws_codeartifact_repository_permissions_policy" {
+  policy "policy_document" {
+    role    = "resource"
+    service = "codeartifact"
+  }
+}
+
+resource "aws_codebuild_resource_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "codebuild"
+  }
+}
+
+resource "aws_secretsmanager_secret_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "secretsmanager"
+  }
+}
+
+# Deprecated inline policy.
+resource "aws_secretsmanager_secret" {
+  policy "policy" {
+    role    = "resource"
+    service = "secretsmanager"
+  }
+}
+
+# Private CA sharing.
+resource "aws_acmpca_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "acm-pca"
+  }
+}
+
+# --------------------------------------------------------------------------------------------------
+# Storage and data
+
+resource "aws_glacier_vault" {
+  policy "access_policy" {
+    role    = "resource"
+    service = "glacier"
+  }
+}
+
+resource "aws_glacier_vault_lock" {
+  policy "policy" {
+    role    = "resource"
+    service = "glacier"
+  }
+}
+
+resource "aws_efs_file_system_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "elasticfilesystem"
+  }
+}
+
+resource "aws_backup_vault_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "backup"
+  }
+}
+
+resource "aws_dynamodb_resource_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "dynamodb"
+  }
+}
+
+# Data Catalog.
+resource "aws_glue_resource_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "glue"
+  }
+}
+
+resource "aws_redshift_resource_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "redshift"
+  }
+}
+
+resource "aws_redshiftserverless_resource_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "redshift-serverless"
+  }
+}
+
+resource "aws_media_store_container_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "mediastore"
+  }
+}
+
+resource "aws_sagemaker_model_package_group_policy" {
+  policy "resource_policy" {
+    role    = "resource"
+    service = "sagemaker"
+  }
+}
+
+# --------------------------------------------------------------------------------------------------
+# Search
+
+resource "aws_opensearch_domain" {
+  policy "access_policies" {
+    role    = "resource"
+    service = "es"
+  }
+}
+
+resource "aws_opensearch_domain_policy" {
+  policy "access_policies" {
+    role    = "resource"
+    service = "es"
+  }
+}
+
+resource "aws_elasticsearch_domain" {
+  policy "access_policies" {
+    role    = "resource"
+    service = "es"
+  }
+}
+
+resource "aws_elasticsearch_domain_policy" {
+  policy "access_policies" {
+    role    = "resource"
+    service = "es"
+  }
+}
+
+# Not IAM grammar: a JSON list of rules with a Principal list; converted to IAM statements (data policies only).
+resource "aws_opensearchserverless_access_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "aoss"
+    format  = "opensearch-serverless"
+  }
+}
+
+# --------------------------------------------------------------------------------------------------
+# APIs, networking, observability
+
+resource "aws_api_gateway_rest_api_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "execute-api"
+  }
+}
+
+resource "aws_api_gateway_rest_api" {
+  policy "policy" {
+    role    = "resource"
+    service = "execute-api"
+  }
+}
+
+resource "aws_vpclattice_resource_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "vpc-lattice"
+  }
+}
+
+resource "aws_vpclattice_auth_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "vpc-lattice-svcs"
+  }
+}
+
+resource "aws_networkfirewall_resource_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "network-firewall"
+  }
+}
+
+resource "aws_cloudwatch_log_resource_policy" {
+  policy "policy_document" {
+    role    = "resource"
+    service = "logs"
+  }
+}
+
+# Cross-account log subscriptions.
+resource "aws_cloudwatch_log_destination_policy" {
+  policy "access_policy" {
+    role    = "resource"
+    service = "logs"
+  }
+}
+
+# CloudWatch cross-account observability.
+resource "aws_oam_sink_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "oam"
+  }
+}
+
+resource "aws_xray_resource_policy" {
+  policy "policy_document" {
+    role    = "resource"
+    service = "xray"
+  }
+}
+
+resource "aws_ses_identity_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "ses"
+  }
+}
+
+# New in 2025; attribute name not re-checked against the provider.
+resource "aws_bedrockagentcore_resource_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "bedrock-agentcore"
+  }
+}
+
+# --------------------------------------------------------------------------------------------------
+# Guardrails: can only restrict
+
+# SCP / RCP.
+resource "aws_organizations_policy" {
+  policy "content" {
+    role    = "guardrail"
+    service = "*"
+  }
+}
+
+# Endpoint policy; "*" is the default.
+resource "aws_vpc_endpoint" {
+  policy "policy" {
+    role    = "guardrail"
+    service = "*"
+  }
+}
+
+# --------------------------------------------------------------------------------------------------
+# Session-style policies: not cross-account trust
+
+resource "aws_iot_policy" {
+  policy "policy" {
+    role    = "identity"
+    service = "iot"
+  }
+}
+
+resource "aws_transfer_access" {
+  policy "policy" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "aws_transfer_user" {
+  policy "policy" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+# --------------------------------------------------------------------------------------------------
+# Grants written as fields (trustgate synthesises the equivalent IAM policy)
+
+# principal, source_account, source_arn, principal_org_id, event_source_token, function_url_auth_type.
+resource "aws_lambda_permission" {
+  grant "principal" {
+    role      = "resource"
+    service   = "lambda"
+    converter = "lambda_permission"
+  }
+}
+
+# principal + organization_id. (The computed `policy` output is not read: it mirrors these fields.)
+resource "aws_lambda_layer_version_permission" {
+  grant "principal" {
+    role      = "resource"
+    service   = "lambda"
+    converter = "lambda_layer_version_permission"
+  }
+}
+
+# authorization_type NONE = anyone on the internet can invoke the URL.
+resource "aws_lambda_function_url" {
+  grant "authorization_type" {
+    role      = "resource"
+    service   = "lambda"
+    converter = "lambda_function_url"
+  }
+}
+
+# principal + condition { key = "aws:PrincipalOrgID" }.
+resource "aws_cloudwatch_event_permission" {
+  grant "principal" {
+    role      = "resource"
+    service   = "events"
+    converter = "cloudwatch_event_permission"
+  }
+}
+
+# Account id, organization / OU ARN, or IAM ARN.
+resource "aws_ram_principal_association" {
+  grant "principal" {
+    role      = "resource"
+    service   = "ram"
+    converter = "ram_principal_association"
+  }
+}
+
+# Who may create endpoints to the service (ec2:CreateVpcEndpoint).
+resource "aws_vpc_endpoint_service_allowed_principal" {
+  grant "principal_arn" {
+    role      = "resource"
+    service   = "ec2"
+    converter = "vpc_endpoint_service_allowed_principal"
+  }
+}
+
+resource "aws_vpc_endpoint_service" {
+  grant "allowed_principals" {
+    role      = "resource"
+    service   = "ec2"
+    converter = "vpc_endpoint_service"
+  }
+}
+
+# grantee_principal gets kms:<operations>; retiring_principal gets kms:RetireGrant.
+resource "aws_kms_grant" {
+  grant "grantee_principal" {
+    role      = "resource"
+    service   = "kms"
+    converter = "kms_grant"
+  }
+}
+
+# account_id, group = "all" (public), organization_arn, organizational_unit_arn.
+resource "aws_ami_launch_permission" {
+  grant "account_id" {
+    role      = "resource"
+    service   = "ec2"
+    converter = "ami_launch_permission"
+  }
+}
+
+resource "aws_snapshot_create_volume_permission" {
+  grant "account_id" {
+    role      = "resource"
+    service   = "ec2"
+    converter = "snapshot_create_volume_permission"
+  }
+}
+
+# "all" = public.
+resource "aws_db_snapshot" {
+  grant "shared_accounts" {
+    role      = "resource"
+    service   = "rds"
+    converter = "db_snapshot_shared_accounts"
+  }
+}
+
+# "all" = public.
+resource "aws_db_cluster_snapshot" {
+  grant "shared_accounts" {
+    role      = "resource"
+    service   = "rds"
+    converter = "db_snapshot_shared_accounts"
+  }
+}
+
+# principal_arn may be a role of another account; it gets Kubernetes API access to the cluster.
+resource "aws_eks_access_entry" {
+  grant "principal_arn" {
+    role      = "resource"
+    service   = "eks"
+    converter = "eks_access_entry"
+  }
+}
+
+# permissions = { type = "Share", account_ids = "id,id" | "All" } ("All" = public).
+resource "aws_ssm_document" {
+  grant "permissions" {
+    role      = "resource"
+    service   = "ssm"
+    converter = "ssm_document_share"
+  }
+}
+
+# principal_id: account id, organization ARN or OU ARN (type ACCOUNT / ORGANIZATION / ORGANIZATIONAL_UNIT).
+resource "aws_servicecatalog_portfolio_share" {
+  grant "principal_id" {
+    role      = "resource"
+    service   = "servicecatalog"
+    converter = "servicecatalog_portfolio_share"
+  }
+}

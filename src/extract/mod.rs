@@ -1,0 +1,270 @@
+//! Extraction: one `PolicySite` per (resource instance, policy attribute) from a plan, using the catalog.
+//! Non-JSON grants (`aws_lambda_permission`, …) are turned into equivalent IAM policy JSON here, so that
+//! every later stage sees one kind of input.
+//!
+//! INTERFACE CONTRACT: everything `pub` in this file.
+
+mod boundary;
+mod grants;
+mod json;
+mod opensearch_serverless;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde_json::value::RawValue;
+
+use crate::analysis::{Boundary, PolicyRole};
+use crate::catalog::{AttributePath, Catalog, PathStep, PolicyAttribute, PolicySource};
+use crate::plan::{ChangeAction, Plan, ResourceChange, ResourceMode};
+
+/// A policy value on one side of a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicyValue {
+    /// The policy JSON text (for synthesised grants: JSON we generated).
+    Known(String),
+    /// Known only after apply.
+    Unknown,
+    /// No policy on this side (create/delete, or attribute null/empty).
+    Absent,
+}
+
+/// One policy-bearing attribute of one resource instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicySite {
+    /// Absolute instance address, e.g. `module.a["k"].aws_iam_role.x[0]`.
+    pub address: String,
+    /// Module part of the address (`module.a["k"]`), empty for the root module.
+    pub module_address: String,
+    pub resource_type: String,
+    /// Attribute path, e.g. `assume_role_policy`, `inline_policy[0].policy`, `details[0].policy`;
+    /// for synthesised grants the field names the grant came from, e.g. `principal`.
+    pub attribute: String,
+    pub role: PolicyRole,
+    /// Service prefix of the actions this policy governs (`sts`, `s3`, `kms`, …).
+    pub service: String,
+    pub change: ChangeAction,
+    pub before: PolicyValue,
+    pub after: PolicyValue,
+    /// Tags of the resource after the change (before, for deletes), for tag annotations.
+    pub tags: BTreeMap<String, String>,
+    /// ARN partition of the resource (default `aws`).
+    pub partition: String,
+    /// `previous_address` when a moved block applied.
+    pub previous_address: Option<String>,
+}
+
+/// Everything the later stages need from one plan.
+#[derive(Debug, Clone, Default)]
+pub struct PlanScan {
+    pub format_version: String,
+    pub terraform_version: Option<String>,
+    /// Number of resource instances in `resource_changes` (managed mode).
+    pub resources: usize,
+    pub sites: Vec<PolicySite>,
+    /// Boundary detected from the plan (caller identity data source, own resource ARNs), with a
+    /// sentence saying where it came from.
+    pub detected_boundary: Option<(Boundary, String)>,
+}
+
+/// Walks `resource_changes` and yields the sites the catalog names.
+///
+/// Deposed objects (create_before_destroy leftovers) are included: their address gets the suffix
+/// ` (deposed <key>)`, so that a policy that only lives on in a deposed object is still seen going away.
+/// Data sources are never sites.
+pub fn scan(plan: &Plan<'_>, catalog: &Catalog) -> PlanScan {
+    let sites = plan
+        .resource_changes
+        .par_iter()
+        .map(|change| sites_of_change(change, catalog))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect();
+    let resources = plan
+        .resource_changes
+        .iter()
+        .filter(|change| change.mode == ResourceMode::Managed && change.deposed.is_none())
+        .count();
+    PlanScan {
+        format_version: plan.format_version.to_string(),
+        terraform_version: plan.terraform_version.as_ref().map(|v| v.to_string()),
+        resources,
+        sites,
+        detected_boundary: boundary::detect(plan),
+    }
+}
+
+/// The two sides of one resource change, with the side that does not exist already removed.
+struct Sides<'a> {
+    before: Option<&'a RawValue>,
+    after: Option<&'a RawValue>,
+    after_unknown: Option<&'a RawValue>,
+}
+
+impl<'a> Sides<'a> {
+    fn of(change: &ResourceChange<'a>) -> Sides<'a> {
+        let action = change.change.action;
+        let not_null = |raw: Option<&'a RawValue>| raw.filter(|value| !json::is_null(value));
+        let has_before = action != ChangeAction::Create;
+        let has_after = !matches!(action, ChangeAction::Delete | ChangeAction::Forget);
+        Sides {
+            before: not_null(change.change.before).filter(|_| has_before),
+            after: not_null(change.change.after).filter(|_| has_after),
+            after_unknown: not_null(change.change.after_unknown).filter(|_| has_after),
+        }
+    }
+}
+
+fn sites_of_change(change: &ResourceChange<'_>, catalog: &Catalog) -> Vec<PolicySite> {
+    if change.mode != ResourceMode::Managed {
+        return Vec::new();
+    }
+    let Some(entry) = catalog.entry(&change.resource_type) else {
+        return Vec::new();
+    };
+    let sides = Sides::of(change);
+    let partition = partition_of(&sides);
+    let tags = tags_of(&sides);
+    let address = match &change.deposed {
+        Some(key) => format!("{} (deposed {key})", change.address),
+        None => change.address.to_string(),
+    };
+    let mut sites = Vec::new();
+    for attribute in &entry.attributes {
+        let mut site = |attribute_text: String, before: PolicyValue, after: PolicyValue| {
+            sites.push(PolicySite {
+                address: address.clone(),
+                module_address: change.module_address.as_deref().unwrap_or_default().to_string(),
+                resource_type: change.resource_type.to_string(),
+                attribute: attribute_text,
+                role: attribute.role,
+                service: attribute.service.clone(),
+                change: change.change.action,
+                before,
+                after,
+                tags: tags.clone(),
+                partition: partition.clone(),
+                previous_address: change.previous_address.as_ref().map(|a| a.to_string()),
+            })
+        };
+        match attribute.source {
+            PolicySource::Grant(converter) => {
+                let context = grants::GrantContext {
+                    resource_type: &change.resource_type,
+                    partition: &partition,
+                };
+                let before = grants::synthesise(converter, &context, sides.before, None);
+                let after = grants::synthesise(converter, &context, sides.after, sides.after_unknown);
+                site(attribute.path.to_string(), before, after);
+            }
+            PolicySource::IamJson | PolicySource::OpenSearchServerless => {
+                for concrete in expand_path(&attribute.path.steps, &sides) {
+                    let before = document_value(attribute, &partition, sides.before, None, &concrete);
+                    let after =
+                        document_value(attribute, &partition, sides.after, sides.after_unknown, &concrete);
+                    let text = AttributePath { steps: concrete }.to_string();
+                    site(text, before, after);
+                }
+            }
+        }
+    }
+    sites
+}
+
+/// Replaces each `[*]` by the indexes present on either side (or marked in `after_unknown`). A list with
+/// no elements anywhere yields no path, unless it is unknown: then the `[*]` path stays, unresolved.
+fn expand_path(steps: &[PathStep], sides: &Sides<'_>) -> Vec<Vec<PathStep>> {
+    let Some(star) = steps.iter().position(|step| *step == PathStep::EachElement) else {
+        return vec![steps.to_vec()];
+    };
+    let prefix = &steps[..star];
+    let count = [sides.before, sides.after, sides.after_unknown]
+        .into_iter()
+        .map(|root| json::list_len(json::value_at(root, prefix)))
+        .max()
+        .unwrap_or(0);
+    if count == 0 {
+        let list_unknown = json::unknown_at(sides.after_unknown, prefix);
+        return if list_unknown {
+            vec![steps.to_vec()]
+        } else {
+            Vec::new()
+        };
+    }
+    let mut expanded = Vec::new();
+    for index in 0..count {
+        let mut concrete = prefix.to_vec();
+        concrete.push(PathStep::Index(index));
+        concrete.extend_from_slice(&steps[star + 1..]);
+        expanded.extend(expand_path(&concrete, sides));
+    }
+    expanded
+}
+
+/// Known / Unknown / Absent for a policy document attribute on one side.
+fn document_value(
+    attribute: &PolicyAttribute,
+    partition: &str,
+    root: Option<&RawValue>,
+    unknown: Option<&RawValue>,
+    steps: &[PathStep],
+) -> PolicyValue {
+    if json::unknown_at(unknown, steps) {
+        return PolicyValue::Unknown;
+    }
+    let Some(value) = json::value_at(root, steps) else {
+        return PolicyValue::Absent;
+    };
+    let text = match json::as_text(value) {
+        Some(text) if text.trim().is_empty() => return PolicyValue::Absent,
+        Some(text) => text,
+        // Not a string: hand the JSON on as it is; the policy parser decides whether it is a document.
+        None => value.get().to_string(),
+    };
+    match attribute.source {
+        PolicySource::OpenSearchServerless => {
+            PolicyValue::Known(opensearch_serverless::to_iam_policy(&text, partition).unwrap_or(text))
+        }
+        _ => PolicyValue::Known(text),
+    }
+}
+
+/// Tags after the change (before, for deletes): `tags_all` (includes provider default tags) else `tags`.
+fn tags_of(sides: &Sides<'_>) -> BTreeMap<String, String> {
+    let Some(object) = sides.after.or(sides.before) else {
+        return BTreeMap::new();
+    };
+    let Some(members) = json::object_members(object) else {
+        return BTreeMap::new();
+    };
+    let string_map = |key: &str| -> BTreeMap<String, String> {
+        members
+            .get(key)
+            .and_then(|raw| json::object_members(raw))
+            .map(|tags| {
+                tags.into_iter()
+                    .filter_map(|(name, value)| Some((name, json::as_text(value)?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let all = string_map("tags_all");
+    if all.is_empty() { string_map("tags") } else { all }
+}
+
+/// ARN partition from the resource's own `arn` attribute; `aws` when it has none or it is not known yet.
+fn partition_of(sides: &Sides<'_>) -> String {
+    [sides.after, sides.before]
+        .into_iter()
+        .flatten()
+        .find_map(|object| {
+            let arn = json::as_text(json::member(object, "arn")?)?;
+            let partition = arn.strip_prefix("arn:")?.split(':').next()?;
+            (!partition.is_empty()).then(|| partition.to_string())
+        })
+        .unwrap_or_else(|| "aws".to_string())
+}
+
+#[cfg(test)]
+mod tests;
