@@ -204,7 +204,11 @@ fn render_finding(out: &mut String, f: &Finding, report: &Report, p: Painter) {
         terminal(&f.message())
     );
     if let Some(sid) = &f.sid {
-        let _ = writeln!(out, "        {}", p.dim(&format!("statement {}", terminal(sid))));
+        let _ = writeln!(
+            out,
+            "        {}",
+            p.dim(&format!("in statement {:?}", terminal(sid)))
+        );
     }
     if !f.resources.is_empty() && f.resources != ["*"] {
         let _ = writeln!(
@@ -239,13 +243,10 @@ fn render_finding(out: &mut String, f: &Finding, report: &Report, p: Painter) {
             );
         }
         (None, _) => {
-            let _ = writeln!(out, "        {} {}", p.dim("fix:"), fix_hint(f));
-            let _ = writeln!(
-                out,
-                "        {} {}",
-                p.dim("or approve:"),
-                approve_hint(f, report)
-            );
+            let _ = writeln!(out, "        {}     {}", p.dim("fix:"), fix_hint(f));
+            let [tags, exception] = approve_hints(f, report);
+            let _ = writeln!(out, "        {} {tags}", p.dim("approve:"));
+            let _ = writeln!(out, "             {} {exception}", p.dim("or"));
         }
     }
 }
@@ -282,19 +283,25 @@ fn fix_hint(f: &Finding) -> &'static str {
     }
 }
 
-fn approve_hint(f: &Finding, report: &Report) -> String {
+/// Two ready-to-use ways to approve: tags on the resource, or an exception block in the config file.
+fn approve_hints(f: &Finding, report: &Report) -> [String; 2] {
     let expiry = report.today.add_days(90);
     let principal = if f.principal.is_empty() {
         String::new()
     } else {
         format!(" principal = {:?}", f.principal)
     };
-    terminal(&format!(
-        "tag the resource trustgate:owner, trustgate:expiry (e.g. {expiry}), trustgate:justification; \
-         or add to .trustgate.hcl: exception {{ address = {:?}{principal} owner = \"…\" expiry = \"{expiry}\" \
-         justification = \"…\" }}",
-        f.address
-    ))
+    [
+        format!(
+            "tag the resource trustgate:owner, trustgate:expiry (YYYY-MM-DD, e.g. {expiry}), \
+             trustgate:justification"
+        ),
+        terminal(&format!(
+            "exception {{ address = {:?}{principal} owner = \"…\" expiry = \"{expiry}\" justification = \"…\" }} \
+             in .trustgate.hcl",
+            f.address
+        )),
+    ]
 }
 
 fn summary_line(report: &Report, p: Painter) -> String {
