@@ -5,6 +5,7 @@
 //! INTERFACE CONTRACT: everything `pub` in this file.
 
 mod boundary;
+mod configured;
 mod grants;
 mod json;
 mod opensearch_serverless;
@@ -73,10 +74,11 @@ pub struct PlanScan {
 /// ` (deposed <key>)`, so that a policy that only lives on in a deposed object is still seen going away.
 /// Data sources are never sites.
 pub fn scan(plan: &Plan<'_>, catalog: &Catalog) -> PlanScan {
+    let configured = configured::ConfiguredAttributes::from_plan(plan.configuration);
     let sites = plan
         .resource_changes
         .par_iter()
-        .map(|change| sites_of_change(change, catalog))
+        .map(|change| sites_of_change(change, catalog, configured.as_ref()))
         .collect::<Vec<_>>()
         .into_iter()
         .flatten()
@@ -116,7 +118,11 @@ impl<'a> Sides<'a> {
     }
 }
 
-fn sites_of_change(change: &ResourceChange<'_>, catalog: &Catalog) -> Vec<PolicySite> {
+fn sites_of_change(
+    change: &ResourceChange<'_>,
+    catalog: &Catalog,
+    configured: Option<&configured::ConfiguredAttributes>,
+) -> Vec<PolicySite> {
     if change.mode != ResourceMode::Managed {
         return Vec::new();
     }
@@ -159,10 +165,14 @@ fn sites_of_change(change: &ResourceChange<'_>, catalog: &Catalog) -> Vec<Policy
                 site(attribute.path.to_string(), before, after);
             }
             PolicySource::IamJson | PolicySource::OpenSearchServerless => {
+                let not_configured = not_configured(change, &attribute.path.steps, configured);
                 for concrete in expand_path(&attribute.path.steps, &sides) {
                     let before = document_value(attribute, &partition, sides.before, None, &concrete);
-                    let after =
+                    let mut after =
                         document_value(attribute, &partition, sides.after, sides.after_unknown, &concrete);
+                    if after == PolicyValue::Unknown && not_configured {
+                        after = PolicyValue::Absent;
+                    }
                     let text = AttributePath { steps: concrete }.to_string();
                     site(text, before, after);
                 }
@@ -170,6 +180,21 @@ fn sites_of_change(change: &ResourceChange<'_>, catalog: &Catalog) -> Vec<Policy
         }
     }
     sites
+}
+
+/// True when the plan's configuration section shows that the resource does not set the attribute (its
+/// first path step) at all, so an unknown value there is computed by AWS, not written by this change.
+fn not_configured(
+    change: &ResourceChange<'_>,
+    steps: &[PathStep],
+    configured: Option<&configured::ConfiguredAttributes>,
+) -> bool {
+    let (Some(configured), Some(PathStep::Key(attribute))) = (configured, steps.first()) else {
+        return false;
+    };
+    let resource = configured::resource_config_address(&change.resource_type, &change.name);
+    let module = change.module_address.as_deref().unwrap_or_default();
+    configured.sets(module, &resource, attribute) == Some(false)
 }
 
 /// Replaces each `[*]` by the indexes present on either side (or marked in `after_unknown`). A list with

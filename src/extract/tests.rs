@@ -533,3 +533,25 @@ fn boundary_from_caller_identity_then_from_arns() {
             .is_none()
     );
 }
+
+/// A computed policy attribute that the configuration does not set is not this change's policy.
+#[test]
+fn unknown_policy_not_set_in_configuration_is_absent() {
+    let plan = |expressions: &str| {
+        format!(
+            r#"{{"format_version":"1.2","resource_changes":[{{"address":"module.m[\"a\"].aws_s3_bucket.x[0]",
+            "module_address":"module.m[\"a\"]","mode":"managed","type":"aws_s3_bucket","name":"x","index":0,
+            "change":{{"actions":["create"],"before":null,"after":{{"bucket":"b"}},
+            "after_unknown":{{"policy":true}}}}}}],
+            "configuration":{{"root_module":{{"module_calls":{{"m":{{"source":"./m","module":{{"resources":[
+              {{"address":"aws_s3_bucket.x","mode":"managed","type":"aws_s3_bucket","name":"x",
+                "expressions":{expressions}}}]}}}}}}}}}}}}"#
+        )
+    };
+    let unset = scan_text(&plan(r#"{"bucket":{"constant_value":"b"}}"#));
+    assert_eq!(unset.sites[0].after, PolicyValue::Absent);
+    let set = scan_text(&plan(
+        r#"{"bucket":{"constant_value":"b"},"policy":{"references":["data.x.json"]}}"#,
+    ));
+    assert_eq!(set.sites[0].after, PolicyValue::Unknown);
+}
