@@ -68,6 +68,16 @@ impl fmt::Display for PolicyError {
     }
 }
 
+/// Parses one value of an `AWS` principal (`*`, 12-digit account, ARN, unique id); also used for
+/// `aws:PrincipalArn` condition values.
+pub fn parse_aws_principal_value(text: &str) -> Result<Principal, String> {
+    if text == "*" {
+        Ok(Principal::Any)
+    } else {
+        parse::parse_aws_principal(text)
+    }
+}
+
 /// Parses a policy document from JSON text (the inner string of a Terraform attribute).
 pub fn parse_policy(text: &str) -> Result<Policy, PolicyError> {
     parse::parse_text(text)
