@@ -86,8 +86,26 @@ pub(crate) fn entry_implies(new: &ConditionEntry, old: &ConditionEntry, vars: Va
         }
     }
     let operator_changed = || {
+        let wildcards_activated = matches!(
+            (&old.operator.base, &new.operator.base),
+            (
+                OperatorBase::Text {
+                    mode: StringMode::Exact,
+                    ..
+                },
+                OperatorBase::Text {
+                    mode: StringMode::Like | StringMode::Arn,
+                    ..
+                }
+            )
+        ) && new.values.iter().any(|v| has_wildcards(v));
+        let note = if wildcards_activated {
+            " (\"*\" and \"?\" now act as wildcards)"
+        } else {
+            ""
+        };
         Decision::Fails(format!(
-            "{} changed to {} on {}",
+            "{} changed to {} on {}{note}",
             old.operator, new.operator, old.key_text
         ))
     };
@@ -103,24 +121,44 @@ pub(crate) fn entry_implies(new: &ConditionEntry, old: &ConditionEntry, vars: Va
     }
     match values_imply(new, old) {
         None => operator_changed(),
-        Some(Decision::Fails(_)) => {
-            if new.operator != old.operator {
-                return operator_changed();
-            }
-            let verb = if values_imply(old, new) == Some(Decision::Holds) {
-                "broadened"
-            } else {
-                "changed"
-            };
-            Decision::Fails(format!(
-                "{} {verb} from {} to {}",
-                old.key_text,
-                render_values(&old.values),
-                render_values(&new.values)
-            ))
-        }
+        Some(Decision::Fails(_)) => describe_value_change(new, old).unwrap_or_else(operator_changed),
         Some(decided) => decided,
     }
+}
+
+/// Explains a failed value test when the values changed (rather than only the operator), e.g.
+/// `…:sub broadened from "repo:o/app:ref:refs/heads/main" to "repo:o/app:*" (StringEquals → StringLike)`.
+fn describe_value_change(new: &ConditionEntry, old: &ConditionEntry) -> Option<Decision> {
+    if new.values == old.values {
+        return None;
+    }
+    let comparable_operators = new.operator == old.operator
+        || (matches!(new.operator.base, OperatorBase::Text { .. })
+            && matches!(old.operator.base, OperatorBase::Text { .. })
+            && new.operator.is_negated() == old.operator.is_negated()
+            && new.operator.qualifier == old.operator.qualifier
+            && new.operator.if_exists == old.operator.if_exists);
+    if !comparable_operators {
+        return None;
+    }
+    let operator_note = if new.operator == old.operator {
+        String::new()
+    } else {
+        format!(" ({} → {})", old.operator, new.operator)
+    };
+    let (key, before, after) = (
+        &old.key_text,
+        render_values(&old.values),
+        render_values(&new.values),
+    );
+    let message = if old.operator.is_negated() {
+        format!("{key} exclusions changed from {before} to {after}{operator_note}")
+    } else if values_imply(old, new) == Some(Decision::Holds) {
+        format!("{key} broadened from {before} to {after}{operator_note}")
+    } else {
+        format!("{key} now accepts {after} (before: {before}){operator_note}")
+    };
+    Some(Decision::Fails(message))
 }
 
 /// The value part of the implication; `None` when the operator families are not comparable.

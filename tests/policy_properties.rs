@@ -1,0 +1,413 @@
+//! Property tests for the policy parser, glob inclusion and `compare` (each property ≤ 256 cases).
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+use serde_json::{Map, Value, json};
+use trustgate::analysis::{Boundary, Context, PolicyRole, Verdict, compare};
+use trustgate::policy::glob::{glob_included, glob_intersects, glob_matches};
+use trustgate::policy::{parse_policy, parse_policy_value};
+
+const OWN_ACCOUNT: &str = "111111111111";
+const OWN_ORG: &str = "o-own1234567";
+
+/// At most 256 cases per property; no failure-persistence files in the source tree.
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+fn boundary() -> Boundary {
+    Boundary {
+        accounts: BTreeSet::from([OWN_ACCOUNT.to_string()]),
+        organizations: BTreeSet::from([OWN_ORG.to_string()]),
+    }
+}
+
+fn verdict(old: &Value, new: &Value) -> Verdict {
+    let boundary = boundary();
+    let ctx = Context {
+        boundary: &boundary,
+        role: PolicyRole::Resource,
+        partition: "aws",
+    };
+    let old = parse_policy_value(old).unwrap_or_else(|e| panic!("generated old policy rejected: {e}"));
+    let new = parse_policy_value(new).unwrap_or_else(|e| panic!("generated new policy rejected: {e}"));
+    compare(Some(&old), &new, &ctx).verdict
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Generated policies
+
+fn principal_pool() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("AWS", OWN_ACCOUNT),
+        ("AWS", "arn:aws:iam::111111111111:role/app"),
+        ("AWS", "222222222222"),
+        ("AWS", "arn:aws:iam::333333333333:role/ci"),
+        ("AWS", "*"),
+        ("Service", "events.amazonaws.com"),
+        (
+            "Federated",
+            "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com",
+        ),
+        (
+            "CanonicalUser",
+            "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be",
+        ),
+    ]
+}
+
+const ACTIONS: [&str; 6] = [
+    "s3:GetObject",
+    "s3:Put*",
+    "sts:AssumeRole",
+    "kms:Decrypt",
+    "sqs:*",
+    "s3:?etObject",
+];
+const RESOURCES: [&str; 4] = [
+    "*",
+    "arn:aws:s3:::b/*",
+    "arn:aws:s3:::b/a/*",
+    "arn:aws:sqs:us-east-1:111111111111:q",
+];
+
+fn condition_pool() -> Vec<Value> {
+    vec![
+        json!({"StringEquals": {"aws:PrincipalOrgID": OWN_ORG}}),
+        json!({"StringLike": {"token.actions.githubusercontent.com:sub": ["repo:o/a:*", "repo:o/b:*"]}}),
+        json!({"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "192.168.0.0/16"]}}),
+        json!({"StringEquals": {"aws:SourceAccount": OWN_ACCOUNT}}),
+        json!({"StringNotEquals": {"aws:PrincipalOrgID": [OWN_ORG, "o-other98765"]}}),
+        json!({"Bool": {"aws:SecureTransport": true}}),
+        json!({"StringEqualsIfExists": {"sts:ExternalId": "abc"}}),
+        json!({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-own1234567/r-ab12/*"}}),
+    ]
+}
+
+prop_compose! {
+    fn statement()(
+        allow in prop::bool::weighted(0.75),
+        not_principal in prop::bool::weighted(0.1),
+        principals in prop::collection::vec(0..8usize, 1..4),
+        not_action in prop::bool::weighted(0.1),
+        actions in prop::collection::vec(0..ACTIONS.len(), 1..4),
+        resources in prop::option::weighted(0.8, prop::collection::vec(0..RESOURCES.len(), 1..3)),
+        conditions in prop::collection::vec(0..8usize, 0..3),
+        sid in prop::option::of("[A-Z][a-z]{0,5}"),
+    ) -> Value {
+        let pool = principal_pool();
+        let mut principal = Map::new();
+        for index in principals {
+            let (kind, value) = pool[index];
+            let entry = principal.entry(kind).or_insert_with(|| json!([]));
+            if let Value::Array(items) = entry {
+                items.push(json!(value));
+            }
+        }
+        let mut statement = Map::new();
+        statement.insert("Effect".into(), json!(if allow { "Allow" } else { "Deny" }));
+        // NotPrincipal only in Deny statements (AWS rejects most NotPrincipal Allows).
+        let principal_key = if not_principal && !allow { "NotPrincipal" } else { "Principal" };
+        statement.insert(principal_key.into(), Value::Object(principal));
+        let action_key = if not_action { "NotAction" } else { "Action" };
+        statement.insert(action_key.into(), json!(actions.iter().map(|i| ACTIONS[*i]).collect::<Vec<_>>()));
+        if let Some(resources) = resources {
+            statement.insert("Resource".into(), json!(resources.iter().map(|i| RESOURCES[*i]).collect::<Vec<_>>()));
+        }
+        if !conditions.is_empty() {
+            let pool = condition_pool();
+            let mut block = Map::new();
+            for index in conditions {
+                if let Value::Object(entry) = &pool[index] {
+                    for (operator, keys) in entry {
+                        let target = block.entry(operator.clone()).or_insert_with(|| json!({}));
+                        if let (Value::Object(target), Value::Object(keys)) = (target, keys) {
+                            target.extend(keys.clone());
+                        }
+                    }
+                }
+            }
+            statement.insert("Condition".into(), Value::Object(block));
+        }
+        if let Some(sid) = sid {
+            statement.insert("Sid".into(), json!(sid));
+        }
+        Value::Object(statement)
+    }
+}
+
+prop_compose! {
+    fn policy()(statements in prop::collection::vec(statement(), 0..6)) -> Value {
+        json!({"Version": "2012-10-17", "Statement": statements})
+    }
+}
+
+/// A small deterministic generator so a single `u64` drives every shuffle decision.
+struct Shuffler(u64);
+
+impl Shuffler {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = self.below(i + 1);
+            items.swap(i, j);
+        }
+    }
+
+    /// Reorders and duplicates array entries, and turns one-element arrays into scalars, recursively.
+    fn scramble(&mut self, value: &Value) -> Value {
+        match value {
+            Value::Array(items) => {
+                let mut items: Vec<Value> = items.iter().map(|v| self.scramble(v)).collect();
+                if !items.is_empty() && self.below(3) == 0 {
+                    let copy = items[self.below(items.len())].clone();
+                    items.push(copy);
+                }
+                self.shuffle(&mut items);
+                if items.len() == 1 && items[0].is_string() && self.below(2) == 0 {
+                    items.remove(0)
+                } else {
+                    Value::Array(items)
+                }
+            }
+            Value::Object(map) => {
+                Value::Object(map.iter().map(|(k, v)| (k.clone(), self.scramble(v))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+}
+
+fn without_not_action(mut policy: Value) -> Value {
+    if let Some(Value::Array(statements)) = policy.get_mut("Statement") {
+        for statement in statements.iter_mut().filter_map(Value::as_object_mut) {
+            if let Some(actions) = statement.remove("NotAction") {
+                statement.insert("Action".into(), actions);
+            }
+        }
+    }
+    policy
+}
+
+/// An external principal value, as a `Principal` element.
+fn external_principal() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        (200_000_000_000u64..999_999_999_999u64).prop_map(|n| json!({"AWS": n.to_string()})),
+        Just(json!("*")),
+        Just(json!({"AWS": "*"})),
+        "[a-z]{3,10}".prop_map(|s| json!({"Service": format!("{s}.amazonaws.com")})),
+        "[a-z]{3,10}".prop_map(
+            |s| json!({"Federated": format!("arn:aws:iam::111111111111:oidc-provider/{s}.example.com")})
+        ),
+        "[a-f0-9]{64}".prop_map(|s| json!({"CanonicalUser": s})),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn reordering_and_duplicating_never_widens(policy in policy(), seed in 1u64..u64::MAX) {
+        let scrambled = Shuffler(seed).scramble(&policy);
+        prop_assert_eq!(verdict(&policy, &scrambled), Verdict::NoWidening, "{} vs {}", policy, scrambled);
+        prop_assert_eq!(verdict(&scrambled, &policy), Verdict::NoWidening, "{} vs {}", scrambled, policy);
+    }
+
+    /// The added grant uses an action no generated statement names; only a `NotAction` Allow could
+    /// already cover it (then nothing new is granted), so `NotAction` is turned into `Action` first.
+    #[test]
+    fn adding_an_external_principal_always_widens(policy in policy(), principal in external_principal()) {
+        let policy = without_not_action(policy);
+        let mut widened = policy.clone();
+        if let Some(Value::Array(statements)) = widened.get_mut("Statement") {
+            statements.push(json!({"Effect": "Allow", "Principal": principal, "Action": "fresh:Action", "Resource": "*"}));
+        }
+        prop_assert_eq!(verdict(&policy, &widened), Verdict::Widening, "{}", widened);
+    }
+
+    #[test]
+    fn parser_never_panics_on_arbitrary_json(value in arbitrary_json()) {
+        let _ = parse_policy_value(&value);
+        let _ = parse_policy(&value.to_string());
+    }
+
+    #[test]
+    fn parser_and_compare_never_panic_on_policy_shaped_json(value in policy_shaped_json()) {
+        if let Ok(policy) = parse_policy_value(&value) {
+            let boundary = boundary();
+            let ctx = Context { boundary: &boundary, role: PolicyRole::Trust, partition: "aws" };
+            let _ = compare(Some(&policy), &policy, &ctx);
+            let _ = compare(None, &policy, &ctx);
+            let _ = trustgate::analysis::access(&policy, &ctx);
+        }
+    }
+
+    #[test]
+    fn parser_never_panics_on_arbitrary_text(text in ".{0,64}") {
+        let _ = parse_policy(&text);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Glob inclusion against brute force
+
+fn all_strings(max_len: usize) -> Vec<String> {
+    let mut all = vec![String::new()];
+    let mut frontier = vec![String::new()];
+    for _ in 0..max_len {
+        let mut next = Vec::new();
+        for s in &frontier {
+            for c in ['a', 'b', 'c'] {
+                next.push(format!("{s}{c}"));
+            }
+        }
+        all.extend(next.iter().cloned());
+        frontier = next;
+    }
+    all
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// If `A ⊆ B` every string of A (up to length 7) matches B. If not, a counterexample exists among
+    /// the strings up to length |A|+|B|+2 over {a, b, c} ('c' stands for every unmentioned character).
+    #[test]
+    fn glob_inclusion_agrees_with_brute_force(a in "[ab*?]{0,4}", b in "[ab*?]{0,4}") {
+        let included = glob_included(&a, &b);
+        if included {
+            for s in all_strings(7).iter().filter(|s| glob_matches(&a, s)) {
+                prop_assert!(glob_matches(&b, s), "{a:?} ⊆ {b:?} claimed, but {s:?} is a counterexample");
+            }
+        } else {
+            let bound = a.chars().count() + b.chars().count() + 2;
+            let counterexample = all_strings(bound).into_iter().find(|s| glob_matches(&a, s) && !glob_matches(&b, s));
+            prop_assert!(counterexample.is_some(), "{a:?} ⊄ {b:?} claimed, but no counterexample up to length {bound}");
+        }
+    }
+
+    /// Two globs intersect iff a common string exists; one exists within |A|+|B| characters.
+    #[test]
+    fn glob_intersection_agrees_with_brute_force(a in "[ab*?]{0,4}", b in "[ab*?]{0,4}") {
+        let bound = a.chars().count() + b.chars().count();
+        let witness = all_strings(bound).into_iter().find(|s| glob_matches(&a, s) && glob_matches(&b, s));
+        prop_assert_eq!(glob_intersects(&a, &b), witness.is_some(), "{:?} ∩ {:?}", a, b);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Arbitrary JSON
+
+fn arbitrary_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| json!(f)),
+        ".{0,12}".prop_map(Value::String),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map(".{0,8}", inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// JSON that uses the real element names, so generation reaches deep parser and analysis paths.
+fn policy_shaped_json() -> impl Strategy<Value = Value> {
+    let words = prop::sample::select(vec![
+        "*",
+        "Allow",
+        "Deny",
+        "allow",
+        "2012-10-17",
+        "2008-10-17",
+        "111111111111",
+        "222222222222",
+        "arn:aws:iam::222222222222:role/x",
+        "arn:aws:iam::*:root",
+        "arn:aws:sts::2:assumed-role/r/s",
+        "AROAABCDEFGHIJKLMNOP",
+        "s3:*",
+        "s3:Get?bject",
+        "arn:aws:s3:::b/${aws:username}/*",
+        "arn:aws:s3",
+        "o-own1234567",
+        "o-own1234567/r-1/*",
+        "10.0.0.0/8",
+        "::1/129",
+        "2020-01-01T00:00:00Z",
+        "true",
+        "",
+    ]);
+    let keys = prop::sample::select(vec![
+        "Version",
+        "Statement",
+        "Sid",
+        "Effect",
+        "Principal",
+        "NotPrincipal",
+        "Action",
+        "NotAction",
+        "Resource",
+        "NotResource",
+        "Condition",
+        "AWS",
+        "Service",
+        "Federated",
+        "CanonicalUser",
+        "StringEquals",
+        "StringLike",
+        "ArnLike",
+        "ForAllValues:StringEquals",
+        "StringEqualsIfExists",
+        "NotIpAddress",
+        "NumericLessThan",
+        "DateGreaterThan",
+        "Null",
+        "Bool",
+        "Weird",
+        "aws:PrincipalOrgID",
+        "aws:SourceArn",
+        "aws:PrincipalAccount",
+        "kms:CallerAccount",
+        "aws:SourceIp",
+        "aws:PrincipalArn",
+    ]);
+    let leaf = prop_oneof![
+        words.prop_map(|w| json!(w)),
+        any::<i32>().prop_map(|n| json!(n)),
+        any::<bool>().prop_map(Value::Bool),
+        Just(Value::Null),
+    ];
+    leaf.prop_recursive(5, 64, 5, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map(keys.clone(), inner, 0..5)
+                .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+        ]
+    })
+}
