@@ -13,16 +13,18 @@ use crate::policy::{
     ConditionEntry, Effect, Operator, PatternSet, Policy, Principal, PrincipalClause, Statement,
 };
 
-use super::implication::{Decision, Variables, conditions_imply};
+use super::implication::{Decision, Variables, conditions_hold, conditions_imply};
 use super::principal::{Subject, classify, resolve, subject_included, subject_text, subjects_overlap};
 use super::{Context, Reach, Widening, WideningKind};
 
-/// At most this many atoms per statement come from splitting alternative condition values; beyond it
-/// the statement is kept whole (sound, only less precise).
+/// At most this many condition blocks come from splitting alternative condition values; beyond it the
+/// block is kept whole (sound, only less precise).
 const MAX_CONDITION_SPLITS: usize = 64;
+/// Splitting is also skipped when a statement would yield more atoms than this in total.
+const MAX_ATOMS_PER_STATEMENT: usize = 20_000;
 
 /// One action or resource of an atom.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Pattern {
     One(String),
     AllExcept(BTreeSet<String>),
@@ -85,14 +87,14 @@ fn grants<'p>(policy: &'p Policy, effect: Effect, partition: &str) -> Vec<Grant<
 }
 
 /// Splits alternative values of positive entries into separate condition blocks (an OR of ANDs).
-pub(crate) fn split_conditions(conditions: &[ConditionEntry]) -> Vec<Vec<ConditionEntry>> {
+pub(crate) fn split_conditions(conditions: &[ConditionEntry], max_blocks: usize) -> Vec<Vec<ConditionEntry>> {
     let mut blocks: Vec<Vec<ConditionEntry>> = vec![Vec::new()];
     let combinations: usize = conditions
         .iter()
         .filter(|e| e.operator.values_are_alternatives())
         .map(|e| e.values.len())
         .fold(1usize, |acc, n| acc.saturating_mul(n));
-    if combinations > MAX_CONDITION_SPLITS {
+    if combinations > max_blocks.min(MAX_CONDITION_SPLITS) {
         return vec![conditions.to_vec()];
     }
     for entry in conditions {
@@ -290,15 +292,31 @@ fn principal_facts(principal: &Principal, partition: &str) -> Vec<ConditionEntry
     }
 }
 
-/// One new grant unit.
-struct Atom<'p> {
+/// Interned action/resource patterns of the new policy, so pattern tests run once per distinct pattern
+/// rather than once per atom.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<Pattern, usize>,
+    patterns: Vec<Pattern>,
+}
+
+impl Interner {
+    fn id(&mut self, pattern: &Pattern) -> usize {
+        if let Some(id) = self.ids.get(pattern) {
+            return *id;
+        }
+        self.patterns.push(pattern.clone());
+        self.ids.insert(pattern.clone(), self.patterns.len() - 1);
+        self.patterns.len() - 1
+    }
+}
+
+/// A new external atom, kept after coverage for Deny handling.
+struct ExternalAtom<'p> {
     statement: &'p Statement,
     subject: Subject,
-    pinned: Option<Principal>,
-    reach: Reach,
-    action: Pattern,
-    resource: Pattern,
-    conditions: Vec<ConditionEntry>,
+    action: usize,
+    resource: usize,
 }
 
 fn bucket(principal: &Principal) -> String {
@@ -316,15 +334,20 @@ fn subject_bucket(subject: &Subject) -> String {
     }
 }
 
-/// Old Allow grants indexed by principal bucket, so a new atom is only checked against grants that
-/// could contain its principal.
-struct GrantIndex<'p> {
+/// Old Allow grants, indexed by principal bucket (a new atom is only checked against grants that could
+/// contain its principal), with per-pattern inclusion answers cached per grant.
+struct OldAllows<'p> {
     grants: Vec<Grant<'p>>,
+    /// Per grant, per subject: does that subject reach outside the boundary under the grant's conditions?
+    external: Vec<Vec<bool>>,
     by_bucket: HashMap<String, Vec<usize>>,
+    vars: Variables,
+    action_rows: HashMap<usize, Vec<bool>>,
+    resource_rows: HashMap<usize, Vec<Tri>>,
 }
 
-impl<'p> GrantIndex<'p> {
-    fn new(grants: Vec<Grant<'p>>) -> GrantIndex<'p> {
+impl<'p> OldAllows<'p> {
+    fn new(grants: Vec<Grant<'p>>, ctx: &Context<'_>, vars: Variables) -> OldAllows<'p> {
         let mut by_bucket: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, grant) in grants.iter().enumerate() {
             for subject in &grant.subjects {
@@ -334,12 +357,64 @@ impl<'p> GrantIndex<'p> {
         for list in by_bucket.values_mut() {
             list.dedup();
         }
-        GrantIndex { grants, by_bucket }
+        let external = grants
+            .iter()
+            .map(|grant| {
+                grant
+                    .subjects
+                    .iter()
+                    .map(|s| {
+                        classify(s, &grant.statement.conditions, ctx.boundary, ctx.partition).0
+                            != Reach::Internal
+                    })
+                    .collect()
+            })
+            .collect();
+        OldAllows {
+            grants,
+            external,
+            by_bucket,
+            vars,
+            action_rows: HashMap::new(),
+            resource_rows: HashMap::new(),
+        }
     }
 
-    fn candidates(&self, atom: &Atom) -> Vec<usize> {
-        let mut keys = vec!["*".to_string(), subject_bucket(&atom.subject)];
-        if let Some(pinned) = &atom.pinned {
+    fn ensure_rows(
+        &mut self,
+        actions: &Interner,
+        action_ids: &[usize],
+        resources: &Interner,
+        resource_ids: &[usize],
+    ) {
+        for &id in action_ids {
+            if !self.action_rows.contains_key(&id) {
+                let pattern = &actions.patterns[id];
+                let row = self
+                    .grants
+                    .iter()
+                    .map(|g| action_included(pattern, &g.statement.actions))
+                    .collect();
+                self.action_rows.insert(id, row);
+            }
+        }
+        for &id in resource_ids {
+            if !self.resource_rows.contains_key(&id) {
+                let pattern = &resources.patterns[id];
+                let row = self
+                    .grants
+                    .iter()
+                    .map(|g| resource_included(pattern, &g.resources, self.vars))
+                    .collect();
+                self.resource_rows.insert(id, row);
+            }
+        }
+    }
+
+    /// Old grants with a subject that contains the new subject (or the principal it is pinned to).
+    fn candidates(&self, subject: &Subject, pinned: Option<&Principal>) -> Vec<Candidate> {
+        let mut keys = vec!["*".to_string(), subject_bucket(subject)];
+        if let Some(pinned) = pinned {
             keys.push(bucket(pinned));
         }
         let mut found: Vec<usize> = keys
@@ -349,8 +424,36 @@ impl<'p> GrantIndex<'p> {
             .collect();
         found.sort_unstable();
         found.dedup();
+        let pinned_subject = pinned.map(|p| Subject::One(p.clone()));
         found
+            .into_iter()
+            .filter_map(|grant| {
+                let matching: Vec<usize> = (0..self.grants[grant].subjects.len())
+                    .filter(|&i| {
+                        let old_subject = &self.grants[grant].subjects[i];
+                        subject_included(subject, old_subject)
+                            || pinned_subject
+                                .as_ref()
+                                .is_some_and(|p| subject_included(p, old_subject))
+                    })
+                    .collect();
+                (!matching.is_empty()).then(|| Candidate {
+                    grant,
+                    external: matching.iter().any(|&i| self.external[grant][i]),
+                    conditions: None,
+                })
+            })
+            .collect()
     }
+}
+
+/// An old grant whose principal covers a new subject; the condition answer is computed on first use.
+struct Candidate {
+    grant: usize,
+    /// An old grant that only reached the boundary does not make this "the same external principal".
+    external: bool,
+    /// Whether the atom's conditions imply the grant's (computed on first use).
+    conditions: Option<bool>,
 }
 
 /// Why an atom is not covered, most specific first.
@@ -375,20 +478,23 @@ struct Found {
 }
 
 impl Collector<'_> {
-    fn add(&mut self, atom: &Atom, kind: WideningKind, reason: String) {
-        let key = (
-            subject_text(&atom.subject, self.partition),
-            kind,
-            atom.statement.index,
-        );
+    fn add(
+        &mut self,
+        statement: &Statement,
+        subject: &Subject,
+        grant: (&Pattern, &Pattern),
+        kind: WideningKind,
+        reason: String,
+    ) {
+        let key = (subject_text(subject, self.partition), kind, statement.index);
         let entry = self.found.entry(key).or_insert_with(|| Found {
-            sid: atom.statement.sid.clone(),
+            sid: statement.sid.clone(),
             actions: BTreeSet::new(),
             resources: BTreeSet::new(),
             reasons: Vec::new(),
         });
-        entry.actions.insert(atom.action.render());
-        entry.resources.insert(atom.resource.render());
+        entry.actions.insert(grant.0.render());
+        entry.resources.insert(grant.1.render());
         if !entry.reasons.contains(&reason) {
             entry.reasons.push(reason);
         }
@@ -410,8 +516,8 @@ impl Collector<'_> {
     }
 }
 
-fn new_principal_reason(atom: &Atom) -> (WideningKind, String) {
-    match (&atom.subject, atom.reach) {
+fn new_principal_reason(subject: &Subject, reach: Reach) -> (WideningKind, String) {
+    match (subject, reach) {
         (Subject::AllExcept(_), _) => (
             WideningKind::Public,
             "NotPrincipal with Allow grants everyone else, including anonymous callers".to_string(),
@@ -444,17 +550,27 @@ pub(crate) fn widenings(old: &Policy, new: &Policy, ctx: &Context<'_>) -> Vec<Wi
         new_active: new.version().has_policy_variables(),
         old_active: old.version().has_policy_variables(),
     };
-    let old_allows = GrantIndex::new(grants(old, Effect::Allow, partition));
+    let mut old_allows = OldAllows::new(grants(old, Effect::Allow, partition), ctx, vars);
+    let (mut actions, mut resources) = (Interner::default(), Interner::default());
     let mut collector = Collector {
         partition,
         found: BTreeMap::new(),
     };
-    let mut external_atoms: Vec<Atom> = Vec::new();
+    let mut external_atoms: Vec<ExternalAtom> = Vec::new();
 
     for grant in grants(new, Effect::Allow, partition) {
-        let actions = patterns(&grant.statement.actions);
-        let resources = patterns(&grant.resources);
-        for block in split_conditions(&grant.statement.conditions) {
+        let action_ids: Vec<usize> = patterns(&grant.statement.actions)
+            .iter()
+            .map(|p| actions.id(p))
+            .collect();
+        let resource_ids: Vec<usize> = patterns(&grant.resources)
+            .iter()
+            .map(|p| resources.id(p))
+            .collect();
+        old_allows.ensure_rows(&actions, &action_ids, &resources, &resource_ids);
+        let atoms_per_block = (grant.subjects.len() * action_ids.len() * resource_ids.len()).max(1);
+        let max_blocks = (MAX_ATOMS_PER_STATEMENT / atoms_per_block).max(1);
+        for block in split_conditions(&grant.statement.conditions, max_blocks) {
             for subject in &grant.subjects {
                 let (reach, pinned) = classify(subject, &block, ctx.boundary, partition);
                 if reach == Reach::Internal {
@@ -467,34 +583,41 @@ pub(crate) fn widenings(old: &Policy, new: &Policy, ctx: &Context<'_>) -> Vec<Wi
                 {
                     facts.extend(principal_facts(principal, partition));
                 }
-                for action in &actions {
-                    for resource in &resources {
-                        let atom = Atom {
-                            statement: grant.statement,
-                            subject: subject.clone(),
-                            pinned: pinned.clone(),
-                            reach,
-                            action: action.clone(),
-                            resource: resource.clone(),
-                            conditions: facts.clone(),
-                        };
-                        if let Some(gap) = coverage_gap(&atom, &old_allows, ctx, vars) {
+                let mut candidates = old_allows.candidates(subject, pinned.as_ref());
+                for &action in &action_ids {
+                    for &resource in &resource_ids {
+                        let gap = coverage_gap(&old_allows, &mut candidates, &facts, action, resource);
+                        let grant_patterns = (&actions.patterns[action], &resources.patterns[resource]);
+                        if let Some(gap) = gap {
                             let (kind, reason) = match gap {
                                 Gap::Unverifiable(reason) => (WideningKind::Unverifiable, reason),
                                 Gap::ConditionWeakened(reason) => (WideningKind::ConditionWeakened, reason),
                                 Gap::AccessBroadened(reason) => (WideningKind::AccessBroadened, reason),
-                                Gap::NewPrincipal => new_principal_reason(&atom),
+                                Gap::NewPrincipal => new_principal_reason(subject, reach),
                             };
-                            collector.add(&atom, kind, reason);
+                            collector.add(grant.statement, subject, grant_patterns, kind, reason);
                         }
-                        external_atoms.push(atom);
+                        external_atoms.push(ExternalAtom {
+                            statement: grant.statement,
+                            subject: subject.clone(),
+                            action,
+                            resource,
+                        });
                     }
                 }
             }
         }
     }
 
-    deny_regressions(old, new, partition, vars, &external_atoms, &mut collector);
+    let interned = (&actions, &resources);
+    deny_regressions(
+        old,
+        new,
+        partition,
+        vars,
+        (&external_atoms, interned),
+        &mut collector,
+    );
     collector.into_widenings()
 }
 
@@ -506,67 +629,52 @@ fn subject_principal(subject: &Subject) -> Option<&Principal> {
 }
 
 /// `None` when some old grant covers the atom; otherwise the most specific explanation.
-fn coverage_gap(atom: &Atom, old: &GrantIndex, ctx: &Context<'_>, vars: Variables) -> Option<Gap> {
+fn coverage_gap(
+    old: &OldAllows,
+    candidates: &mut [Candidate],
+    conditions: &[ConditionEntry],
+    action: usize,
+    resource: usize,
+) -> Option<Gap> {
+    let (action_row, resource_row) = (&old.action_rows[&action], &old.resource_rows[&resource]);
     let mut best: Option<Gap> = None;
     let mut note = |gap: Gap| {
         if best.as_ref().is_none_or(|current| gap < *current) {
             best = Some(gap);
         }
     };
-    for index in old.candidates(atom) {
-        let grant = &old.grants[index];
-        let matching_subjects: Vec<&Subject> = grant
-            .subjects
-            .iter()
-            .filter(|s| {
-                subject_included(&atom.subject, s)
-                    || atom
-                        .pinned
-                        .as_ref()
-                        .is_some_and(|p| subject_included(&Subject::One(p.clone()), s))
-            })
-            .collect();
-        if matching_subjects.is_empty() {
-            continue;
+    // First pass: is the atom covered? (cheap checks, cached per candidate)
+    for candidate in candidates.iter_mut() {
+        if action_row[candidate.grant] && resource_row[candidate.grant] == Tri::Yes {
+            let old_conditions = &old.grants[candidate.grant].statement.conditions;
+            if *candidate
+                .conditions
+                .get_or_insert_with(|| conditions_hold(conditions, old_conditions, old.vars))
+            {
+                return None;
+            }
         }
-        let action_ok = action_included(&atom.action, &grant.statement.actions);
-        let resource_ok = if action_ok {
-            resource_included(&atom.resource, &grant.resources, vars)
+    }
+    // Second pass, only for uncovered atoms: the most specific explanation.
+    for candidate in candidates.iter().filter(|c| c.external) {
+        let (action_ok, resource_ok) = (action_row[candidate.grant], resource_row[candidate.grant]);
+        if action_ok && resource_ok == Tri::Yes {
+            let old_conditions = &old.grants[candidate.grant].statement.conditions;
+            match conditions_imply(conditions, old_conditions, old.vars) {
+                Decision::Holds => {}
+                Decision::Unknown(reason) => note(Gap::Unverifiable(reason)),
+                Decision::Fails(reason) => note(Gap::ConditionWeakened(reason)),
+            }
         } else {
-            Tri::No
-        };
-        let conditions = conditions_imply(&atom.conditions, &grant.statement.conditions, vars);
-        if action_ok && resource_ok == Tri::Yes && conditions == Decision::Holds {
-            return None;
-        }
-        // An old grant that only reached the boundary does not make this "the same external principal".
-        let old_was_external = matching_subjects.iter().any(|s| {
-            classify(s, &grant.statement.conditions, ctx.boundary, ctx.partition).0 != Reach::Internal
-        });
-        if !old_was_external {
-            continue;
-        }
-        if resource_ok == Tri::Unknown {
-            note(Gap::Unverifiable(format!(
-                "resource {} uses a policy variable and cannot be compared",
-                atom.resource.render()
-            )));
-            continue;
-        }
-        match (action_ok && resource_ok == Tri::Yes, conditions) {
-            (_, Decision::Unknown(reason)) => note(Gap::Unverifiable(reason)),
-            (true, Decision::Fails(reason)) => note(Gap::ConditionWeakened(reason)),
-            (false, Decision::Holds) => note(Gap::AccessBroadened(format!(
-                "{} on {} newly allowed for the same principal",
-                atom.action.render(),
-                atom.resource.render()
-            ))),
-            (false, Decision::Fails(reason)) => note(Gap::AccessBroadened(format!(
-                "{} on {} newly allowed for the same principal (and {reason})",
-                atom.action.render(),
-                atom.resource.render()
-            ))),
-            (true, Decision::Holds) => {}
+            if action_ok && resource_ok == Tri::Unknown {
+                note(Gap::Unverifiable(
+                    "resource uses a policy variable and cannot be compared".to_string(),
+                ));
+            } else {
+                note(Gap::AccessBroadened(
+                    "more actions or resources for a principal trusted before".to_string(),
+                ));
+            }
         }
     }
     Some(best.unwrap_or(Gap::NewPrincipal))
@@ -578,10 +686,10 @@ fn deny_regressions(
     new: &Policy,
     partition: &str,
     vars: Variables,
-    external_atoms: &[Atom],
+    (atoms, (actions, resources)): (&[ExternalAtom], (&Interner, &Interner)),
     collector: &mut Collector,
 ) {
-    if external_atoms.is_empty() {
+    if atoms.is_empty() {
         return;
     }
     // The old deny plays the "new" side of the implication: region(old deny) ⊆ region(new deny).
@@ -591,35 +699,48 @@ fn deny_regressions(
     };
     let new_denies = grants(new, Effect::Deny, partition);
     for old_deny in grants(old, Effect::Deny, partition) {
-        let actions = patterns(&old_deny.statement.actions);
-        let resources = patterns(&old_deny.resources);
+        let mut conditions_ok: Vec<Option<bool>> = vec![None; new_denies.len()];
+        let label = match &old_deny.statement.sid {
+            Some(sid) => format!("Deny statement {} ({sid:?})", old_deny.statement.index),
+            None => format!("Deny statement {}", old_deny.statement.index),
+        };
         for subject in &old_deny.subjects {
-            for action in &actions {
-                for resource in &resources {
-                    let preserved = new_denies.iter().any(|d| {
+            for action in patterns(&old_deny.statement.actions) {
+                for resource in patterns(&old_deny.resources) {
+                    let preserved = new_denies.iter().enumerate().any(|(i, d)| {
                         d.subjects.iter().any(|s| subject_included(subject, s))
-                            && action_included(action, &d.statement.actions)
-                            && resource_included(resource, &d.resources, deny_vars) == Tri::Yes
-                            && conditions_imply(
-                                &old_deny.statement.conditions,
-                                &d.statement.conditions,
-                                deny_vars,
-                            ) == Decision::Holds
+                            && action_included(&action, &d.statement.actions)
+                            && resource_included(&resource, &d.resources, deny_vars) == Tri::Yes
+                            && *conditions_ok[i].get_or_insert_with(|| {
+                                conditions_hold(
+                                    &old_deny.statement.conditions,
+                                    &d.statement.conditions,
+                                    deny_vars,
+                                )
+                            })
                     });
                     if preserved {
                         continue;
                     }
-                    let label = match &old_deny.statement.sid {
-                        Some(sid) => format!("Deny statement {} ({sid:?})", old_deny.statement.index),
-                        None => format!("Deny statement {}", old_deny.statement.index),
-                    };
-                    for atom in external_atoms {
-                        if subjects_overlap(&atom.subject, subject)
-                            && actions_overlap(&atom.action, action)
-                            && resources_overlap(&atom.resource, resource)
+                    let action_overlap: Vec<bool> = actions
+                        .patterns
+                        .iter()
+                        .map(|p| actions_overlap(p, &action))
+                        .collect();
+                    let resource_overlap: Vec<bool> = resources
+                        .patterns
+                        .iter()
+                        .map(|p| resources_overlap(p, &resource))
+                        .collect();
+                    for atom in atoms {
+                        if action_overlap[atom.action]
+                            && resource_overlap[atom.resource]
+                            && subjects_overlap(&atom.subject, subject)
                         {
                             collector.add(
-                                atom,
+                                atom.statement,
+                                &atom.subject,
+                                (&actions.patterns[atom.action], &resources.patterns[atom.resource]),
                                 WideningKind::DenyRemoved,
                                 format!("{label} of the old policy no longer applies to this grant"),
                             );
@@ -646,16 +767,26 @@ mod tests {
 
     #[test]
     fn splitting_alternatives() {
-        let blocks = split_conditions(&[
-            entry("StringEquals", "a", &["1", "2"]),
-            entry("StringLike", "b", &["x", "y", "z"]),
-            entry("StringNotEquals", "c", &["p", "q"]),
-        ]);
+        let blocks = split_conditions(
+            &[
+                entry("StringEquals", "a", &["1", "2"]),
+                entry("StringLike", "b", &["x", "y", "z"]),
+                entry("StringNotEquals", "c", &["p", "q"]),
+            ],
+            MAX_CONDITION_SPLITS,
+        );
         assert_eq!(blocks.len(), 6);
         assert!(blocks.iter().all(|b| b.len() == 3));
         let many: Vec<String> = (0..70).map(|i| format!("v{i}")).collect();
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
-        assert_eq!(split_conditions(&[entry("StringEquals", "a", &many)]).len(), 1);
+        assert_eq!(
+            split_conditions(&[entry("StringEquals", "a", &many)], MAX_CONDITION_SPLITS).len(),
+            1
+        );
+        assert_eq!(
+            split_conditions(&[entry("StringEquals", "a", &["1", "2"])], 1).len(),
+            1
+        );
     }
 
     #[test]

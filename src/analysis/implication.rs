@@ -66,64 +66,105 @@ pub(crate) fn conditions_imply(new: &[ConditionEntry], old: &[ConditionEntry], v
     unknown.map_or(Decision::Holds, Decision::Unknown)
 }
 
-/// One new entry against one old entry on the same key.
-pub(crate) fn entry_implies(new: &ConditionEntry, old: &ConditionEntry, vars: Variables) -> Decision {
+/// Fast, allocation-free conditions check: `true` iff [`conditions_imply`] would answer `Holds`.
+pub(crate) fn conditions_hold(new: &[ConditionEntry], old: &[ConditionEntry], vars: Variables) -> bool {
+    old.iter().all(|o| {
+        new.iter()
+            .any(|n| n.key == o.key && entry_check(n, o, vars) == Check::Holds)
+    })
+}
+
+/// The outcome of one entry pair, before any message is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Check {
+    Holds,
+    Variable,
+    UnknownOperator,
+    Unreadable(String),
+    OperatorChanged,
+    ValuesDiffer,
+}
+
+fn entry_check(new: &ConditionEntry, old: &ConditionEntry, vars: Variables) -> Check {
     if identical(new, old, vars) {
-        return Decision::Holds;
+        return Check::Holds;
     }
     if (vars.new_active && has_variable(new)) || (vars.old_active && has_variable(old)) {
-        return Decision::Unknown(format!(
-            "policy variable in the {} condition cannot be compared",
-            old.key_text
-        ));
+        return Check::Variable;
     }
-    for entry in [new, old] {
-        if let OperatorBase::Unknown(name) = &entry.operator.base {
-            return Decision::Unknown(format!(
-                "unsupported condition operator {name} on {}",
-                entry.key_text
-            ));
-        }
+    if [new, old]
+        .iter()
+        .any(|e| matches!(e.operator.base, OperatorBase::Unknown(_)))
+    {
+        return Check::UnknownOperator;
     }
-    let operator_changed = || {
-        let wildcards_activated = matches!(
-            (&old.operator.base, &new.operator.base),
-            (
-                OperatorBase::Text {
-                    mode: StringMode::Exact,
-                    ..
-                },
-                OperatorBase::Text {
-                    mode: StringMode::Like | StringMode::Arn,
-                    ..
-                }
-            )
-        ) && new.values.iter().any(|v| has_wildcards(v));
-        let note = if wildcards_activated {
-            " (\"*\" and \"?\" now act as wildcards)"
-        } else {
-            ""
-        };
-        Decision::Fails(format!(
-            "{} changed to {} on {}{note}",
-            old.operator, new.operator, old.key_text
-        ))
-    };
     // An IfExists test passes when the key is absent; a plain one does not.
     if new.operator.if_exists && !old.operator.if_exists {
-        return operator_changed();
+        return Check::OperatorChanged;
     }
     let qualifiers_fit = new.operator.qualifier == old.operator.qualifier
         || (new.operator.qualifier == SetQualifier::Single
             && old.operator.qualifier == SetQualifier::ForAllValues);
     if !qualifiers_fit {
-        return operator_changed();
+        return Check::OperatorChanged;
     }
     match values_imply(new, old) {
-        None => operator_changed(),
-        Some(Decision::Fails(_)) => describe_value_change(new, old).unwrap_or_else(operator_changed),
-        Some(decided) => decided,
+        None => Check::OperatorChanged,
+        Some(Decision::Holds) => Check::Holds,
+        Some(Decision::Fails(_)) => Check::ValuesDiffer,
+        Some(Decision::Unknown(reason)) => Check::Unreadable(reason),
     }
+}
+
+/// One new entry against one old entry on the same key, with an explanation when it does not hold.
+pub(crate) fn entry_implies(new: &ConditionEntry, old: &ConditionEntry, vars: Variables) -> Decision {
+    match entry_check(new, old, vars) {
+        Check::Holds => Decision::Holds,
+        Check::Variable => Decision::Unknown(format!(
+            "policy variable in the {} condition cannot be compared",
+            old.key_text
+        )),
+        Check::UnknownOperator => {
+            let unknown = if matches!(new.operator.base, OperatorBase::Unknown(_)) {
+                new
+            } else {
+                old
+            };
+            Decision::Unknown(format!(
+                "unsupported condition operator {} on {}",
+                unknown.operator, unknown.key_text
+            ))
+        }
+        Check::Unreadable(reason) => Decision::Unknown(reason),
+        Check::OperatorChanged => Decision::Fails(operator_change_message(new, old)),
+        Check::ValuesDiffer => describe_value_change(new, old)
+            .unwrap_or_else(|| Decision::Fails(operator_change_message(new, old))),
+    }
+}
+
+fn operator_change_message(new: &ConditionEntry, old: &ConditionEntry) -> String {
+    let wildcards_activated = matches!(
+        (&old.operator.base, &new.operator.base),
+        (
+            OperatorBase::Text {
+                mode: StringMode::Exact,
+                ..
+            },
+            OperatorBase::Text {
+                mode: StringMode::Like | StringMode::Arn,
+                ..
+            }
+        )
+    ) && new.values.iter().any(|v| has_wildcards(v));
+    let note = if wildcards_activated {
+        " (\"*\" and \"?\" now act as wildcards)"
+    } else {
+        ""
+    };
+    format!(
+        "{} changed to {} on {}{note}",
+        old.operator, new.operator, old.key_text
+    )
 }
 
 /// Explains a failed value test when the values changed (rather than only the operator), e.g.

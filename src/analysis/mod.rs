@@ -250,3 +250,216 @@ pub fn access(policy: &Policy, ctx: &Context<'_>) -> Vec<Access> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::parse_policy_value;
+    use serde_json::{Value, json};
+
+    fn boundary() -> Boundary {
+        Boundary {
+            accounts: BTreeSet::from(["111111111111".to_string()]),
+            organizations: BTreeSet::from(["o-own1234567".to_string()]),
+        }
+    }
+
+    fn policy(value: Value) -> Policy {
+        parse_policy_value(&value).unwrap_or_else(|e| panic!("test policy rejected: {e}"))
+    }
+
+    fn run(old: Option<Value>, new: Value, role: PolicyRole) -> Comparison {
+        let boundary = boundary();
+        let ctx = Context {
+            boundary: &boundary,
+            role,
+            partition: "aws",
+        };
+        let old = old.map(policy);
+        compare(old.as_ref(), &policy(new), &ctx)
+    }
+
+    fn statement(principal: Value, action: &str) -> Value {
+        json!({"Effect": "Allow", "Principal": principal, "Action": action, "Resource": "arn:aws:s3:::b/*"})
+    }
+
+    #[test]
+    fn created_policy_reports_every_external_grant_merged_per_statement() {
+        let new = json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Ext", "Effect": "Allow", "Principal": {"AWS": ["222222222222", "111111111111"]},
+             "Action": ["s3:GetObject", "s3:PutObject"], "Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::b"]},
+            statement(json!({"Service": "events.amazonaws.com"}), "s3:GetObject"),
+        ]});
+        let result = run(None, new, PolicyRole::Resource);
+        assert_eq!(result.verdict, Verdict::Widening);
+        assert_eq!(result.widenings.len(), 2, "{:?}", result.widenings);
+        let account = &result.widenings[0];
+        assert_eq!(account.principal, "arn:aws:iam::222222222222:root");
+        assert_eq!(account.kind, WideningKind::ExternalAccount);
+        assert_eq!(account.actions, vec!["s3:getobject", "s3:putobject"]);
+        assert_eq!(account.resources, vec!["arn:aws:s3:::b", "arn:aws:s3:::b/*"]);
+        assert_eq!(
+            (account.statement, account.sid.as_deref()),
+            (Some(0), Some("Ext"))
+        );
+        assert_eq!(result.widenings[1].principal, "service:events.amazonaws.com");
+        assert_eq!(result.widenings[1].kind, WideningKind::Service);
+    }
+
+    #[test]
+    fn identity_and_guardrail_policies_never_widen() {
+        let new = json!({"Statement": [statement(json!("*"), "s3:*")]});
+        for role in [PolicyRole::Identity, PolicyRole::Guardrail] {
+            let result = run(None, new.clone(), role);
+            assert_eq!(result.verdict, Verdict::NoWidening);
+            assert!(result.widenings.is_empty());
+        }
+    }
+
+    #[test]
+    fn not_principal_allow_is_public() {
+        let new = json!({"Statement": [{"Effect": "Allow", "NotPrincipal": {"AWS": "111111111111"},
+                                         "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]});
+        let result = run(None, new, PolicyRole::Resource);
+        assert_eq!(result.widenings[0].kind, WideningKind::Public);
+        assert_eq!(result.widenings[0].principal, "*");
+    }
+
+    #[test]
+    fn policy_variables_are_unverifiable_unless_identical() {
+        let with_variable = |version: &str| {
+            json!({"Version": version, "Statement": [{"Effect": "Allow", "Principal": {"AWS": "222222222222"},
+                "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/home/${aws:username}/*"}]})
+        };
+        let same = run(
+            Some(with_variable("2012-10-17")),
+            with_variable("2012-10-17"),
+            PolicyRole::Resource,
+        );
+        assert_eq!(same.verdict, Verdict::NoWidening);
+        // Under 2008-10-17 the text was literal; under 2012-10-17 it becomes a variable.
+        let upgraded = run(
+            Some(with_variable("2008-10-17")),
+            with_variable("2012-10-17"),
+            PolicyRole::Resource,
+        );
+        assert_eq!(upgraded.verdict, Verdict::Widening);
+        assert_eq!(
+            upgraded.widenings[0].kind,
+            WideningKind::Unverifiable,
+            "{:?}",
+            upgraded.widenings
+        );
+    }
+
+    #[test]
+    fn unknown_operator_in_old_is_unverifiable() {
+        let with = |op: &str, value: &str| {
+            json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "sts:AssumeRole",
+                "Condition": {op: {"aws:SomeKey": value}}}]})
+        };
+        let result = run(
+            Some(with("StringFancy", "a")),
+            with("StringFancy", "b"),
+            PolicyRole::Trust,
+        );
+        assert_eq!(result.verdict, Verdict::Widening);
+        assert_eq!(result.widenings[0].kind, WideningKind::Unverifiable);
+        let same = run(
+            Some(with("StringFancy", "a")),
+            with("StringFancy", "a"),
+            PolicyRole::Trust,
+        );
+        assert_eq!(same.verdict, Verdict::NoWidening);
+    }
+
+    #[test]
+    fn star_pinned_to_an_account_is_covered_by_that_account() {
+        let old = json!({"Statement": [statement(json!({"AWS": "222222222222"}), "s3:GetObject")]});
+        let new = json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::b/*", "Condition": {"StringEquals": {"aws:PrincipalAccount": "222222222222"}}}]});
+        assert_eq!(
+            run(Some(old.clone()), new.clone(), PolicyRole::Resource).verdict,
+            Verdict::NoWidening
+        );
+        // The account principal implies the old aws:PrincipalAccount condition, so the reverse is no wider either.
+        assert_eq!(
+            run(Some(new), old, PolicyRole::Resource).verdict,
+            Verdict::NoWidening
+        );
+    }
+
+    #[test]
+    fn service_with_bucket_source_arn_only_is_external() {
+        let new = json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+            "Action": "sns:Publish", "Resource": "*",
+            "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:s3:::own-bucket"}}}]});
+        let result = run(None, new, PolicyRole::Resource);
+        assert_eq!(result.widenings[0].kind, WideningKind::Service);
+    }
+
+    #[test]
+    fn partition_applies_to_bare_account_ids() {
+        let boundary = boundary();
+        let ctx = Context {
+            boundary: &boundary,
+            role: PolicyRole::Trust,
+            partition: "aws-cn",
+        };
+        let old = policy(
+            json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "sts:AssumeRole"}]}),
+        );
+        let new = policy(json!({"Statement": [{"Effect": "Allow",
+            "Principal": {"AWS": "arn:aws-cn:iam::222222222222:root"}, "Action": "sts:AssumeRole"}]}));
+        assert_eq!(compare(Some(&old), &new, &ctx).verdict, Verdict::NoWidening);
+        let result = compare(None, &old, &ctx);
+        assert_eq!(result.widenings[0].principal, "arn:aws-cn:iam::222222222222:root");
+    }
+
+    #[test]
+    fn access_view_groups_principals() {
+        let boundary = boundary();
+        let ctx = Context {
+            boundary: &boundary,
+            role: PolicyRole::Trust,
+            partition: "aws",
+        };
+        let trust = policy(json!({"Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "sts:AssumeRole",
+             "Condition": {"StringEquals": {"sts:ExternalId": "abc"}}},
+            {"Effect": "Allow", "Principal": {"AWS": ["222222222222", "111111111111"]}, "Action": "sts:TagSession"}
+        ]}));
+        let view = access(&trust, &ctx);
+        assert_eq!(view.len(), 2);
+        assert_eq!(view[0].principal, "arn:aws:iam::111111111111:root");
+        assert_eq!(view[0].reach, Reach::Internal);
+        assert_eq!(view[1].reach, Reach::ExternalAccount);
+        assert_eq!(view[1].actions, vec!["sts:assumerole", "sts:tagsession"]);
+        assert_eq!(view[1].conditions, vec!["StringEquals sts:externalid = \"abc\""]);
+    }
+
+    #[test]
+    fn hundreds_of_statements_compare_quickly() {
+        let statements: Vec<Value> = (0..400)
+            .map(|i| {
+                json!({"Sid": format!("S{i}"), "Effect": if i % 10 == 0 { "Deny" } else { "Allow" },
+                    "Principal": {"AWS": [format!("{:012}", 200_000_000_000u64 + i), "*"]},
+                    "Action": ["s3:GetObject", format!("s3:Put{i}*"), "kms:*"],
+                    "Resource": [format!("arn:aws:s3:::bucket-{i}/*"), "arn:aws:s3:::shared/*"],
+                    "Condition": {"StringLike": {"aws:PrincipalTag/team": [format!("t{i}"), "x*"]}}})
+            })
+            .collect();
+        let old = json!({"Version": "2012-10-17", "Statement": statements});
+        let mut reversed = statements_of(&old);
+        reversed.reverse();
+        let new = json!({"Version": "2012-10-17", "Statement": reversed});
+        let started = std::time::Instant::now();
+        let result = run(Some(old), new, PolicyRole::Resource);
+        assert_eq!(result.verdict, Verdict::NoWidening);
+        assert!(started.elapsed().as_secs() < 30, "took {:?}", started.elapsed());
+    }
+
+    fn statements_of(policy: &Value) -> Vec<Value> {
+        policy["Statement"].as_array().cloned().unwrap_or_default()
+    }
+}

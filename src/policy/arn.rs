@@ -42,6 +42,9 @@ pub fn arn_included(a: &str, b: &str) -> bool {
     if a == b || b == "*" {
         return true;
     }
+    if !has_wildcards(b) {
+        return false;
+    }
     match (split_arn(a), split_arn(b)) {
         (Some(a), Some(b)) => a.iter().zip(b.iter()).all(|(a, b)| glob_included(a, b)),
         _ => false,

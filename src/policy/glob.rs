@@ -31,7 +31,7 @@ fn tokens(pattern: &str) -> Vec<Token> {
 
 /// True when the pattern contains `*` or `?`.
 pub fn has_wildcards(pattern: &str) -> bool {
-    pattern.contains(['*', '?'])
+    pattern.bytes().any(|b| b == b'*' || b == b'?')
 }
 
 /// Canonical form with the same language: runs of `*` collapse to one, and inside a run of wildcards
@@ -66,16 +66,23 @@ pub fn canonical(pattern: &str) -> String {
 
 /// Whole-string match of `text` against `pattern` (case-sensitive).
 pub fn glob_matches(pattern: &str, text: &str) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        return matches_units(pattern.as_bytes(), text.as_bytes(), b'*', b'?');
+    }
     let pattern: Vec<char> = pattern.chars().collect();
     let text: Vec<char> = text.chars().collect();
-    // Classic greedy matcher with backtracking to the last `*`: linear in practice, never exponential.
+    matches_units(&pattern, &text, '*', '?')
+}
+
+/// Greedy matcher with backtracking to the last `*`: linear in practice, never exponential.
+fn matches_units<T: PartialEq + Copy>(pattern: &[T], text: &[T], run: T, one: T) -> bool {
     let (mut p, mut t) = (0usize, 0usize);
     let mut last_star: Option<(usize, usize)> = None;
     while t < text.len() {
-        if p < pattern.len() && (pattern[p] == '?' || (pattern[p] != '*' && pattern[p] == text[t])) {
+        if p < pattern.len() && (pattern[p] == one || (pattern[p] != run && pattern[p] == text[t])) {
             p += 1;
             t += 1;
-        } else if p < pattern.len() && pattern[p] == '*' {
+        } else if p < pattern.len() && pattern[p] == run {
             last_star = Some((p, t));
             p += 1;
         } else if let Some((star_p, star_t)) = last_star {
@@ -86,7 +93,7 @@ pub fn glob_matches(pattern: &str, text: &str) -> bool {
             return false;
         }
     }
-    pattern[p..].iter().all(|&c| c == '*')
+    pattern[p..].iter().all(|&c| c == run)
 }
 
 /// Case-insensitive whole-string match (used for actions).
@@ -101,6 +108,16 @@ pub fn glob_included(a: &str, b: &str) -> bool {
     }
     if !has_wildcards(a) {
         return glob_matches(b, a);
+    }
+    if !has_wildcards(b) {
+        return false;
+    }
+    // Cheap necessary condition: a's strings all start (end) with a's literal prefix (suffix) and can
+    // continue with any character, so b's literal prefix (suffix) must be part of a's.
+    let (a_prefix, b_prefix) = (literal_prefix(a), literal_prefix(b));
+    let (a_suffix, b_suffix) = (literal_suffix(a), literal_suffix(b));
+    if !a_prefix.starts_with(b_prefix) || !a_suffix.ends_with(b_suffix) {
+        return false;
     }
     included_tokens(&tokens(a), &tokens(b))
 }
@@ -121,12 +138,37 @@ pub fn glob_intersects(a: &str, b: &str) -> bool {
     if !has_wildcards(b) {
         return glob_matches(a, b);
     }
+    // Strings of a and b start with their literal prefixes; prefixes that disagree rule out a common one.
+    let (a_prefix, b_prefix) = (literal_prefix(a), literal_prefix(b));
+    let (a_suffix, b_suffix) = (literal_suffix(a), literal_suffix(b));
+    let prefixes_agree = a_prefix.starts_with(b_prefix) || b_prefix.starts_with(a_prefix);
+    let suffixes_agree = a_suffix.ends_with(b_suffix) || b_suffix.ends_with(a_suffix);
+    if !prefixes_agree || !suffixes_agree {
+        return false;
+    }
     intersects_tokens(&tokens(a), &tokens(b))
 }
 
 /// Case-insensitive intersection (used for actions).
 pub fn glob_intersects_ignore_case(a: &str, b: &str) -> bool {
     glob_intersects(&a.to_lowercase(), &b.to_lowercase())
+}
+
+/// The text before the first wildcard.
+fn literal_prefix(pattern: &str) -> &str {
+    // `*` and `?` are ASCII, so byte positions are character boundaries.
+    pattern
+        .bytes()
+        .position(|b| b == b'*' || b == b'?')
+        .map_or(pattern, |at| &pattern[..at])
+}
+
+/// The text after the last wildcard.
+fn literal_suffix(pattern: &str) -> &str {
+    pattern
+        .bytes()
+        .rposition(|b| b == b'*' || b == b'?')
+        .map_or(pattern, |at| &pattern[at + 1..])
 }
 
 /// Alphabet of the two patterns: their literal characters plus `None` for "any other character".
