@@ -14,7 +14,9 @@ use crate::policy::{
 };
 
 use super::implication::{Decision, Variables, conditions_hold, conditions_imply};
-use super::principal::{Subject, classify, resolve, subject_included, subject_text, subjects_overlap};
+use super::principal::{
+    Subject, classify, is_account_id, resolve, subject_included, subject_text, subjects_overlap,
+};
 use super::{Context, Reach, Widening, WideningKind};
 
 /// At most this many condition blocks come from splitting alternative condition values; beyond it the
@@ -277,7 +279,8 @@ fn principal_facts(principal: &Principal, partition: &str) -> Vec<ConditionEntry
         values: BTreeSet::from([value]),
     };
     match principal {
-        Principal::Aws(aws) => {
+        // Only a real account id says what `aws:PrincipalAccount` will be (not `cloudfront`, `redacted`).
+        Principal::Aws(aws) if is_account_id(&aws.account) => {
             let mut facts = vec![
                 fact("StringEquals", "aws:PrincipalAccount", aws.account.clone()),
                 fact("StringEquals", "kms:CallerAccount", aws.account.clone()),

@@ -121,9 +121,14 @@ pub(crate) fn subjects_overlap(a: &Subject, b: &Subject) -> bool {
 }
 
 /// Condition keys that restrict *who* the caller is (section 3).
-const CALLER_ACCOUNT_KEYS: [&str; 2] = ["aws:principalaccount", "kms:calleraccount"];
+/// (`aws:userid` is the account id for the root user; other values are unique ids and cannot pin.)
+const CALLER_ACCOUNT_KEYS: [&str; 3] = ["aws:principalaccount", "kms:calleraccount", "aws:userid"];
 /// Condition keys that restrict on whose behalf a service principal acts.
 const SOURCE_ACCOUNT_KEYS: [&str; 2] = ["aws:sourceaccount", "aws:sourceowner"];
+
+pub(crate) fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
 
 /// What a set of pinning conditions proves about the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,6 +195,7 @@ pub(crate) fn caller_pin(conditions: &[ConditionEntry], boundary: &Boundary, par
             consider(Pin::Internal);
         } else if let [single] = accounts.as_slice()
             && fixed(entry, single)
+            && is_account_id(single)
         {
             consider(Pin::To(Principal::Aws(AwsPrincipal::account_root(
                 Some(partition.to_string()),
