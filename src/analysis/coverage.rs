@@ -41,7 +41,7 @@ impl Pattern {
     }
 }
 
-fn patterns(set: &PatternSet) -> Vec<Pattern> {
+pub(crate) fn patterns(set: &PatternSet) -> Vec<Pattern> {
     match set {
         PatternSet::Only(items) => items.iter().map(|item| Pattern::One(item.clone())).collect(),
         PatternSet::AllExcept(items) => vec![Pattern::AllExcept(items.clone())],

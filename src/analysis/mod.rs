@@ -4,15 +4,14 @@
 //! INTERFACE CONTRACT (used by judge/cli/report): everything `pub` in this file. Internals (principal
 //! classification, coverage, condition implication) live in submodules and are free to change.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use crate::policy::{Effect, Policy, PrincipalClause};
+use crate::policy::Policy;
 
 mod coverage;
 mod implication;
 mod principal;
-
-use principal::{Subject, classify, principal_text, resolve};
+mod view;
 
 /// The zone of trust: the owner's accounts and organizations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -196,59 +195,7 @@ pub struct Access {
 /// Who the policy lets in (Allow statements only), one entry per distinct principal, sorted.
 /// A `NotPrincipal` Allow is listed as `*` (it reaches everyone else) with an `except …` condition line.
 pub fn access(policy: &Policy, ctx: &Context<'_>) -> Vec<Access> {
-    let mut by_principal: BTreeMap<String, (Reach, BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
-    for statement in policy.statements().iter().filter(|s| s.effect == Effect::Allow) {
-        let mut subjects: Vec<(Subject, Option<String>)> = Vec::new();
-        match &statement.principal {
-            PrincipalClause::Only(set) => {
-                subjects.extend(
-                    set.iter()
-                        .map(|p| (Subject::One(resolve(p, ctx.partition)), None)),
-                );
-            }
-            PrincipalClause::AllExcept(set) => {
-                let except: Vec<String> = set.iter().map(|p| principal_text(p, ctx.partition)).collect();
-                let resolved = set.iter().map(|p| resolve(p, ctx.partition)).collect();
-                subjects.push((
-                    Subject::AllExcept(resolved),
-                    Some(format!("except {}", except.join(", "))),
-                ));
-            }
-            PrincipalClause::Absent => {}
-        }
-        let actions: Vec<String> = match &statement.actions {
-            crate::policy::PatternSet::Only(set) => set.iter().cloned().collect(),
-            crate::policy::PatternSet::AllExcept(set) => {
-                vec![format!(
-                    "not:{}",
-                    set.iter().cloned().collect::<Vec<_>>().join(",")
-                )]
-            }
-        };
-        for (subject, except) in subjects {
-            let (reach, _) = classify(&subject, &statement.conditions, ctx.boundary, ctx.partition);
-            let text = principal::subject_text(&subject, ctx.partition);
-            let entry = by_principal
-                .entry(text)
-                .or_insert((reach, BTreeSet::new(), BTreeSet::new()));
-            // The same principal can be internal in one statement and external in another: keep external.
-            if entry.0 == Reach::Internal {
-                entry.0 = reach;
-            }
-            entry.1.extend(actions.iter().cloned());
-            entry.2.extend(statement.conditions.iter().map(|c| c.render()));
-            entry.2.extend(except);
-        }
-    }
-    by_principal
-        .into_iter()
-        .map(|(principal, (reach, actions, conditions))| Access {
-            principal,
-            reach,
-            actions: actions.into_iter().collect(),
-            conditions: conditions.into_iter().collect(),
-        })
-        .collect()
+    view::access(policy, ctx)
 }
 
 #[cfg(test)]
