@@ -571,6 +571,38 @@ mod tests {
 
         let e = parse_err(json!([1, 2]));
         assert!(e.message.contains("JSON object"));
+
+        let e = parse_err(
+            json!({"Statement": [{"Effect": "Deny", "Principal": "*", "NotPrincipal": "*", "Action": "x:y"}]}),
+        );
+        assert_eq!(e.place, "Statement[0]");
+        assert!(e.message.contains("both Principal and NotPrincipal"));
+
+        let e = parse_err(json!({"Statement": [{"Effect": "Allow", "Action": "x:y", "NotAction": "x:z"}]}));
+        assert!(e.message.contains("both Action and NotAction"));
+
+        let e = parse_err(json!({"Statement": {"Effect": "Allow", "Action": "x:y", "Sid": 3}}));
+        assert_eq!(e.place, "Statement.Sid");
+
+        let e = parse_err(
+            json!({"Statement": [{"Effect": "Allow", "Action": "x:y", "Condition": {"StringEquals": {"k": null}}}]}),
+        );
+        assert_eq!(e.place, "Statement[0].Condition.StringEquals.k");
+
+        let e = parse_err(
+            json!({"Statement": [{"Effect": "Allow", "Action": "x:y", "Condition": {"StringEquals": {"k": []}}}]}),
+        );
+        assert!(e.message.contains("at least one value"));
+
+        let e = parse_err(
+            json!({"Statement": [{"Effect": "Allow", "Principal": {"Group": "x"}, "Action": "x:y"}]}),
+        );
+        assert_eq!(e.place, "Statement[0].Principal.Group");
+
+        let e = parse_err(
+            json!({"Statement": [{"Effect": "Allow", "Principal": "arn:aws:iam::222222222222:root", "Action": "x:y"}]}),
+        );
+        assert!(e.message.contains("must be \"*\""));
     }
 
     #[test]
@@ -580,6 +612,27 @@ mod tests {
             .unwrap_or_else(|| panic!("expected an error"));
         assert_eq!(e.place, "line 1, column 16");
         assert!(e.message.starts_with("invalid JSON"));
+    }
+
+    #[test]
+    fn versions_and_variables() {
+        let legacy = parse(json!({"Version": "2008-10-17", "Statement": []}));
+        assert_eq!(legacy.version(), PolicyVersion::Legacy);
+        assert!(!legacy.version().has_policy_variables());
+        let unspecified = parse(json!({"Statement": []}));
+        assert_eq!(unspecified.version(), PolicyVersion::Unspecified);
+        assert!(!unspecified.version().has_policy_variables());
+        assert!(
+            parse(json!({"Version": "2012-10-17", "Statement": []}))
+                .version()
+                .has_policy_variables()
+        );
+    }
+
+    #[test]
+    fn byte_order_mark_is_ignored() {
+        let policy = parse_text("\u{feff}{\"Statement\": []}").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(policy.statement_count(), 0);
     }
 
     #[test]
