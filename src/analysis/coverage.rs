@@ -7,10 +7,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::policy::arn::{arn_included, arn_intersects, split_arn};
+use crate::policy::arn::{arn_included, arn_intersects, literal_account, split_arn};
 use crate::policy::glob::{canonical, glob_included, glob_intersects};
 use crate::policy::{
-    ConditionEntry, Effect, Operator, PatternSet, Policy, Principal, PrincipalClause, Statement,
+    ConditionEntry, Effect, Operator, OperatorBase, PatternSet, Policy, Principal, PrincipalClause,
+    Statement, StringMode,
 };
 
 use super::implication::{Decision, Variables, conditions_hold, conditions_imply};
@@ -293,6 +294,41 @@ fn principal_facts(principal: &Principal, partition: &str) -> Vec<ConditionEntry
         Principal::Service(_) => vec![fact("Bool", "aws:PrincipalIsAWSService", "true".to_string())],
         _ => Vec::new(),
     }
+}
+
+/// Exact cross-key facts (docs/iam-semantics.md section 4.4): a fixed `aws:SourceArn` carrying account X
+/// implies `aws:SourceAccount = X`; a fixed `aws:PrincipalArn` in account X implies
+/// `aws:PrincipalAccount = X`.
+fn derived_facts(block: &[ConditionEntry]) -> Vec<ConditionEntry> {
+    let mut facts = Vec::new();
+    for entry in block.iter().filter(|e| e.operator.is_strict_positive()) {
+        let OperatorBase::Text {
+            mode: StringMode::Exact | StringMode::Arn | StringMode::Like,
+            ..
+        } = entry.operator.base
+        else {
+            continue;
+        };
+        let implied_key = match entry.key.as_str() {
+            "aws:sourcearn" => "aws:SourceAccount",
+            "aws:principalarn" => "aws:PrincipalAccount",
+            _ => continue,
+        };
+        let accounts: BTreeSet<Option<&str>> = entry
+            .values
+            .iter()
+            .map(|arn| literal_account(arn).filter(|a| is_account_id(a) && !arn.contains("${")))
+            .collect();
+        if let [Some(account)] = accounts.into_iter().collect::<Vec<_>>().as_slice() {
+            facts.push(ConditionEntry {
+                operator: Operator::parse("StringEquals"),
+                key: implied_key.to_lowercase(),
+                key_text: implied_key.to_string(),
+                values: BTreeSet::from([account.to_string()]),
+            });
+        }
+    }
+    facts
 }
 
 /// Interned action/resource patterns of the new policy, so pattern tests run once per distinct pattern
@@ -580,6 +616,7 @@ pub(crate) fn widenings(old: &Policy, new: &Policy, ctx: &Context<'_>) -> Vec<Wi
                     continue;
                 }
                 let mut facts = block.clone();
+                facts.extend(derived_facts(&block));
                 for principal in [subject_principal(subject), pinned.as_ref()]
                     .into_iter()
                     .flatten()

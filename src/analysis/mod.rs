@@ -337,6 +337,25 @@ mod tests {
     }
 
     #[test]
+    fn source_arn_implies_its_source_account() {
+        let with = |condition: Value| {
+            json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+                "Action": "lambda:InvokeFunction", "Resource": "*", "Condition": condition}]})
+        };
+        let by_account = with(json!({"StringEquals": {"aws:SourceAccount": "222222222222"}}));
+        let by_rule =
+            with(json!({"ArnLike": {"aws:SourceArn": "arn:aws:events:us-east-1:222222222222:rule/r"}}));
+        assert_eq!(
+            run(Some(by_account.clone()), by_rule.clone(), PolicyRole::Resource).verdict,
+            Verdict::Narrowing
+        );
+        assert_eq!(
+            run(Some(by_rule), by_account, PolicyRole::Resource).verdict,
+            Verdict::Widening
+        );
+    }
+
+    #[test]
     fn service_with_bucket_source_arn_only_is_external() {
         let new = json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
             "Action": "sns:Publish", "Resource": "*",
