@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::policy::arn::{arn_included, arn_intersects, literal_account, split_arn};
+use crate::policy::arn::{arn_included, arn_intersects, split_arn};
 use crate::policy::glob::{canonical, glob_included, glob_intersects};
 use crate::policy::{
     ConditionEntry, Effect, Operator, OperatorBase, PatternSet, Policy, Principal, PrincipalClause,
@@ -16,7 +16,8 @@ use crate::policy::{
 
 use super::implication::{Decision, Variables, conditions_hold, conditions_imply};
 use super::principal::{
-    Subject, classify, is_account_id, resolve, subject_included, subject_text, subjects_overlap,
+    Subject, arn_value_account, classify, is_account_id, resolve, subject_included, subject_text,
+    subjects_overlap,
 };
 use super::{Context, Reach, Widening, WideningKind};
 
@@ -264,7 +265,7 @@ fn resources_overlap(a: &Pattern, b: &Pattern) -> bool {
     match (a, b) {
         (Pattern::One(a), Pattern::One(b)) => a.contains("${") || b.contains("${") || arn_intersects(a, b),
         (Pattern::One(a), Pattern::AllExcept(set)) | (Pattern::AllExcept(set), Pattern::One(a)) => {
-            !set.iter().any(|x| !x.contains("${") && arn_included(a, x))
+            a.contains("${") || !set.iter().any(|x| !x.contains("${") && arn_included(a, x))
         }
         (Pattern::AllExcept(_), Pattern::AllExcept(_)) => true,
     }
@@ -317,7 +318,7 @@ fn derived_facts(block: &[ConditionEntry]) -> Vec<ConditionEntry> {
         let accounts: BTreeSet<Option<&str>> = entry
             .values
             .iter()
-            .map(|arn| literal_account(arn).filter(|a| is_account_id(a) && !arn.contains("${")))
+            .map(|arn| arn_value_account(entry, arn).filter(|a| is_account_id(a)))
             .collect();
         if let [Some(account)] = accounts.into_iter().collect::<Vec<_>>().as_slice() {
             facts.push(ConditionEntry {

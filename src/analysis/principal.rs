@@ -1,7 +1,7 @@
 //! Principals against the trust boundary (docs/iam-semantics.md section 4.2 step 3): which class a
 //! principal falls in, how conditions pin `*` to accounts/organisations, and principal inclusion.
 
-use crate::policy::arn::{literal_account, split_arn};
+use crate::policy::arn::split_arn;
 use crate::policy::glob::has_wildcards;
 use crate::policy::{AwsPrincipal, ConditionEntry, Principal};
 
@@ -171,6 +171,29 @@ fn pinning_entries<'c>(
     })
 }
 
+/// The account an ARN condition value confines matches to (empty for ARNs without an account, such as
+/// S3 buckets). It must be literal, and under `StringLike` no wildcard may precede it: there `*` crosses
+/// `:` and could shift the components.
+pub(crate) fn arn_value_account<'v>(entry: &ConditionEntry, arn: &'v str) -> Option<&'v str> {
+    use crate::policy::{OperatorBase, StringMode};
+    let components = split_arn(arn)?;
+    if arn.contains("${") {
+        return None;
+    }
+    let like = matches!(
+        entry.operator.base,
+        OperatorBase::Text {
+            mode: StringMode::Like,
+            ..
+        }
+    );
+    if like && components[..4].iter().any(|c| has_wildcards(c)) {
+        return None;
+    }
+    let account = components[4];
+    (!has_wildcards(account)).then_some(account)
+}
+
 /// The org id at the start of an org path pattern (`o-abc/r-…/ou-…/*`), when literal.
 fn org_of_path(path: &str) -> Option<&str> {
     let org = path.split('/').next()?;
@@ -225,7 +248,11 @@ pub(crate) fn caller_pin(conditions: &[ConditionEntry], boundary: &Boundary, par
         }
     }
     for entry in pinning_entries(conditions, &["aws:principalarn"]) {
-        let accounts: Option<Vec<&str>> = entry.values.iter().map(|arn| literal_account(arn)).collect();
+        let accounts: Option<Vec<&str>> = entry
+            .values
+            .iter()
+            .map(|arn| arn_value_account(entry, arn))
+            .collect();
         let Some(accounts) = accounts else { continue };
         if accounts
             .iter()
@@ -257,11 +284,12 @@ pub(crate) fn service_pinned_internal(conditions: &[ConditionEntry], boundary: &
     let in_accounts = |a: &str| boundary.accounts.contains(a);
     let by_account = pinning_entries(conditions, &SOURCE_ACCOUNT_KEYS)
         .any(|entry| entry.values.iter().all(|a| fixed(entry, a) && in_accounts(a)));
-    // S3 bucket ARNs carry no account, so such a SourceArn does not pin (literal_account = "").
+    // S3 bucket ARNs carry no account, so such a SourceArn does not pin (the account is "").
     let by_arn = pinning_entries(conditions, &["aws:sourcearn"]).any(|entry| {
-        entry.values.iter().all(|arn| {
-            split_arn(arn).is_some() && literal_account(arn).is_some_and(|a| !a.is_empty() && in_accounts(a))
-        })
+        entry
+            .values
+            .iter()
+            .all(|arn| arn_value_account(entry, arn).is_some_and(|a| !a.is_empty() && in_accounts(a)))
     });
     let by_org = pinning_entries(conditions, &["aws:sourceorgid"]).any(|entry| {
         entry
@@ -439,5 +467,21 @@ mod tests {
             Reach::Internal
         );
         assert_eq!(classify(&service, &[], &boundary(), "aws").0, Reach::Service);
+        let any_region = [entry(
+            "ArnLike",
+            "aws:SourceArn",
+            &["arn:aws:events:*:111111111111:rule/x"],
+        )];
+        assert_eq!(
+            classify(&service, &any_region, &boundary(), "aws").0,
+            Reach::Internal
+        );
+        // Under StringLike the `*` can swallow "us-east-1:999999999999:x", so the account is not pinned.
+        let shifted = [entry(
+            "StringLike",
+            "aws:SourceArn",
+            &["arn:aws:events:*:111111111111:rule/x"],
+        )];
+        assert_eq!(classify(&service, &shifted, &boundary(), "aws").0, Reach::Service);
     }
 }
