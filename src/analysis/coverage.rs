@@ -374,9 +374,9 @@ fn subject_bucket(subject: &Subject) -> String {
     }
 }
 
-/// Old Allow grants, indexed by principal bucket (a new atom is only checked against grants that could
-/// contain its principal), with per-pattern inclusion answers cached per grant.
-struct OldAllows<'p> {
+/// Grants (old Allows, or new Denies) indexed by principal bucket, so a new atom is only checked against
+/// grants that could contain its principal, with per-pattern inclusion answers cached per grant.
+struct GrantTable<'p> {
     grants: Vec<Grant<'p>>,
     /// Per grant, per subject: does that subject reach outside the boundary under the grant's conditions?
     external: Vec<Vec<bool>>,
@@ -386,8 +386,8 @@ struct OldAllows<'p> {
     resource_rows: HashMap<usize, Vec<Tri>>,
 }
 
-impl<'p> OldAllows<'p> {
-    fn new(grants: Vec<Grant<'p>>, ctx: &Context<'_>, vars: Variables) -> OldAllows<'p> {
+impl<'p> GrantTable<'p> {
+    fn new(grants: Vec<Grant<'p>>, ctx: &Context<'_>, vars: Variables) -> GrantTable<'p> {
         let mut by_bucket: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, grant) in grants.iter().enumerate() {
             for subject in &grant.subjects {
@@ -410,7 +410,7 @@ impl<'p> OldAllows<'p> {
                     .collect()
             })
             .collect();
-        OldAllows {
+        GrantTable {
             grants,
             external,
             by_bucket,
@@ -590,7 +590,13 @@ pub(crate) fn widenings(old: &Policy, new: &Policy, ctx: &Context<'_>) -> Vec<Wi
         new_active: new.version().has_policy_variables(),
         old_active: old.version().has_policy_variables(),
     };
-    let mut old_allows = OldAllows::new(grants(old, Effect::Allow, partition), ctx, vars);
+    let mut old_allows = GrantTable::new(grants(old, Effect::Allow, partition), ctx, vars);
+    // A new atom that a new Deny fully covers grants nothing.
+    let deny_vars = Variables {
+        new_active: vars.new_active,
+        old_active: vars.new_active,
+    };
+    let mut new_denies = GrantTable::new(grants(new, Effect::Deny, partition), ctx, deny_vars);
     let (mut actions, mut resources) = (Interner::default(), Interner::default());
     let mut collector = Collector {
         partition,
@@ -608,6 +614,7 @@ pub(crate) fn widenings(old: &Policy, new: &Policy, ctx: &Context<'_>) -> Vec<Wi
             .map(|p| resources.id(p))
             .collect();
         old_allows.ensure_rows(&actions, &action_ids, &resources, &resource_ids);
+        new_denies.ensure_rows(&actions, &action_ids, &resources, &resource_ids);
         let atoms_per_block = (grant.subjects.len() * action_ids.len() * resource_ids.len()).max(1);
         let max_blocks = (MAX_ATOMS_PER_STATEMENT / atoms_per_block).max(1);
         for block in split_conditions(&grant.statement.conditions, max_blocks) {
@@ -625,8 +632,12 @@ pub(crate) fn widenings(old: &Policy, new: &Policy, ctx: &Context<'_>) -> Vec<Wi
                     facts.extend(principal_facts(principal, partition));
                 }
                 let mut candidates = old_allows.candidates(subject, pinned.as_ref());
+                let mut denials = new_denies.candidates(subject, pinned.as_ref());
                 for &action in &action_ids {
                     for &resource in &resource_ids {
+                        if covered(&new_denies, &mut denials, &facts, action, resource) {
+                            continue;
+                        }
                         let gap = coverage_gap(&old_allows, &mut candidates, &facts, action, resource);
                         let grant_patterns = (&actions.patterns[action], &resources.patterns[resource]);
                         if let Some(gap) = gap {
@@ -669,9 +680,32 @@ fn subject_principal(subject: &Subject) -> Option<&Principal> {
     }
 }
 
+/// Does a single grant of the table contain the atom (principal, action, resource and conditions)?
+/// Cheap checks only; the condition answer is cached per candidate.
+fn covered(
+    table: &GrantTable,
+    candidates: &mut [Candidate],
+    conditions: &[ConditionEntry],
+    action: usize,
+    resource: usize,
+) -> bool {
+    let (action_row, resource_row) = (&table.action_rows[&action], &table.resource_rows[&resource]);
+    candidates.iter_mut().any(|candidate| {
+        action_row[candidate.grant]
+            && resource_row[candidate.grant] == Tri::Yes
+            && *candidate.conditions.get_or_insert_with(|| {
+                conditions_hold(
+                    conditions,
+                    &table.grants[candidate.grant].statement.conditions,
+                    table.vars,
+                )
+            })
+    })
+}
+
 /// `None` when some old grant covers the atom; otherwise the most specific explanation.
 fn coverage_gap(
-    old: &OldAllows,
+    old: &GrantTable,
     candidates: &mut [Candidate],
     conditions: &[ConditionEntry],
     action: usize,
@@ -684,19 +718,10 @@ fn coverage_gap(
             best = Some(gap);
         }
     };
-    // First pass: is the atom covered? (cheap checks, cached per candidate)
-    for candidate in candidates.iter_mut() {
-        if action_row[candidate.grant] && resource_row[candidate.grant] == Tri::Yes {
-            let old_conditions = &old.grants[candidate.grant].statement.conditions;
-            if *candidate
-                .conditions
-                .get_or_insert_with(|| conditions_hold(conditions, old_conditions, old.vars))
-            {
-                return None;
-            }
-        }
+    if covered(old, candidates, conditions, action, resource) {
+        return None;
     }
-    // Second pass, only for uncovered atoms: the most specific explanation.
+    // Only for uncovered atoms: the most specific explanation, only for uncovered atoms: the most specific explanation.
     for candidate in candidates.iter().filter(|c| c.external) {
         let (action_ok, resource_ok) = (action_row[candidate.grant], resource_row[candidate.grant]);
         if action_ok && resource_ok == Tri::Yes {

@@ -254,6 +254,29 @@ mod tests {
     }
 
     #[test]
+    fn a_grant_fully_denied_in_the_new_policy_is_not_new_access() {
+        let old = json!({"Statement": []});
+        let new = json!({"Statement": [
+            statement(json!({"AWS": "222222222222"}), "s3:GetObject"),
+            {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::222222222222:root"}, "Action": "s3:*", "Resource": "*"}
+        ]});
+        assert_eq!(
+            run(Some(old), new, PolicyRole::Resource).verdict,
+            Verdict::NoWidening
+        );
+        // A conditional Deny does not cover it.
+        let conditional = json!({"Statement": [
+            statement(json!({"AWS": "222222222222"}), "s3:GetObject"),
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+        ]});
+        assert_eq!(
+            run(None, conditional, PolicyRole::Resource).verdict,
+            Verdict::Widening
+        );
+    }
+
+    #[test]
     fn identity_and_guardrail_policies_never_widen() {
         let new = json!({"Statement": [statement(json!("*"), "s3:*")]});
         for role in [PolicyRole::Identity, PolicyRole::Guardrail] {
