@@ -268,6 +268,176 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Condition implication against a reference evaluator
+
+/// Operators exercised by the soundness property.
+const OPERATORS: [&str; 10] = [
+    "StringEquals",
+    "StringNotEquals",
+    "StringLike",
+    "StringNotLike",
+    "StringEqualsIgnoreCase",
+    "StringEqualsIfExists",
+    "StringLikeIfExists",
+    "StringNotEqualsIfExists",
+    "Null",
+    "StringNotLikeIfExists",
+];
+const QUALIFIERS: [&str; 2] = ["ForAnyValue:", "ForAllValues:"];
+const CONDITION_VALUES: [&str; 8] = ["a", "b", "A", "ab", "a*", "*", "?", "*b"];
+const REQUEST_VALUES: [&str; 6] = ["a", "b", "A", "ab", "ba", "c"];
+
+/// One generated condition entry: `k1` is single-valued (plain operators), `k2` multi-valued (qualified).
+#[derive(Debug, Clone)]
+struct Entry {
+    qualifier: Option<&'static str>,
+    operator: &'static str,
+    values: Vec<&'static str>,
+}
+
+impl Entry {
+    fn key(&self) -> &'static str {
+        if self.qualifier.is_some() { "k2" } else { "k1" }
+    }
+
+    fn name(&self) -> String {
+        format!("{}{}", self.qualifier.unwrap_or(""), self.operator)
+    }
+
+    fn values(&self) -> Vec<String> {
+        if self.operator == "Null" {
+            vec![
+                if self.values[0].len().is_multiple_of(2) {
+                    "true"
+                } else {
+                    "false"
+                }
+                .to_string(),
+            ]
+        } else {
+            self.values.iter().map(|v| v.to_string()).collect()
+        }
+    }
+
+    /// AWS semantics (docs/iam-semantics.md section 1.5) on a request value set (`None` = key absent).
+    fn evaluate(&self, request: Option<&[&str]>) -> bool {
+        let values = self.values();
+        if self.operator == "Null" {
+            return (values[0] == "true") == request.is_none();
+        }
+        let negated = self.operator.contains("Not");
+        let if_exists = self.operator.ends_with("IfExists");
+        let base = self.operator.trim_end_matches("IfExists").replace("Not", "");
+        let matches_one = |request_value: &str| {
+            values.iter().any(|p| match base.as_str() {
+                "StringEquals" => p == request_value,
+                "StringLike" => glob_matches(p, request_value),
+                "StringEqualsIgnoreCase" => p.to_lowercase() == request_value.to_lowercase(),
+                other => panic!("operator {other} not modelled"),
+            })
+        };
+        let test = |request_value: &str| matches_one(request_value) != negated;
+        let Some(request) = request else {
+            return if_exists || negated || self.qualifier == Some("ForAllValues:");
+        };
+        match self.qualifier {
+            None => test(request[0]),
+            Some("ForAnyValue:") => request.iter().any(|v| test(v)),
+            Some(_) => request.iter().all(|v| test(v)),
+        }
+    }
+}
+
+fn entry() -> impl Strategy<Value = Entry> {
+    (
+        prop::option::weighted(0.35, prop::sample::select(QUALIFIERS.to_vec())),
+        prop::sample::select(OPERATORS.to_vec()),
+        prop::collection::vec(prop::sample::select(CONDITION_VALUES.to_vec()), 1..3),
+    )
+        .prop_map(|(qualifier, operator, values)| Entry {
+            qualifier,
+            operator,
+            values,
+        })
+}
+
+fn condition_json(entries: &[Entry]) -> Value {
+    let mut block = Map::new();
+    for entry in entries {
+        let keys = block.entry(entry.name()).or_insert_with(|| json!({}));
+        if let Value::Object(keys) = keys {
+            keys.insert(entry.key().to_string(), json!(entry.values()));
+        }
+    }
+    Value::Object(block)
+}
+
+/// The entries that survive JSON's one-value-per-(operator, key) rule, as the parser sees them.
+fn effective(entries: &[Entry]) -> Vec<Entry> {
+    let mut kept: Vec<Entry> = Vec::new();
+    for entry in entries {
+        kept.retain(|e| !(e.name() == entry.name() && e.key() == entry.key()));
+        kept.push(entry.clone());
+    }
+    kept
+}
+
+/// Request values for `k1` and `k2` (`None` = key absent).
+type Request = (Option<Vec<&'static str>>, Option<Vec<&'static str>>);
+
+fn all_requests() -> Vec<Request> {
+    let mut single: Vec<Option<Vec<&str>>> = vec![None];
+    single.extend(REQUEST_VALUES.iter().map(|v| Some(vec![*v])));
+    let mut multi: Vec<Option<Vec<&str>>> = vec![None];
+    for (i, a) in REQUEST_VALUES.iter().enumerate() {
+        multi.push(Some(vec![*a]));
+        for b in &REQUEST_VALUES[i + 1..] {
+            multi.push(Some(vec![*a, *b]));
+        }
+    }
+    single
+        .iter()
+        .flat_map(|k1| multi.iter().map(move |k2| (k1.clone(), k2.clone())))
+        .collect()
+}
+
+fn allowed(entries: &[Entry], request: &Request) -> bool {
+    effective(entries).iter().all(|entry| {
+        let value = if entry.key() == "k1" {
+            &request.0
+        } else {
+            &request.1
+        };
+        entry.evaluate(value.as_deref())
+    })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Soundness of the condition implication: whenever `compare` finds no widening, every request the
+    /// new conditions allow was allowed by the old ones (checked against a reference evaluator).
+    #[test]
+    fn no_widening_means_no_request_newly_allowed(
+        old_entries in prop::collection::vec(entry(), 0..3),
+        new_entries in prop::collection::vec(entry(), 0..3),
+    ) {
+        let document = |entries: &[Entry]| json!({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "s3:GetObject",
+            "Resource": "*", "Condition": condition_json(entries)}]});
+        let (old, new) = (document(&old_entries), document(&new_entries));
+        if verdict(&old, &new) != Verdict::Widening {
+            for request in all_requests() {
+                prop_assert!(
+                    !allowed(&new_entries, &request) || allowed(&old_entries, &request),
+                    "request {:?} allowed by new {} but not by old {}", request, new, old
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Glob inclusion against brute force
 
 fn all_strings(max_len: usize) -> Vec<String> {
