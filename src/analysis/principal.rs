@@ -98,25 +98,39 @@ pub(crate) fn principals_overlap(a: &Principal, b: &Principal) -> bool {
 }
 
 /// `a ⊆ b` for subjects, using complements for `NotPrincipal` (section 4.2 step 4).
+///
+/// `NotPrincipal` exemptions are compared by exact membership: AWS documents that exempting a role
+/// session needs the session, role and account ARNs listed together, so listing an account does not
+/// reliably exempt its roles. Exact membership is sound under any such reading, because adding entries
+/// to a `NotPrincipal` list can only grow the exempted set.
 pub(crate) fn subject_included(a: &Subject, b: &Subject) -> bool {
     match (a, b) {
         (Subject::One(a), Subject::One(b)) => principal_included(a, b),
         (Subject::AllExcept(_), Subject::One(b)) => *b == Principal::Any,
         (Subject::One(a), Subject::AllExcept(excluded)) => !excluded.iter().any(|x| principals_overlap(a, x)),
         // not(A) ⊆ not(B) iff B ⊆ A.
-        (Subject::AllExcept(a), Subject::AllExcept(b)) => {
-            b.iter().all(|x| a.iter().any(|y| principal_included(x, y)))
-        }
+        (Subject::AllExcept(a), Subject::AllExcept(b)) => b.iter().all(|x| a.contains(x)),
     }
 }
 
+/// Could some caller be matched by both? For `NotPrincipal` only an exactly listed single identity is
+/// certainly exempt (see [`subject_included`]); everything else may overlap.
 pub(crate) fn subjects_overlap(a: &Subject, b: &Subject) -> bool {
     match (a, b) {
         (Subject::One(a), Subject::One(b)) => principals_overlap(a, b),
         (Subject::One(p), Subject::AllExcept(excluded)) | (Subject::AllExcept(excluded), Subject::One(p)) => {
-            !excluded.iter().any(|x| principal_included(p, x))
+            !(is_single_identity(p) && excluded.contains(p))
         }
         (Subject::AllExcept(_), Subject::AllExcept(_)) => true,
+    }
+}
+
+/// A principal that denotes one caller identity rather than a population (account, role's sessions).
+fn is_single_identity(principal: &Principal) -> bool {
+    match principal {
+        Principal::Any => false,
+        Principal::Aws(aws) => !aws.is_account() && !aws.resource.starts_with("role/"),
+        _ => true,
     }
 }
 
