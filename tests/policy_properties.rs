@@ -383,9 +383,9 @@ fn effective(entries: &[Entry]) -> Vec<Entry> {
 }
 
 /// Request values for `k1` and `k2` (`None` = key absent).
-type Request = (Option<Vec<&'static str>>, Option<Vec<&'static str>>);
+type KeyValues = (Option<Vec<&'static str>>, Option<Vec<&'static str>>);
 
-fn all_requests() -> Vec<Request> {
+fn all_requests() -> Vec<KeyValues> {
     let mut single: Vec<Option<Vec<&str>>> = vec![None];
     single.extend(REQUEST_VALUES.iter().map(|v| Some(vec![*v])));
     let mut multi: Vec<Option<Vec<&str>>> = vec![None];
@@ -401,7 +401,7 @@ fn all_requests() -> Vec<Request> {
         .collect()
 }
 
-fn allowed(entries: &[Entry], request: &Request) -> bool {
+fn allowed(entries: &[Entry], request: &KeyValues) -> bool {
     effective(entries).iter().all(|entry| {
         let value = if entry.key() == "k1" {
             &request.0
@@ -582,4 +582,375 @@ fn policy_shaped_json() -> impl Strategy<Value = Value> {
                 .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
         ]
     })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Whole-policy soundness against a reference evaluator
+
+const BOUNDARY_ACCOUNT: &str = OWN_ACCOUNT;
+const GITHUB: &str = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com";
+
+/// A concrete caller of the reference model.
+#[derive(Debug, Clone)]
+enum Who {
+    Aws {
+        account: &'static str,
+        role: Option<&'static str>,
+    },
+    Anonymous,
+    Service {
+        source_account: Option<&'static str>,
+    },
+    Federated {
+        sub: &'static str,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Request {
+    who: Who,
+    source_ip: &'static str,
+    external_id: Option<&'static str>,
+    action: &'static str,
+    resource: &'static str,
+}
+
+impl Request {
+    /// Inside the zone of trust: the owner account, or a service acting for an owner resource.
+    fn is_internal(&self) -> bool {
+        match self.who {
+            Who::Aws { account, .. } => account == BOUNDARY_ACCOUNT,
+            Who::Service { source_account } => source_account == Some(BOUNDARY_ACCOUNT),
+            _ => false,
+        }
+    }
+
+    fn context(&self, key: &str) -> Option<String> {
+        match (key, &self.who) {
+            ("aws:principalaccount", Who::Aws { account, .. }) => Some(account.to_string()),
+            ("aws:principalaccount", Who::Anonymous) => Some("anonymous".to_string()),
+            ("aws:principalorgid", Who::Aws { account, .. }) => match *account {
+                "111111111111" => Some(OWN_ORG.to_string()),
+                "222222222222" => Some("o-other98765".to_string()),
+                _ => None,
+            },
+            ("aws:principalarn", Who::Aws { account, role }) => Some(match role {
+                Some(role) => format!("arn:aws:iam::{account}:role/{role}"),
+                None => format!("arn:aws:iam::{account}:root"),
+            }),
+            ("aws:sourceaccount", Who::Service { source_account }) => source_account.map(str::to_string),
+            ("token.actions.githubusercontent.com:sub", Who::Federated { sub }) => Some(sub.to_string()),
+            ("aws:sourceip", _) => Some(self.source_ip.to_string()),
+            ("sts:externalid", _) => self.external_id.map(str::to_string),
+            _ => None,
+        }
+    }
+}
+
+fn all_policy_requests() -> Vec<Request> {
+    let callers = [
+        Who::Aws {
+            account: "111111111111",
+            role: None,
+        },
+        Who::Aws {
+            account: "111111111111",
+            role: Some("app"),
+        },
+        Who::Aws {
+            account: "222222222222",
+            role: None,
+        },
+        Who::Aws {
+            account: "222222222222",
+            role: Some("x"),
+        },
+        Who::Aws {
+            account: "333333333333",
+            role: Some("ci"),
+        },
+        Who::Anonymous,
+        Who::Service {
+            source_account: Some("111111111111"),
+        },
+        Who::Service {
+            source_account: Some("222222222222"),
+        },
+        Who::Service { source_account: None },
+        Who::Federated {
+            sub: "repo:o/a:ref:main",
+        },
+        Who::Federated {
+            sub: "repo:o/b:ref:main",
+        },
+    ];
+    let actions = [
+        "s3:getobject",
+        "s3:putobject",
+        "s3:setobject",
+        "sts:assumerole",
+        "kms:decrypt",
+        "sqs:send",
+        "fresh:x",
+    ];
+    let resources = [
+        "arn:aws:s3:::b/x",
+        "arn:aws:s3:::b/a/y",
+        "arn:aws:sqs:us-east-1:111111111111:q",
+        "arn:aws:s3:::c/z",
+    ];
+    let mut requests = Vec::new();
+    for who in &callers {
+        for source_ip in ["10.1.2.3", "8.8.8.8"] {
+            for external_id in [None, Some("abc")] {
+                for action in actions {
+                    for resource in resources {
+                        requests.push(Request {
+                            who: who.clone(),
+                            source_ip,
+                            external_id,
+                            action,
+                            resource,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    requests
+}
+
+fn as_strings(value: &Value) -> Vec<String> {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        Value::String(s) => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Does one `Principal` entry name the caller? (`"*"` names everyone, services and anonymous included.)
+fn names(kind: &str, value: &str, who: &Who) -> bool {
+    if value == "*" {
+        return true;
+    }
+    match (kind, who) {
+        ("AWS", Who::Aws { account, role }) => {
+            value == *account
+                || value == format!("arn:aws:iam::{account}:root")
+                || role.is_some_and(|r| value == format!("arn:aws:iam::{account}:role/{r}"))
+        }
+        ("Service", Who::Service { .. }) => value == "events.amazonaws.com",
+        ("Federated", Who::Federated { .. }) => value == GITHUB,
+        _ => false,
+    }
+}
+
+/// Strict `NotPrincipal` reading: a role session is never exempt (its session ARN is never listed);
+/// a root user, service or federated caller is exempt when named.
+fn exempt(kind: &str, value: &str, who: &Who) -> bool {
+    match who {
+        Who::Aws { role: Some(_), .. } | Who::Anonymous => value == "*",
+        _ => names(kind, value, who),
+    }
+}
+
+fn principal_matches(statement: &Map<String, Value>, who: &Who) -> bool {
+    let entries = |value: &Value| -> Vec<(String, String)> {
+        match value {
+            Value::String(s) => vec![("AWS".to_string(), s.clone())],
+            Value::Object(map) => map
+                .iter()
+                .flat_map(|(k, v)| as_strings(v).into_iter().map(move |s| (k.clone(), s)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    if let Some(principal) = statement.get("Principal") {
+        entries(principal)
+            .iter()
+            .any(|(kind, value)| names(kind, value, who))
+    } else if let Some(not_principal) = statement.get("NotPrincipal") {
+        !entries(not_principal)
+            .iter()
+            .any(|(kind, value)| exempt(kind, value, who))
+    } else {
+        false
+    }
+}
+
+fn condition_holds(operator: &str, key: &str, values: &[String], request: &Request) -> bool {
+    let actual = request.context(&key.to_lowercase());
+    if operator == "Null" {
+        return (values[0] == "true") == actual.is_none();
+    }
+    let if_exists = operator.ends_with("IfExists");
+    let base = operator.trim_end_matches("IfExists");
+    let negated = base.contains("Not");
+    let Some(actual) = actual else {
+        return if_exists || negated;
+    };
+    let matches = values.iter().any(|v| match base.replace("Not", "").as_str() {
+        "StringEquals" => *v == actual,
+        "StringLike" | "ArnLike" => glob_matches(v, &actual),
+        "IpAddress" => v == "10.0.0.0/8" && actual.starts_with("10."),
+        other => panic!("operator {other} not modelled"),
+    });
+    matches != negated
+}
+
+fn statement_matches(statement: &Map<String, Value>, request: &Request) -> bool {
+    let action_matches = |value: &Value| {
+        as_strings(value)
+            .iter()
+            .any(|p| glob_matches(&p.to_lowercase(), request.action))
+    };
+    let actions_ok = match (statement.get("Action"), statement.get("NotAction")) {
+        (Some(actions), _) => action_matches(actions),
+        (None, Some(excluded)) => !action_matches(excluded),
+        _ => false,
+    };
+    let resources_ok = match statement.get("Resource") {
+        Some(resources) => as_strings(resources)
+            .iter()
+            .any(|p| glob_matches(p, request.resource)),
+        None => true,
+    };
+    let conditions_ok = match statement.get("Condition") {
+        Some(Value::Object(block)) => block.iter().all(|(operator, keys)| match keys {
+            Value::Object(keys) => keys
+                .iter()
+                .all(|(key, values)| condition_holds(operator, key, &as_strings(values), request)),
+            _ => false,
+        }),
+        _ => true,
+    };
+    actions_ok && resources_ok && conditions_ok && principal_matches(statement, &request.who)
+}
+
+fn policy_allows(policy: &Value, request: &Request) -> bool {
+    let statements: Vec<&Map<String, Value>> = policy["Statement"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .collect();
+    let matching = |effect: &str| {
+        statements
+            .iter()
+            .any(|s| s.get("Effect") == Some(&json!(effect)) && statement_matches(s, request))
+    };
+    matching("Allow") && !matching("Deny")
+}
+
+fn evaluated_condition_pool() -> Vec<Value> {
+    vec![
+        json!({"StringEquals": {"aws:PrincipalOrgID": OWN_ORG}}),
+        json!({"StringNotEquals": {"aws:PrincipalOrgID": OWN_ORG}}),
+        json!({"StringEquals": {"aws:SourceAccount": "111111111111"}}),
+        json!({"StringEquals": {"aws:SourceAccount": "222222222222"}}),
+        json!({"StringEquals": {"sts:ExternalId": "abc"}}),
+        json!({"StringEqualsIfExists": {"sts:ExternalId": "abc"}}),
+        json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+        json!({"NotIpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
+        json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/a:*"}}),
+        json!({"StringLike": {"token.actions.githubusercontent.com:sub": "repo:o/*"}}),
+        json!({"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:o/a:ref:main"}}),
+        json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/*"}}),
+        json!({"StringEquals": {"aws:PrincipalAccount": ["111111111111", "222222222222"]}}),
+        json!({"Null": {"sts:ExternalId": "false"}}),
+    ]
+}
+
+prop_compose! {
+    fn evaluated_statement()(
+        allow in prop::bool::weighted(0.7),
+        not_principal in prop::bool::weighted(0.15),
+        principals in prop::collection::vec(0..7usize, 1..3),
+        not_action in prop::bool::weighted(0.1),
+        actions in prop::collection::vec(0..ACTIONS.len(), 1..3),
+        resources in prop::option::weighted(0.8, prop::collection::vec(0..RESOURCES.len(), 1..3)),
+        conditions in prop::collection::vec(0..14usize, 0..3),
+    ) -> Value {
+        let pool = [
+            ("AWS", "111111111111"), ("AWS", "222222222222"), ("AWS", "arn:aws:iam::222222222222:role/x"),
+            ("AWS", "arn:aws:iam::333333333333:role/ci"), ("AWS", "*"), ("Service", "events.amazonaws.com"),
+            ("Federated", GITHUB),
+        ];
+        let mut principal = Map::new();
+        for index in principals {
+            let (kind, value) = pool[index];
+            if let Value::Array(items) = principal.entry(kind).or_insert_with(|| json!([])) {
+                items.push(json!(value));
+            }
+        }
+        let mut statement = Map::new();
+        statement.insert("Effect".into(), json!(if allow { "Allow" } else { "Deny" }));
+        let principal_key = if not_principal && !allow { "NotPrincipal" } else { "Principal" };
+        statement.insert(principal_key.into(), Value::Object(principal));
+        let action_key = if not_action { "NotAction" } else { "Action" };
+        statement.insert(action_key.into(), json!(actions.iter().map(|i| ACTIONS[*i]).collect::<Vec<_>>()));
+        if let Some(resources) = resources {
+            statement.insert("Resource".into(), json!(resources.iter().map(|i| RESOURCES[*i]).collect::<Vec<_>>()));
+        }
+        if !conditions.is_empty() {
+            let pool = evaluated_condition_pool();
+            let mut block = Map::new();
+            for index in conditions {
+                if let Value::Object(entry) = &pool[index] {
+                    for (operator, keys) in entry {
+                        let target = block.entry(operator.clone()).or_insert_with(|| json!({}));
+                        if let (Value::Object(target), Value::Object(keys)) = (target, keys) {
+                            target.extend(keys.clone());
+                        }
+                    }
+                }
+            }
+            statement.insert("Condition".into(), Value::Object(block));
+        }
+        Value::Object(statement)
+    }
+}
+
+prop_compose! {
+    fn evaluated_policy()(statements in prop::collection::vec(evaluated_statement(), 0..4)) -> Value {
+        json!({"Version": "2012-10-17", "Statement": statements})
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// End-to-end soundness: when `compare` reports no widening, no external request (caller × context ×
+    /// action × resource of the reference model) is allowed by the new policy and denied by the old one.
+    #[test]
+    fn no_widening_means_no_external_request_newly_allowed(
+        old in evaluated_policy(),
+        new in evaluated_policy(),
+        mutate in any::<bool>(),
+    ) {
+        // Half of the cases compare a policy with a close variant of itself, where "no widening" is common.
+        let new = if mutate {
+            let mut variant = old.clone();
+            if let (Some(Value::Array(target)), Some(Value::Array(extra))) =
+                (variant.get_mut("Statement"), new.get("Statement"))
+            {
+                target.truncate(target.len().saturating_sub(1));
+                target.extend(extra.iter().take(1).cloned());
+            }
+            variant
+        } else {
+            new
+        };
+        if verdict(&old, &new) != Verdict::Widening {
+            for request in all_policy_requests().iter().filter(|r| !r.is_internal()) {
+                prop_assert!(
+                    !policy_allows(&new, request) || policy_allows(&old, request),
+                    "{:?} newly allowed:\nold {}\nnew {}", request, old, new
+                );
+            }
+        }
+    }
 }
