@@ -9,7 +9,9 @@ use std::collections::BTreeSet;
 use crate::policy::Policy;
 
 mod coverage;
+mod facts;
 mod implication;
+mod pattern;
 mod principal;
 mod view;
 

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::policy::{Effect, Policy, PrincipalClause};
 
-use super::coverage::{Pattern, patterns};
+use super::pattern::{Pattern, patterns};
 use super::principal::{Subject, classify, principal_text, resolve, subject_text};
 use super::{Access, Context, Reach};
 
