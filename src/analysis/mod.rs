@@ -151,6 +151,13 @@ pub struct Comparison {
 /// `old = None` is the empty policy. The verdict is `Widening` when some external request is newly
 /// allowed (or cannot be proven old), `Narrowing` when the reverse comparison finds external access that
 /// only `old` allowed, otherwise `NoWidening`.
+///
+/// One widening per (principal, kind, new statement), with the newly reachable actions and resources
+/// merged. Principal texts: `*` (public, also for a `NotPrincipal` Allow), the full ARN for AWS
+/// principals (bare account ids expanded with `ctx.partition`), `service:<name>`, `canonical:<id>`,
+/// unique ids as written, and `federated:<provider>` where an `oidc-provider` ARN is shortened to its
+/// host (`federated:token.actions.githubusercontent.com`) while SAML provider ARNs and built-in web
+/// identity providers are kept as written.
 pub fn compare(old: Option<&Policy>, new: &Policy, ctx: &Context<'_>) -> Comparison {
     if matches!(ctx.role, PolicyRole::Identity | PolicyRole::Guardrail) {
         return Comparison {
