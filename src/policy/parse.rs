@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::arn::split_arn;
-use super::condition::{ConditionEntry, Operator, OperatorBase, StringMode};
+use super::condition::{ConditionEntry, Operator, OperatorBase, SetQualifier, StringMode};
 use super::glob::canonical;
 use super::model::{AwsPrincipal, Effect, PatternSet, PolicyVersion, Principal, PrincipalClause, Statement};
 use super::{Policy, PolicyError};
@@ -387,8 +387,19 @@ fn parse_conditions(place: &str, value: &Value) -> Result<Vec<ConditionEntry>, P
         for (key, values) in keys {
             let place = format!("{place}.{key}");
             let values = condition_values(&place, values, &operator)?;
+            // AWS stores policies with empty value lists (e.g. `"AWS:SourceOwner": []`) but documents no
+            // meaning for them: keep the entry as an unknown test, comparable only when identical.
+            let operator = if values.is_empty() {
+                Operator {
+                    qualifier: SetQualifier::Single,
+                    base: OperatorBase::Unknown(format!("{operator_name} (empty value list)")),
+                    if_exists: false,
+                }
+            } else {
+                operator.clone()
+            };
             entries.insert(ConditionEntry {
-                operator: operator.clone(),
+                operator,
                 key: key.to_lowercase(),
                 key_text: key.clone(),
                 values,
@@ -428,9 +439,6 @@ fn condition_values(
             .collect::<Result<_, _>>()?,
         single => BTreeSet::from([scalar(place, single)?]),
     };
-    if values.is_empty() {
-        return Err(error(place, "a condition key needs at least one value"));
-    }
     Ok(values)
 }
 
@@ -590,11 +598,6 @@ mod tests {
         assert_eq!(e.place, "Statement[0].Condition.StringEquals.k");
 
         let e = parse_err(
-            json!({"Statement": [{"Effect": "Allow", "Action": "x:y", "Condition": {"StringEquals": {"k": []}}}]}),
-        );
-        assert!(e.message.contains("at least one value"));
-
-        let e = parse_err(
             json!({"Statement": [{"Effect": "Allow", "Principal": {"Group": "x"}, "Action": "x:y"}]}),
         );
         assert_eq!(e.place, "Statement[0].Principal.Group");
@@ -633,6 +636,18 @@ mod tests {
     fn byte_order_mark_is_ignored() {
         let policy = parse_text("\u{feff}{\"Statement\": []}").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(policy.statement_count(), 0);
+    }
+
+    #[test]
+    fn empty_condition_value_lists_become_unknown_tests() {
+        let policy = parse(
+            json!({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sns:Publish",
+            "Condition": {"StringEquals": {"AWS:SourceOwner": []}}}]}),
+        );
+        let entry = &policy.statements()[0].conditions[0];
+        assert!(matches!(entry.operator.base, OperatorBase::Unknown(_)));
+        assert_eq!(entry.operator.to_string(), "StringEquals (empty value list)");
+        assert!(entry.values.is_empty());
     }
 
     #[test]
