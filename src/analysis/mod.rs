@@ -286,6 +286,39 @@ mod tests {
     }
 
     #[test]
+    fn not_principal_exemptions_compare_by_exact_membership() {
+        let with_exempt = |exempt: Value| {
+            json!({"Statement": [
+                statement(json!("*"), "s3:GetObject"),
+                {"Effect": "Deny", "NotPrincipal": {"AWS": exempt}, "Action": "s3:*", "Resource": "*"}
+            ]})
+        };
+        let root_only = with_exempt(json!(["arn:aws:iam::222222222222:root"]));
+        // Listing the session (and its role) can exempt it even though the account was listed before.
+        let with_session = with_exempt(json!([
+            "arn:aws:iam::222222222222:root",
+            "arn:aws:iam::222222222222:role/x",
+            "arn:aws:sts::222222222222:assumed-role/x/s"
+        ]));
+        let result = run(
+            Some(root_only.clone()),
+            with_session.clone(),
+            PolicyRole::Resource,
+        );
+        assert_eq!(result.verdict, Verdict::Widening);
+        assert_eq!(result.widenings[0].kind, WideningKind::DenyRemoved);
+        assert!(
+            result.widenings[0].reason.contains("Deny statement 1"),
+            "{}",
+            result.widenings[0].reason
+        );
+        assert_eq!(
+            run(Some(with_session), root_only, PolicyRole::Resource).verdict,
+            Verdict::Narrowing
+        );
+    }
+
+    #[test]
     fn identity_and_guardrail_policies_never_widen() {
         let new = json!({"Statement": [statement(json!("*"), "s3:*")]});
         for role in [PolicyRole::Identity, PolicyRole::Guardrail] {
