@@ -172,9 +172,10 @@ fn overmind_real_estate_detects_its_account_and_vendor_trust() {
 fn replace_delete_and_for_each_shapes() {
     let scan = corpus("checkov-secretsmanager-secret-replace-create-delete.json");
     let secret = site(&scan, "aws_secretsmanager_secret.default", "policy");
+    // The secret's configuration sets only `name`: the unknown `policy` is computed by AWS, not written here.
     assert_eq!(
         (secret.change, &secret.after),
-        (ChangeAction::ReplaceCreateFirst, &PolicyValue::Unknown)
+        (ChangeAction::ReplaceCreateFirst, &PolicyValue::Absent)
     );
 
     let scan = corpus("snykcli-destroy-iam-roles-policies.json");
@@ -361,8 +362,9 @@ fn fixture_unknown_trust_policy() {
         (&trust.before, &trust.after),
         (&PolicyValue::Absent, &PolicyValue::Unknown)
     );
+    // `inline_policy` is not in the role's configuration, so its unknown value is not this change's policy.
     let inline = site(&scan, "aws_iam_role.ci_deployer", "inline_policy[*].policy");
-    assert_eq!(inline.after, PolicyValue::Unknown);
+    assert_eq!(inline.after, PolicyValue::Absent);
     assert_eq!(scan.resources, 1);
 }
 

@@ -117,14 +117,24 @@ fn render_site(out: &mut String, site: &SiteView, report: &Report, p: Painter) {
             terminal(&site.attribute)
         ))
     );
-    render_side(out, "before", &site.before, p);
-    render_side(out, "after ", &site.after, p);
+    let width = [&site.before, &site.after]
+        .into_iter()
+        .filter_map(|side| match side {
+            SideView::Known(accesses) => accesses.iter().map(|a| a.principal.chars().count()).max(),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+        .min(60);
+    render_side(out, "before", &site.before, width, p);
+    render_side(out, "after ", &site.after, width, p);
     for finding in findings {
         render_finding(out, finding, report, p);
     }
 }
 
-fn render_side(out: &mut String, label: &str, side: &SideView, p: Painter) {
+/// One side of the before → after view; `width` aligns the principal column across both sides.
+fn render_side(out: &mut String, label: &str, side: &SideView, width: usize, p: Painter) {
     let label = p.dim(label);
     match side {
         SideView::Absent => {
@@ -145,12 +155,6 @@ fn render_side(out: &mut String, label: &str, side: &SideView, p: Painter) {
             let _ = writeln!(out, "    {label}  {}", p.dim("(nobody)"));
         }
         SideView::Known(accesses) => {
-            let width = accesses
-                .iter()
-                .map(|a| a.principal.chars().count())
-                .max()
-                .unwrap_or(0)
-                .min(60);
             for (i, access) in accesses.iter().enumerate() {
                 let lead = if i == 0 { label.clone() } else { " ".repeat(6) };
                 let _ = writeln!(out, "    {lead}  {}", access_line(access, width, p));
