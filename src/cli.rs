@@ -7,13 +7,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::{self, Context, PolicyRole, Verdict};
 use crate::catalog::Catalog;
+use crate::check::{CheckOptions, check_plan_text};
 use crate::config::{self, Config};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::input::{self, Source};
-use crate::judge::{self, BoundaryInfo, JudgeInput};
+use crate::judge::BoundaryInfo;
+use crate::policy;
 use crate::report::{self, Format};
-use crate::{extract, plan, policy};
 
 /// Exit code: nothing to block.
 pub const EXIT_OK: i32 = 0;
@@ -201,24 +202,15 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
     };
     let display_path = source.display_path();
     let text = input::read_text(&source)?;
-    let plan = plan::parse_plan(&text, &display_path)?;
-    let scan = extract::scan(&plan, &catalog);
-    let boundary = BoundaryInfo::choose(
-        &args.boundary.accounts,
-        &args.boundary.orgs,
-        &config,
-        scan.detected_boundary.as_ref(),
-    );
-    let report = judge::judge(
-        &scan.sites,
-        JudgeInput {
-            input: display_path,
-            resources: scan.resources,
-            boundary,
-            config: &config,
-            today,
-        },
-    );
+    let options = CheckOptions {
+        display_path,
+        flag_accounts: &args.boundary.accounts,
+        flag_orgs: &args.boundary.orgs,
+        config: &config,
+        catalog: &catalog,
+        today,
+    };
+    let report = check_plan_text(&text, &options)?;
     let code = report.exit_code();
     match &args.output {
         Some(path) => write_atomically(path, &report::render(&report, args.format, false))?,

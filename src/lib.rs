@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod annotation;
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod date;

@@ -1,0 +1,46 @@
+//! The `check` job as a library call: plan text in, `Report` out. Shared by `trustgate check` and the
+//! terraform wrapper, so both judge a plan the same way.
+
+use std::path::PathBuf;
+
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::date::Date;
+use crate::error::Result;
+use crate::judge::{self, BoundaryInfo, JudgeInput, Report};
+use crate::{extract, plan};
+
+/// Everything a check needs besides the plan text.
+pub struct CheckOptions<'a> {
+    /// Name of the plan in messages and reports (a path, or `<stdin>`).
+    pub display_path: PathBuf,
+    /// Boundary accounts and organizations from the command line (they win over config and detection).
+    pub flag_accounts: &'a [String],
+    pub flag_orgs: &'a [String],
+    pub config: &'a Config,
+    pub catalog: &'a Catalog,
+    /// The date expiries are judged against.
+    pub today: Date,
+}
+
+/// Parses plan JSON text, extracts its policy sites, and judges them.
+pub fn check_plan_text(text: &str, options: &CheckOptions<'_>) -> Result<Report> {
+    let plan = plan::parse_plan(text, &options.display_path)?;
+    let scan = extract::scan(&plan, options.catalog);
+    let boundary = BoundaryInfo::choose(
+        options.flag_accounts,
+        options.flag_orgs,
+        options.config,
+        scan.detected_boundary.as_ref(),
+    );
+    Ok(judge::judge(
+        &scan.sites,
+        JudgeInput {
+            input: options.display_path.clone(),
+            resources: scan.resources,
+            boundary,
+            config: options.config,
+            today: options.today,
+        },
+    ))
+}
