@@ -1,7 +1,11 @@
 //! Small helpers to look into raw JSON attribute bags without building a DOM for the whole plan.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt;
 
+use serde::Deserialize;
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::catalog::PathStep;
@@ -22,8 +26,46 @@ pub(crate) fn array_elements(raw: &RawValue) -> Option<Vec<&RawValue>> {
     serde_json::from_str(raw.get()).ok()
 }
 
+/// The member `key` of a JSON object (the last one, if the key is repeated, as for `object_members`).
+/// `None` if `raw` is not an object or has no such member.
+///
+/// One pass over the object without building a map: keys are compared where they lie in the text (only
+/// keys with escapes are decoded) and the other values are skipped unread. This runs several times per
+/// catalogued resource, on attribute bags that can be large.
 pub(crate) fn member<'a>(raw: &'a RawValue, key: &str) -> Option<&'a RawValue> {
-    object_members(raw)?.remove(key)
+    if !raw.get().trim_start().starts_with('{') {
+        return None;
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+    de::Deserializer::deserialize_map(&mut deserializer, FindMember { key }).ok()?
+}
+
+/// An object key, borrowed from the JSON text unless it contains escapes.
+#[derive(Deserialize)]
+struct Key<'a>(#[serde(borrow)] Cow<'a, str>);
+
+struct FindMember<'k> {
+    key: &'k str,
+}
+
+impl<'de> Visitor<'de> for FindMember<'_> {
+    type Value = Option<&'de RawValue>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(Key(name)) = map.next_key::<Key<'de>>()? {
+            if name == self.key {
+                found = Some(map.next_value::<&'de RawValue>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
 }
 
 pub(crate) fn is_true(raw: &RawValue) -> bool {
@@ -81,4 +123,56 @@ pub(crate) fn value_at<'a>(root: Option<&'a RawValue>, steps: &[PathStep]) -> Op
         node = child(node, step)?;
     }
     (!is_null(node)).then_some(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> &RawValue {
+        serde_json::from_str(text).unwrap()
+    }
+
+    /// `member` answers exactly as a lookup in `object_members` does.
+    fn assert_member_agrees(text: &str, key: &str) {
+        let value = raw(text);
+        let by_map = object_members(value).and_then(|mut members| members.remove(key));
+        assert_eq!(
+            member(value, key).map(RawValue::get),
+            by_map.map(RawValue::get),
+            "{text} / {key}"
+        );
+    }
+
+    #[test]
+    fn member_finds_a_key_and_skips_the_rest() {
+        let text = r#"{"a": {"arn": "x"}, "arn": "arn:aws:iam::1:role/r", "tags": [1, {"b": null}]}"#;
+        assert_eq!(
+            member(raw(text), "arn").unwrap().get(),
+            r#""arn:aws:iam::1:role/r""#
+        );
+        assert_eq!(member(raw(text), "tags").unwrap().get(), r#"[1, {"b": null}]"#);
+        assert!(member(raw(text), "b").is_none());
+        for key in ["a", "arn", "tags", "b", ""] {
+            assert_member_agrees(text, key);
+        }
+    }
+
+    #[test]
+    fn member_decodes_escaped_keys_and_takes_the_last_duplicate() {
+        let text = r#"{"p\u006flicy": 1, "policy": 2, "x\"y": 3}"#;
+        assert_eq!(member(raw(text), "policy").unwrap().get(), "2");
+        assert_eq!(member(raw(text), "x\"y").unwrap().get(), "3");
+        for key in ["policy", "x\"y", "p\\u006flicy"] {
+            assert_member_agrees(text, key);
+        }
+    }
+
+    #[test]
+    fn member_of_a_non_object_is_none() {
+        for text in ["[1, 2]", "\"policy\"", "null", "true", "12", " {}"] {
+            assert!(member(raw(text), "policy").is_none(), "{text}");
+            assert_member_agrees(text, "policy");
+        }
+    }
 }
