@@ -74,7 +74,11 @@ pub struct PlanScan {
 /// ` (deposed <key>)`, so that a policy that only lives on in a deposed object is still seen going away.
 /// Data sources are never sites.
 pub fn scan(plan: &Plan<'_>, catalog: &Catalog) -> PlanScan {
-    let configured = configured::ConfiguredAttributes::from_plan(plan.configuration);
+    // Boundary detection reads prior_state only: it runs beside the (serial) configuration walk.
+    let (detected_boundary, configured) = rayon::join(
+        || boundary::detect(plan),
+        || configured::ConfiguredAttributes::from_plan(plan.configuration),
+    );
     let sites = plan
         .resource_changes
         .par_iter()
@@ -93,7 +97,7 @@ pub fn scan(plan: &Plan<'_>, catalog: &Catalog) -> PlanScan {
         terraform_version: plan.terraform_version.as_ref().map(|v| v.to_string()),
         resources,
         sites,
-        detected_boundary: boundary::detect(plan),
+        detected_boundary,
     }
 }
 
