@@ -201,7 +201,7 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         None => Catalog::builtin(),
     };
     let display_path = source.display_path();
-    let text = input::read_text(&source)?;
+    let text = input::read_text_mapped(&source)?;
     let options = CheckOptions {
         display_path,
         flag_accounts: &args.boundary.accounts,
