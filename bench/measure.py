@@ -41,13 +41,14 @@ def run_once(command, with_time=True):
     _, status, usage = os.wait4(pid, 0)
     elapsed = time.perf_counter() - start
     os.close(devnull)
+    cpu = usage.ru_utime + usage.ru_stime
     rss = usage.ru_maxrss * 1024  # KiB on Linux
     if rss_file:
         with open(rss_file) as f:
             lines = [line for line in f.read().split() if line.isdigit()]
         os.unlink(rss_file)
         rss = int(lines[-1]) * 1024 if lines else rss
-    return elapsed, rss, os.waitstatus_to_exitcode(status)
+    return elapsed, cpu, rss, os.waitstatus_to_exitcode(status)
 
 
 def cmd_run(args):
@@ -60,24 +61,25 @@ def cmd_run(args):
         run_once(command)
     # Wall time from direct runs; peak RSS from separate runs under GNU time (its fork and exec would
     # otherwise count in the wall time of the smallest inputs).
-    times, rss, codes = [], [], set()
+    times, cpus, rss, codes = [], [], [], set()
     for _ in range(runs):
-        t, _, code = run_once(command, with_time=False)
+        t, c, _, code = run_once(command, with_time=False)
         times.append(t)
+        cpus.append(c)
         codes.add(code)
     for _ in range(min(runs, 3)):
-        _, m, code = run_once(command)
+        _, _, m, code = run_once(command)
         rss.append(m)
         codes.add(code)
     record = {
         "label": o["--label"], "size": int(o.get("--size", "0")), "runs": runs,
         "wall_median": statistics.median(times), "wall_min": min(times), "wall_max": max(times),
-        "rss_median": statistics.median(rss), "exit_codes": sorted(codes), "command": command,
+        "cpu_median": statistics.median(cpus), "rss_median": statistics.median(rss), "exit_codes": sorted(codes), "command": command,
     }
     with open(o["--out"], "a") as f:
         f.write(json.dumps(record) + "\n")
-    print("  %-28s median %8.3f s (min %.3f, max %.3f)  peak RSS %7.1f MB  exit %s" % (
-        record["label"], record["wall_median"], record["wall_min"], record["wall_max"],
+    print("  %-28s median %8.3f s (min %.3f, max %.3f)  CPU %.3f s  peak RSS %7.1f MB  exit %s" % (
+        record["label"], record["wall_median"], record["wall_min"], record["wall_max"], record["cpu_median"],
         record["rss_median"] / 1e6, ",".join(map(str, record["exit_codes"]))), flush=True)
 
 
@@ -89,26 +91,28 @@ def cmd_report(args):
             records[r["label"]] = r
     sizes = sorted({int(l.split("/")[1]) for l in records if l.startswith(("floor/", "trustgate/"))})
     if sizes:
-        print("| plan | size | floor | trustgate | time ratio | trustgate per MB | floor RSS | trustgate RSS "
-              "| RSS / file size |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("| plan | size | floor | trustgate | time ratio | trustgate per MB | CPU floor / trustgate "
+              "| floor RSS | trustgate RSS | RSS / file size |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for n in sizes:
             fl, tg = records.get("floor/%d" % n), records.get("trustgate/%d" % n)
             if not (fl and tg):
                 continue
             mb = tg["size"] / 1e6
-            print("| %s resources | %.1f MB | %.3f s | %.3f s | %.2f× | %.1f ms/MB | %.0f MB | %.0f MB | %.2f× |" % (
-                format(n, ","), mb, fl["wall_median"], tg["wall_median"], tg["wall_median"] / fl["wall_median"],
-                1000 * tg["wall_median"] / mb, fl["rss_median"] / 1e6, tg["rss_median"] / 1e6,
-                tg["rss_median"] / tg["size"]))
+            print("| %s resources | %.1f MB | %.3f s | %.3f s | %.2f× | %.1f ms/MB | %.3f / %.3f s | %.0f MB "
+                  "| %.0f MB | %.2f× |" % (
+                      format(n, ","), mb, fl["wall_median"], tg["wall_median"],
+                      tg["wall_median"] / fl["wall_median"], 1000 * tg["wall_median"] / mb,
+                      fl.get("cpu_median", 0), tg.get("cpu_median", 0), fl["rss_median"] / 1e6,
+                      tg["rss_median"] / 1e6, tg["rss_median"] / tg["size"]))
     hcl = [r for l, r in sorted(records.items()) if l.startswith("hcl/")]
     if hcl:
         print()
-        print("| HCL index | files size | wall (median) | peak RSS |")
-        print("|---|---|---|---|")
+        print("| HCL index | files size | wall (median) | CPU | peak RSS |")
+        print("|---|---|---|---|---|")
         for r in hcl:
-            print("| %s | %.1f MB | %.3f s | %.0f MB |" % (r["label"], r["size"] / 1e6, r["wall_median"],
-                                                         r["rss_median"] / 1e6))
+            print("| %s | %.1f MB | %.3f s | %.3f s | %.0f MB |" % (
+                r["label"], r["size"] / 1e6, r["wall_median"], r.get("cpu_median", 0), r["rss_median"] / 1e6))
     checkov = [r for l, r in sorted(records.items()) if l.startswith("checkov/")]
     if checkov:
         print()
