@@ -116,14 +116,14 @@ def cmd_report(args):
     checkov = [r for l, r in sorted(records.items()) if l.startswith("checkov/")]
     if checkov:
         print()
-        print("| Checkov | plan size | wall (median of %s) | peak RSS | trustgate on the same plan |" %
+        print("| Checkov | plan size | wall (median of %s) | CPU | peak RSS | trustgate on the same plan |" %
               "/".join(str(r["runs"]) for r in checkov))
-        print("|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|")
         for r in checkov:
             tg = records.get("trustgate/" + r["label"].split("/")[1])
-            print("| %s resources | %.1f MB | %.2f s | %.0f MB | %s |" % (
+            print("| %s resources | %.1f MB | %.2f s | %.2f s | %.0f MB | %s |" % (
                 format(int(r["label"].split("/")[1]), ","), r["size"] / 1e6, r["wall_median"],
-                r["rss_median"] / 1e6,
+                r.get("cpu_median", 0), r["rss_median"] / 1e6,
                 "%.3f s, %.0f MB (%.0f× faster)" % (tg["wall_median"], tg["rss_median"] / 1e6,
                                                      r["wall_median"] / tg["wall_median"]) if tg else "-"))
 
