@@ -74,12 +74,13 @@ struct CheckArgs {
     plan: Option<PathBuf>,
     #[command(flatten)]
     boundary: BoundaryArgs,
-    /// Output format.
+    /// Output format for standard output.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Write the report to FILE (whole or not at all) instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    /// Also write FORMAT (human, json, sarif, github, markdown) to PATH; repeatable. A bare PATH writes the
+    /// --format report there instead of standard output. Files are written whole or not at all.
+    #[arg(long, value_name = "[FORMAT=]PATH", value_parser = report::output::parse_spec)]
+    output: Vec<report::output::OutputSpec>,
     /// The date expiries are judged against (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<Date>,
@@ -210,11 +211,17 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         catalog: &catalog,
         today,
     };
+    let destinations = report::output::Destinations::new(args.format, &args.output)?;
     let report = check_plan_text(&text, &options)?;
     let code = report.exit_code();
-    match &args.output {
-        Some(path) => write_atomically(path, &report::render(&report, args.format, false))?,
-        None => write_stdout(&report::render(&report, args.format, color)),
+    let files: Vec<(PathBuf, String)> = destinations
+        .files
+        .iter()
+        .map(|(format, path)| (path.clone(), report::render(&report, *format, false)))
+        .collect();
+    report::output::write_all(&files)?;
+    if let Some(format) = destinations.stdout {
+        write_stdout(&report::render(&report, format, color));
     }
     Ok(code)
 }
@@ -256,29 +263,4 @@ fn read_policy(path: &Path) -> Result<policy::Policy> {
 fn write_stdout(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
-}
-
-/// Writes the whole file or nothing: a temporary file beside the target, renamed over it.
-fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let unwritable = |e: std::io::Error| Error::Unwritable {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| unwritable(std::io::Error::other("not a file name")))?;
-    let temp = dir.join(format!(
-        ".{}.trustgate-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = std::fs::write(&temp, text).and_then(|()| std::fs::rename(&temp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result.map_err(unwritable)
 }
