@@ -118,6 +118,38 @@ post_comment() {
   fi
 }
 
+# SARIF locations are relative to the working directory, GitHub reads them relative to the repository root:
+# prefixes each relative artifact "uri" in the (pretty-printed, one key per line) SARIF file with the working
+# directory's path inside $GITHUB_WORKSPACE. A "uri" key always starts its line; inside a string value the
+# quotes are escaped, so no value can match.
+rebase_sarif() {
+  local file="$1" workspace="${GITHUB_WORKSPACE:-}" here prefix line
+  [ -n "$workspace" ] || return 0
+  here="$(pwd -P)"
+  workspace="$(cd "$workspace" 2>/dev/null && pwd -P)" || return 0
+  case "$here" in
+    "$workspace") return 0 ;;
+    "$workspace"/*) prefix="${here#"$workspace"/}/" ;;
+    *) return 0 ;;
+  esac
+  if ! [[ "$prefix" =~ ^[A-Za-z0-9._~/-]+$ ]]; then
+    warn "SARIF locations stay relative to $prefix (a path with characters that need encoding)"
+    return 0
+  fi
+  local uri_re='^([[:space:]]*"uri": ")([^/"][^"]*)(",?)$'
+  while IFS= read -r line; do
+    if [[ "$line" =~ $uri_re ]]; then
+      local lead="${BASH_REMATCH[1]}" uri="${BASH_REMATCH[2]}" tail="${BASH_REMATCH[3]}"
+      # Leave URIs with a scheme (file:, https:) as they are.
+      if ! [[ "$uri" =~ ^[A-Za-z][A-Za-z0-9+.-]*: ]]; then
+        line="$lead$prefix$uri$tail"
+      fi
+    fi
+    printf '%s\n' "$line"
+  done <"$file" >"$file.rebased"
+  mv "$file.rebased" "$file"
+}
+
 # Splits a list separated by commas, spaces or newlines into the array named by $2.
 split_list() {
   local normalized="${1//[$'\n\r\t,']/ }"
@@ -169,6 +201,7 @@ cmd_check() {
   if { [ "$code" -ne 0 ] && [ "$code" -ne 1 ]; } || [ -z "$widenings" ]; then
     fail "trustgate could not check $plan (exit $code); see the error above"
   fi
+  rebase_sarif "$sarif"
   set_output widenings "$widenings"
   set_output violations "$violations"
   set_output approved "$approved"

@@ -172,6 +172,9 @@ fn violations_create_the_comment_and_fail_the_step() {
     );
     let sarif: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(sarif).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
+    // Without GITHUB_WORKSPACE the locations stay relative to the working directory.
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert_eq!(uri, "plan.json");
     let json_file = std::fs::read_to_string(&out.outputs["json-file"]).unwrap();
     assert!(json_file.contains("trustgate/check/v1"));
     // Annotations in the log.
@@ -203,6 +206,34 @@ fn violations_create_the_comment_and_fail_the_step() {
     } else {
         assert!(out.stdout.contains("neither jq nor python3"), "{}", out.stdout);
     }
+}
+
+/// SARIF paths are made relative to the repository root (GITHUB_WORKSPACE) when the working directory is
+/// inside it, so code scanning finds the files.
+#[test]
+fn sarif_locations_are_relative_to_the_workspace() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    let workspace = runner.dir.path().to_string_lossy().to_string();
+    runner
+        .set("GITHUB_WORKSPACE", &workspace)
+        .set("INPUT_COMMENT", "false");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let text = std::fs::read_to_string(&out.outputs["sarif-file"]).unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 6);
+    for result in results {
+        let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+        assert_eq!(uri, "workspace/plan.json");
+    }
+    let unchanged = text.replace("\"uri\": \"workspace/plan.json\"", "\"uri\": \"plan.json\"");
+    let direct = common::run_in(
+        Some(&runner.path("workspace")),
+        &["check", "plan.json", "--format", "sarif", "--color", "never"],
+        None,
+    );
+    assert_eq!(unchanged, direct.stdout, "only the uris changed");
 }
 
 #[test]
