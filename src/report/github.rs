@@ -65,3 +65,41 @@ fn command(f: &Finding) -> String {
     properties.push(format!("title={}", workflow_property(&title)));
     format!("::{name} {}::{}", properties.join(","), workflow_data(&message))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::judge::Location;
+
+    #[test]
+    fn file_and_line_when_the_location_is_known() {
+        let mut report = crate::report::example_report();
+        report.findings[1].location = Some(Location {
+            file: "stacks/a,b:c/main.tf".into(),
+            line: 7,
+        });
+        let out = render(&report);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines[1].starts_with("::error file=stacks/a%2Cb%3Ac/main.tf,line=7,title=TG002 "),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[0].starts_with("::notice title="),
+            "no file or line when unknown: {}",
+            lines[0]
+        );
+    }
+
+    #[test]
+    fn one_line_per_finding_and_a_summary() {
+        let report = crate::report::example_report();
+        let out = render(&report);
+        assert_eq!(out.lines().count(), report.findings.len() + 1);
+        assert_eq!(
+            out.lines().last().unwrap(),
+            "trustgate: 6 widenings: 5 violations, 1 approved"
+        );
+    }
+}

@@ -268,3 +268,36 @@ fn footer(report: &Report) -> String {
     );
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdict_first_after_the_marker() {
+        let out = render(&crate::report::example_report());
+        let mut lines = out.lines();
+        assert_eq!(lines.next(), Some(MARKER));
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("### ❌ trustgate: 5 violations")
+        );
+    }
+
+    #[test]
+    fn small_limits_leave_out_whole_rows_and_say_so() {
+        let report = crate::report::example_report();
+        let full = render(&report);
+        for limit in [600, 1_500, 2_500, 4_000] {
+            let out = render_limited(&report, limit);
+            assert!(out.len() < full.len(), "{limit}");
+            assert!(out.contains("were left out"), "{limit}: {out}");
+            for line in out.lines().filter(|l| l.starts_with("| ")) {
+                assert!(full.lines().any(|f| f == line), "a cut row: {line}");
+            }
+        }
+        assert_eq!(render_limited(&report, COMMENT_LIMIT), full);
+    }
+}

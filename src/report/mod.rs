@@ -67,3 +67,20 @@ pub fn annotation_text(a: &Annotation) -> String {
         a.justification.as_deref().unwrap_or("")
     )
 }
+
+/// The example plan judged on a fixed date, for the emitters' unit tests.
+#[cfg(test)]
+pub(crate) fn example_report() -> Report {
+    let text = include_str!("../../testdata/example/plan.json");
+    let config = crate::config::Config::default();
+    let catalog = crate::catalog::Catalog::builtin();
+    let options = crate::check::CheckOptions {
+        display_path: "testdata/example/plan.json".into(),
+        flag_accounts: &[],
+        flag_orgs: &[],
+        config: &config,
+        catalog: &catalog,
+        today: crate::date::Date::parse_iso("2026-11-24").expect("a valid date"),
+    };
+    crate::check::check_plan_text(text, &options).expect("the example plan checks")
+}

@@ -214,6 +214,43 @@ mod tests {
     }
 
     #[test]
+    fn a_source_location_is_used_when_known() {
+        let mut report = crate::report::example_report();
+        report.findings[1].location = Some(crate::judge::Location {
+            file: "modules/iam roles/main.tf".into(),
+            line: 12,
+        });
+        let sarif: Value = serde_json::from_str(&render(&report)).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        let at = |i: usize| &results[i]["locations"][0]["physicalLocation"];
+        assert_eq!(at(1)["artifactLocation"]["uri"], "modules/iam%20roles/main.tf");
+        assert_eq!(at(1)["region"]["startLine"], 12);
+        assert_eq!(at(0)["artifactLocation"]["uri"], "testdata/example/plan.json");
+        assert_eq!(at(0)["region"]["startLine"], 1);
+    }
+
+    #[test]
+    fn approved_results_are_suppressed_with_the_annotation() {
+        let report = crate::report::example_report();
+        let sarif: Value = serde_json::from_str(&render(&report)).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        let approved: Vec<&Value> = results
+            .iter()
+            .filter(|r| r.get("suppressions").is_some())
+            .collect();
+        assert_eq!(approved.len(), report.summary.approved);
+        let suppression = &approved[0]["suppressions"][0];
+        assert_eq!(suppression["kind"], "external");
+        assert_eq!(suppression["status"], "accepted");
+        assert!(
+            suppression["justification"]
+                .as_str()
+                .unwrap()
+                .contains("expires 2027-03-31")
+        );
+    }
+
+    #[test]
     fn every_rule_splits_into_meaning_and_fix() {
         for rule in rules::all() {
             let (meaning, fix) = help_parts(rule);
