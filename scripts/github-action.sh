@@ -69,29 +69,36 @@ cmd_install() {
   fi
 }
 
-# The pull-request number of the triggering event, or nothing.
+# The pull-request number of the triggering event, or nothing; fails when the event cannot be read.
 pr_number() {
   if [ -n "${TRUSTGATE_PR_NUMBER:-}" ]; then
     printf '%s\n' "$TRUSTGATE_PR_NUMBER"
-    return
+    return 0
   fi
   local event="${GITHUB_EVENT_PATH:-}"
   if [ -z "$event" ] || [ ! -f "$event" ]; then
-    return
+    return 0
   fi
   if command -v jq >/dev/null 2>&1; then
     jq -r '(.pull_request.number // .issue.number // empty) | tostring' "$event"
   elif command -v python3 >/dev/null 2>&1; then
     python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); n=(e.get("pull_request") or e.get("issue") or {}).get("number"); print(n if isinstance(n,int) else "")' "$event"
   else
-    warn "neither jq nor python3 is available to read the event; no pull-request comment"
+    return 3
   fi
 }
 
 # Creates or updates the one comment that starts with the marker.
 post_comment() {
-  local markdown="$1" widenings="$2" pr repo id
-  pr="$(pr_number)"
+  local markdown="$1" widenings="$2" pr repo id status=0
+  pr="$(pr_number)" || status=$?
+  if [ "$status" -eq 3 ]; then
+    warn "neither jq nor python3 is available to read the event; no pull-request comment"
+    return 0
+  elif [ "$status" -ne 0 ]; then
+    warn "could not read the pull-request number from $GITHUB_EVENT_PATH; no pull-request comment"
+    return 0
+  fi
   if ! [[ "$pr" =~ ^[0-9]+$ ]]; then
     echo "trustgate: not a pull request, no comment"
     return 0

@@ -513,3 +513,74 @@ fn action_yml_declares_and_maps_everything_the_script_reads() {
         );
     }
 }
+
+/// A folder of wrappers for the tools the script needs, found on this machine's PATH, so a test can run the
+/// script without jq (and without python3).
+fn tools_without(dir: &Path, missing: &[&str]) -> String {
+    let tools = dir.join("tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    for tool in [
+        "bash", "basename", "dirname", "mktemp", "mkdir", "cat", "cp", "tr", "mv", "python3", "jq",
+    ] {
+        if missing.contains(&tool) {
+            continue;
+        }
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+        // A Python found through a version manager's shim needs that manager: use the interpreter itself.
+        let found = match (tool, found) {
+            ("python3", Some(shim)) => Command::new(&shim)
+                .args(["-c", "import sys; print(sys.executable)"])
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()),
+            (_, found) => found,
+        };
+        if let Some(path) = found {
+            let wrapper = tools.join(tool);
+            std::fs::write(&wrapper, format!("#!/bin/sh\nexec '{path}' \"$@\"\n")).unwrap();
+            make_executable(&wrapper);
+        }
+    }
+    format!("{}:{}", dir.join("bin").display(), tools.display())
+}
+
+#[test]
+fn the_event_is_read_with_python_when_jq_is_missing() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    let path = tools_without(runner.dir.path(), &["jq"]);
+    if !Path::new(&path.split(':').nth(1).unwrap().to_string())
+        .join("python3")
+        .exists()
+    {
+        eprintln!("SKIPPED: no python3 on this machine");
+        return;
+    }
+    runner.set("PATH", &path);
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        out.gh_calls.first().map(String::as_str),
+        Some(LIST_CALL),
+        "{}",
+        out.stdout
+    );
+    assert!(out.gh_calls[1].contains("POST repos/octo/infra/issues/42/comments"));
+}
+
+#[test]
+fn without_jq_or_python_the_comment_is_skipped_with_a_warning() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    let path = tools_without(runner.dir.path(), &["jq", "python3"]);
+    runner.set("PATH", &path);
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "the check still decides: {}", out.stderr);
+    assert!(out.stdout.contains("neither jq nor python3"), "{}", out.stdout);
+    assert!(out.gh_calls.is_empty());
+    assert_eq!(out.outputs["violations"], "5");
+}

@@ -86,6 +86,10 @@ pub fn render_limited(report: &Report, limit: usize) -> String {
         }
     }
     let _ = used;
+    // One blank line before the footer, whatever came last.
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
     out.push_str(&footer);
     out
 }
