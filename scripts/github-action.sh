@@ -22,8 +22,15 @@ warn() {
   echo "::warning title=trustgate action::$1"
 }
 
-# Appends name=value to $GITHUB_OUTPUT (values here are single-line).
+# Appends name=value to $GITHUB_OUTPUT; a value with a line break (which could forge other outputs) is
+# refused.
 set_output() {
+  case "$2" in
+    *$'\n'* | *$'\r'*)
+      warn "output $1 is not set: its value contains a line break"
+      return 0
+      ;;
+  esac
   if [ -n "${GITHUB_OUTPUT:-}" ]; then
     printf '%s=%s\n' "$1" "$2" >>"$GITHUB_OUTPUT"
   fi
@@ -176,7 +183,7 @@ cmd_check() {
   mkdir -p "$(dirname "$sarif")"
   sarif="$(cd "$(dirname "$sarif")" && pwd)/$(basename "$sarif")"
 
-  local args=(check "$plan" --color never --format github
+  local args=(check --color never --format github
     --output "json=$out/trustgate.json" --output "sarif=$sarif" --output "markdown=$out/trustgate.md")
   local accounts=() orgs=() id
   split_list "${INPUT_ACCOUNTS:-}" accounts
@@ -184,6 +191,8 @@ cmd_check() {
   for id in ${accounts[@]+"${accounts[@]}"}; do args+=(--account "$id"); done
   for id in ${orgs[@]+"${orgs[@]}"}; do args+=(--org "$id"); done
   if [ -n "${INPUT_CONFIG:-}" ]; then args+=(--config "$INPUT_CONFIG"); fi
+  # After --, a plan named like an option is still a plan.
+  args+=(-- "$plan")
 
   local code=0 line widenings="" violations="" approved=""
   local summary_re='^trustgate: ([0-9]+) widenings?: ([0-9]+) violations?, ([0-9]+) approved$'

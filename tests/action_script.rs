@@ -584,3 +584,36 @@ fn without_jq_or_python_the_comment_is_skipped_with_a_warning() {
     assert!(out.gh_calls.is_empty());
     assert_eq!(out.outputs["violations"], "5");
 }
+
+#[test]
+fn an_output_value_cannot_forge_another_output() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    runner
+        .set("INPUT_SARIF_FILE", "x.sarif\nviolations=0")
+        .set("INPUT_COMMENT", "false");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let text = std::fs::read_to_string(runner.path("output")).unwrap();
+    assert!(!text.contains("violations=0"), "{text}");
+    assert_eq!(out.outputs["violations"], "5");
+    assert!(!out.outputs.contains_key("sarif-file"));
+    assert!(
+        out.stdout.contains("output sarif-file is not set"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_plan_named_like_an_option_is_still_a_plan() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    std::fs::rename(
+        runner.path("workspace/plan.json"),
+        runner.path("workspace/--help"),
+    )
+    .unwrap();
+    runner.set("INPUT_PLAN", "--help").set("INPUT_COMMENT", "false");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.outputs["violations"], "5");
+}

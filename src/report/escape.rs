@@ -25,18 +25,20 @@ fn needs_terminal_escape(c: char) -> bool {
 
 /// For Markdown (GitHub Flavored, in a table cell or a paragraph, optionally inside `<code>`): control
 /// characters become visible escapes (as for a terminal), then every character that could start markup,
-/// HTML, an entity, a table cell or a link becomes a numeric character reference, and `@` is followed by a
-/// word joiner so `@org/team` renders as text without notifying anyone. Safe to cut between characters of
+/// HTML, an entity, a table cell or a link becomes a numeric character reference, and `@` and `#` are
+/// followed by a word joiner so `@org/team` renders as text without notifying anyone and `#123` links nothing. Safe to cut between characters of
 /// the result only at the boundaries of whole escaped strings (callers never cut inside one).
 pub fn markdown(text: &str) -> String {
     let visible = terminal(text);
     let mut out = String::with_capacity(visible.len() + 8);
     for c in visible.chars() {
         match c {
-            '&' | '<' | '>' | '|' | '`' | '*' | '_' | '[' | ']' | '\\' | '~' | '#' | '!' | '"' | '\''
-            | '$' => {
+            '&' | '<' | '>' | '|' | '`' | '*' | '_' | '[' | ']' | '\\' | '~' | '!' | '"' | '\'' | '$' => {
                 let _ = write!(out, "&#{};", c as u32);
             }
+            '#' => out.push_str("&#35;\u{2060}"),
+            // A word joiner after `@` and `#` keeps `@org/team` from notifying anyone and `#123` from
+            // linking (and cross-referencing) an issue.
             '@' => out.push_str("@\u{2060}"),
             _ => out.push(c),
         }
@@ -108,6 +110,7 @@ mod tests {
             assert!(!out.contains(bad), "{bad:?} survives in {out}");
         }
         assert!(out.contains("@\u{2060}org/team"));
+        assert_eq!(markdown("see #12"), "see &#35;\u{2060}12");
         assert!(out.contains("&#92;u{d}&#92;u{a}"), "controls are shown: {out}");
     }
 
