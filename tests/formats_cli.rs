@@ -442,3 +442,28 @@ fn markdown_stays_within_the_comment_limit() {
             .all(|l| l.ends_with(" |"))
     );
 }
+
+/// SARIF of every real-world plan in the corpus validates too (no snapshots: `check_cli.rs` snapshots
+/// their findings as JSON).
+#[test]
+fn corpus_sarif_validates() {
+    let mut validated = 0;
+    for path in json_files("testdata/corpus/plans") {
+        let name = relative(&path);
+        let out = run(&["check", &name, "--today", TODAY, "--format", "sarif"]);
+        if out.code == 2 {
+            assert!(out.stdout.is_empty(), "{name}: an error writes no SARIF");
+            continue;
+        }
+        let value = validated_sarif(&out.stdout, &name);
+        let results = value["runs"][0]["results"].as_array().unwrap();
+        assert!(
+            results
+                .iter()
+                .all(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == name)
+        );
+        validated += 1;
+    }
+    assert!(validated >= 33, "only {validated} corpus SARIF outputs validated");
+    eprintln!("SARIF schema validation: {validated} corpus outputs valid");
+}
