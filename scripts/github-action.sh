@@ -132,24 +132,30 @@ post_comment() {
   fi
 }
 
-# SARIF locations are relative to the working directory, GitHub reads them relative to the repository root:
-# prefixes each relative artifact "uri" in the (pretty-printed, one key per line) SARIF file with the working
-# directory's path inside $GITHUB_WORKSPACE. A "uri" key always starts its line; inside a string value the
-# quotes are escaped, so no value can match.
-rebase_sarif() {
-  local file="$1" workspace="${GITHUB_WORKSPACE:-}" here prefix line
+# The working directory's path inside $GITHUB_WORKSPACE with a trailing slash ("infra/"), or nothing when
+# it is the workspace itself, outside it, or needs encoding in a URI. trustgate's locations are relative to
+# the working directory; GitHub reads them relative to the repository root.
+workspace_prefix() {
+  local workspace="${GITHUB_WORKSPACE:-}" here prefix
   [ -n "$workspace" ] || return 0
   here="$(pwd -P)"
   workspace="$(cd "$workspace" 2>/dev/null && pwd -P)" || return 0
   case "$here" in
-    "$workspace") return 0 ;;
     "$workspace"/*) prefix="${here#"$workspace"/}/" ;;
     *) return 0 ;;
   esac
-  if ! [[ "$prefix" =~ ^[A-Za-z0-9._~/-]+$ ]]; then
-    warn "SARIF locations stay relative to $prefix (a path with characters that need encoding)"
-    return 0
+  if [[ "$prefix" =~ ^[A-Za-z0-9._~/-]+$ ]]; then
+    printf '%s\n' "$prefix"
+  else
+    return 4
   fi
+}
+
+# Prefixes each relative artifact "uri" in the (pretty-printed, one key per line) SARIF file. A "uri" key
+# always starts its line; inside a string value the quotes are escaped, so no value can match.
+rebase_sarif() {
+  local file="$1" prefix="$2" line
+  [ -n "$prefix" ] || return 0
   local uri_re='^([[:space:]]*"uri": ")([^/"][^"]*)(",?)$'
   while IFS= read -r line; do
     if [[ "$line" =~ $uri_re ]]; then
@@ -162,6 +168,16 @@ rebase_sarif() {
     printf '%s\n' "$line"
   done <"$file" >"$file.rebased"
   mv "$file.rebased" "$file"
+}
+
+# A workflow command's relative file= property, prefixed (property values have : and , escaped, so the
+# first , ends the value).
+rebase_command() {
+  local line="$1" prefix="$2"
+  if [ -n "$prefix" ] && [[ "$line" =~ ^(::(error|warning|notice) file=)([^/,:][^,:]*)(,.*|::.*)$ ]]; then
+    line="${BASH_REMATCH[1]}$prefix${BASH_REMATCH[3]}${BASH_REMATCH[4]}"
+  fi
+  printf '%s\n' "$line"
 }
 
 # Splits a list separated by commas, spaces or newlines into the array named by $2.
@@ -194,6 +210,11 @@ cmd_check() {
   # After --, a plan named like an option is still a plan.
   args+=(-- "$plan")
 
+  local prefix
+  if ! prefix="$(workspace_prefix)"; then
+    warn "locations stay relative to the working directory: its path needs encoding in a URI"
+    prefix=""
+  fi
   local code=0 line widenings="" violations="" approved=""
   local summary_re='^trustgate: ([0-9]+) widenings?: ([0-9]+) violations?, ([0-9]+) approved$'
   # Annotations go to the log as they come; the last line carries the counts.
@@ -203,7 +224,7 @@ cmd_check() {
       code="${BASH_REMATCH[1]}"
       continue
     fi
-    printf '%s\n' "$line"
+    rebase_command "$line" "$prefix"
     if [[ "$line" =~ $summary_re ]]; then
       widenings="${BASH_REMATCH[1]}" violations="${BASH_REMATCH[2]}" approved="${BASH_REMATCH[3]}"
     fi
@@ -217,7 +238,7 @@ cmd_check() {
   if { [ "$code" -ne 0 ] && [ "$code" -ne 1 ]; } || [ -z "$widenings" ]; then
     fail "trustgate could not check $plan (exit $code); see the error above"
   fi
-  rebase_sarif "$sarif"
+  rebase_sarif "$sarif" "$prefix"
   set_output widenings "$widenings"
   set_output violations "$violations"
   set_output approved "$approved"

@@ -617,3 +617,65 @@ fn a_plan_named_like_an_option_is_still_a_plan() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(out.outputs["violations"], "5");
 }
+
+/// A stand-in for trustgate that reports a finding with a source location (as it will once the HCL sources
+/// are read): writes the --output files and prints workflow commands with file= and line=.
+const FAKE_TRUSTGATE: &str = r#"#!/usr/bin/env bash
+for arg in "$@"; do
+  case "$arg" in
+    json=*) printf '{"schema": "trustgate/check/v1"}\n' >"${arg#json=}" ;;
+    markdown=*) printf '<!-- trustgate -->\nfake\n' >"${arg#markdown=}" ;;
+    sarif=*)
+      printf '%s\n' '{' '  "runs": [' '    {"locations": [' '      {' \
+        '        "uri": "modules/iam/main.tf",' '        "uri": "/abs/main.tf",' \
+        '        "uri": "file:///abs/x.tf"' '      }' '    ]}' '  ]' '}' >"${arg#sarif=}"
+      ;;
+  esac
+done
+echo '::error file=modules/iam/main.tf,line=12,title=TG002 x%3A y::a "uri": "z" message'
+echo '::notice file=/abs/main.tf,line=1,title=t::m'
+echo '::notice title=t::no file'
+echo 'trustgate: 3 widenings: 1 violation, 2 approved'
+exit 1
+"#;
+
+#[test]
+fn source_locations_are_made_relative_to_the_repository_root() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    let fake = runner.path("bin/trustgate-fake");
+    std::fs::write(&fake, FAKE_TRUSTGATE).unwrap();
+    make_executable(&fake);
+    let workspace = runner.dir.path().to_string_lossy().to_string();
+    runner
+        .set("TRUSTGATE_BIN", &fake.to_string_lossy())
+        .set("GITHUB_WORKSPACE", &workspace)
+        .set("INPUT_COMMENT", "false");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "::error file=workspace/modules/iam/main.tf,line=12,title=TG002 x%3A y::a \"uri\": \"z\" message",
+            "::notice file=/abs/main.tf,line=1,title=t::m",
+            "::notice title=t::no file",
+        ]
+    );
+    let sarif = std::fs::read_to_string(&out.outputs["sarif-file"]).unwrap();
+    assert!(
+        sarif.contains("\"uri\": \"workspace/modules/iam/main.tf\","),
+        "{sarif}"
+    );
+    assert!(sarif.contains("\"uri\": \"/abs/main.tf\","), "{sarif}");
+    assert!(sarif.contains("\"uri\": \"file:///abs/x.tf\"\n"), "{sarif}");
+    assert_eq!(out.outputs["approved"], "2");
+
+    // The working directory is the workspace itself: nothing to prefix.
+    runner.set("GITHUB_WORKSPACE", &runner.path("workspace").to_string_lossy());
+    let out = runner.run("check");
+    assert!(
+        out.stdout.starts_with("::error file=modules/iam/main.tf,"),
+        "{}",
+        out.stdout
+    );
+}
