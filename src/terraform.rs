@@ -298,6 +298,7 @@ impl Invocation {
 pub fn run(terraform: &Terraform, invocation: &Invocation, judge: &Judge<'_>) -> Result<i32> {
     let mut terraform = terraform.clone();
     terraform.globals = invocation.globals.clone();
+    interrupt::defer();
     let wrapper = Wrapper {
         terraform: &terraform,
         chdir: invocation.chdir(),
@@ -371,9 +372,15 @@ impl Wrapper<'_> {
                 if let Some(code) = self.refuse(&plan)? {
                     return Ok(code);
                 }
-                if !auto_approve && !confirm()? {
-                    eprintln!("trustgate: apply cancelled.");
-                    return Ok(1);
+                if !auto_approve {
+                    match confirm()? {
+                        Some(true) => {}
+                        Some(false) => {
+                            eprintln!("trustgate: apply cancelled.");
+                            return Ok(1);
+                        }
+                        None => return Ok(interrupt::EXIT_CODE),
+                    }
                 }
                 let mut apply_args = scanned.select(args, |name| !PLAN_ONLY.contains(&name));
                 apply_args.push(plan.arg.clone());
@@ -394,6 +401,9 @@ impl Wrapper<'_> {
     }
 
     fn apply_file(&self, args: &[OsString]) -> Result<i32> {
+        if interrupt::happened() {
+            return Ok(interrupt::EXIT_CODE);
+        }
         let status = self
             .terraform
             .run(std::iter::once(OsStr::new("apply")).chain(args.iter().map(|a| a.as_os_str())))?;
@@ -402,6 +412,9 @@ impl Wrapper<'_> {
 
     /// Checks the plan and prints the report; `Some(exit code)` when the apply must not go ahead.
     fn refuse(&self, plan: &PlanFile) -> Result<Option<i32>> {
+        if interrupt::happened() {
+            return Ok(Some(interrupt::EXIT_CODE));
+        }
         let verdict = self.check(plan)?;
         if verdict.exit_code == 0 {
             return Ok(None);
@@ -480,6 +493,10 @@ impl Wrapper<'_> {
             }
         };
         let status = self.terraform.run(&full)?;
+        if interrupt::happened() {
+            eprintln!("trustgate: interrupted; stopping after terraform plan");
+            return Ok(Planned::Failed(interrupted_code(status)));
+        }
         let changes = status.code() == Some(2) && scanned.has("detailed-exitcode");
         if status.success() || changes {
             Ok(Planned::File(plan))
@@ -489,8 +506,17 @@ impl Wrapper<'_> {
     }
 }
 
-/// Asks for confirmation like terraform does before an apply; true only for "yes".
-fn confirm() -> Result<bool> {
+/// Terraform's own code when it stopped with an error after Ctrl-C, else 130 (the shell's code for SIGINT).
+fn interrupted_code(status: ExitStatus) -> i32 {
+    match exit_code(status) {
+        0 => interrupt::EXIT_CODE,
+        code => code,
+    }
+}
+
+/// Asks for confirmation like terraform does before an apply: `Some(true)` only for "yes", `None` when
+/// interrupted (Ctrl-C) while waiting for the answer.
+fn confirm() -> Result<Option<bool>> {
     let mut stderr = std::io::stderr();
     let _ = write!(
         stderr,
@@ -498,13 +524,71 @@ fn confirm() -> Result<bool> {
          plan shown above. Only 'yes' will be accepted to approve.\n\n  Enter a value: "
     );
     let _ = stderr.flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Error::Usage(format!("cannot read the answer: {}", input::os_reason(&e))))?;
+    // The answer is read on its own thread so that Ctrl-C (which no longer ends trustgate at once) still
+    // stops the wait; the thread is left blocked on standard input when that happens.
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut answer = String::new();
+        let read = std::io::stdin().lock().read_line(&mut answer).map(|_| answer);
+        let _ = sender.send(read);
+    });
+    let answer = loop {
+        match receiver.recv_timeout(std::time::Duration::from_millis(50)) {
+            Ok(read) => break read,
+            Err(_) if interrupt::happened() => return Ok(None),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                break Err(std::io::Error::other("the reader stopped"));
+            }
+        }
+    };
+    let answer =
+        answer.map_err(|e| Error::Usage(format!("cannot read the answer: {}", input::os_reason(&e))))?;
     let _ = writeln!(stderr);
-    Ok(answer.trim() == "yes")
+    Ok(Some(answer.trim() == "yes"))
+}
+
+/// Ctrl-C while terraform runs: the terminal sends SIGINT to terraform too, which stops gracefully (it may
+/// hold the state lock). trustgate must not die first, leaving terraform orphaned and a temporary plan
+/// behind, so it only notes the interrupt, waits, and then stops without taking the next step.
+#[cfg(unix)]
+mod interrupt {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// The shell's exit code for a process ended by SIGINT.
+    pub const EXIT_CODE: i32 = 130;
+
+    static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+    extern "C" fn note(_signal: libc::c_int) {
+        INTERRUPTED.store(true, Ordering::SeqCst);
+    }
+
+    /// From now on SIGINT is noted instead of ending the process. A handler (unlike SIG_IGN) is reset to
+    /// the default in child processes, so terraform still receives and handles its own SIGINT.
+    pub fn defer() {
+        let handler: extern "C" fn(libc::c_int) = note;
+        // SAFETY: `note` only stores to an atomic, which is async-signal-safe; `signal` has no other
+        // preconditions.
+        unsafe {
+            libc::signal(libc::SIGINT, handler as libc::sighandler_t);
+        }
+    }
+
+    pub fn happened() -> bool {
+        INTERRUPTED.load(Ordering::SeqCst)
+    }
+}
+
+#[cfg(not(unix))]
+mod interrupt {
+    pub const EXIT_CODE: i32 = 130;
+
+    pub fn defer() {}
+
+    pub fn happened() -> bool {
+        false
+    }
 }
 
 /// Options of `terraform apply` that `terraform plan` does not take.

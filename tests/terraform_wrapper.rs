@@ -17,7 +17,7 @@ const CLEAN: &str = "testdata/plans/lambda-permission-source-account.json";
 
 /// The fake: every call appends one line to $FAKE_TF_LOG, its arguments separated by tabs. It works in the
 /// `-chdir` directory like terraform; `plan` writes a zip-magic file to its `-out` and exits with
-/// $FAKE_PLAN_EXIT; `show -json FILE` prints $FAKE_SHOW_JSON when FILE exists; everything else exits with
+/// $FAKE_PLAN_EXIT (after sending SIGINT to trustgate, as Ctrl-C would, when $FAKE_PLAN_SIGINT is set); `show -json FILE` prints $FAKE_SHOW_JSON when FILE exists; everything else exits with
 /// $FAKE_EXIT.
 const FAKE_TERRAFORM: &str = r#"#!/bin/bash
 (IFS=$'\t'; printf '%s\n' "$*") >> "$FAKE_TF_LOG"
@@ -39,6 +39,7 @@ case "$sub" in
     done
     [ -n "$out" ] || { echo "fake: plan without -out" >&2; exit 9; }
     printf 'PK\003\004fake plan' > "$out"
+    [ -n "$FAKE_PLAN_SIGINT" ] && kill -INT "$PPID"
     echo "fake terraform: planned"
     exit "${FAKE_PLAN_EXIT:-0}" ;;
   show)
@@ -267,6 +268,17 @@ fn terraform_failure_code_is_passed_on() {
     let out = output(command, b"");
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert_eq!(fake.calls().len(), 2);
+}
+
+#[test]
+fn ctrl_c_during_the_plan_stops_before_the_next_step_and_cleans_up() {
+    let fake = Fake::new();
+    let mut command = fake.trustgate(CLEAN, &["apply", "-auto-approve"]);
+    command.env("FAKE_PLAN_SIGINT", "1");
+    let out = output(command, b"");
+    assert_eq!(out.code, 130, "{}{}", out.stdout, out.stderr);
+    assert_eq!(fake.calls().len(), 1, "no show, no apply: {:?}", fake.calls());
+    assert!(fake.leftovers().is_empty(), "{:?}", fake.leftovers());
 }
 
 #[test]
