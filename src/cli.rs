@@ -74,7 +74,7 @@ struct BoundaryArgs {
 
 #[derive(Args, Debug)]
 struct CheckArgs {
-    /// Plan JSON (`terraform show -json plan.bin > plan.json`), or - for standard input.
+    /// Plan JSON (`terraform show -json plan.bin > plan.json`), a binary plan file, or - for standard input.
     #[arg(value_name = "PLAN")]
     plan: Option<PathBuf>,
     #[command(flatten)]
