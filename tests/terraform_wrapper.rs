@@ -650,6 +650,35 @@ fn real_terraform_when_available() {
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("Apply complete! Resources: 1 added"), "{stdout}");
     assert!(config.join("terraform.tfstate").is_file());
+
+    // A saved binary plan: `check` converts it, and `apply PLAN` checks it before applying it.
+    let (code, stdout, stderr) = trustgate(&[
+        "terraform",
+        "-chdir=config",
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-var",
+        "name=second",
+        "-out=saved.tfplan",
+    ]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let (code, stdout, stderr) = trustgate(&["check", "--account", "111111111111", "config/saved.tfplan"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("trustgate check config/saved.tfplan"), "{stdout}");
+    let (code, stdout, stderr) = trustgate(&[
+        "terraform",
+        "-chdir=config",
+        "apply",
+        "-input=false",
+        "-no-color",
+        "saved.tfplan",
+    ]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("Apply complete! Resources: 0 added, 1 changed"),
+        "{stdout}"
+    );
     assert_eq!(
         std::fs::read_dir(&tmp).unwrap().count(),
         0,
