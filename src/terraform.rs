@@ -67,23 +67,25 @@ impl Terraform {
         command
     }
 
-    fn not_runnable(&self, err: &std::io::Error) -> Error {
+    /// Why the binary could not be started, e.g. "`terraform` is not on PATH".
+    fn not_runnable_reason(&self, err: &std::io::Error) -> String {
         let program = self.program.to_string_lossy();
-        let how =
-            "install terraform (or OpenTofu), or name the binary with --terraform-bin or TRUSTGATE_TERRAFORM";
-        if err.kind() == std::io::ErrorKind::NotFound {
-            match self.origin {
-                "PATH" => Error::Usage(format!("cannot run terraform: `{program}` is not on PATH; {how}")),
-                origin => Error::Usage(format!(
-                    "cannot run terraform: `{program}` (from {origin}) was not found; {how}"
-                )),
-            }
-        } else {
-            Error::Usage(format!(
-                "cannot run terraform `{program}`: {}",
+        match (err.kind(), self.origin) {
+            (std::io::ErrorKind::NotFound, "PATH") => format!("`{program}` is not on PATH"),
+            (std::io::ErrorKind::NotFound, origin) => format!("`{program}` (from {origin}) was not found"),
+            (_, origin) => format!(
+                "`{program}` (from {origin}) cannot run: {}",
                 input::os_reason(err)
-            ))
+            ),
         }
+    }
+
+    fn not_runnable(&self, err: &std::io::Error) -> Error {
+        Error::Usage(format!(
+            "cannot run terraform: {}; install terraform (or OpenTofu), or name the binary with \
+             --terraform-bin or TRUSTGATE_TERRAFORM",
+            self.not_runnable_reason(err)
+        ))
     }
 
     /// Runs terraform with the terminal's standard streams and returns how it ended.
@@ -98,12 +100,22 @@ impl Terraform {
 
     /// `terraform show -json PLAN`: the plan JSON as text. Terraform's error messages reach the terminal.
     fn show_json(&self, plan: &OsStr, display: &Path) -> Result<String> {
+        self.show_json_or(plan, display, &|e| self.not_runnable(e))
+    }
+
+    /// `show_json`, with the error to give when terraform cannot be started at all.
+    fn show_json_or(
+        &self,
+        plan: &OsStr,
+        display: &Path,
+        not_runnable: &dyn Fn(&std::io::Error) -> Error,
+    ) -> Result<String> {
         let mut child = self
             .command([OsStr::new("show"), OsStr::new("-json"), plan])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .spawn()
-            .map_err(|e| self.not_runnable(&e))?;
+            .map_err(|e| not_runnable(&e))?;
         let mut bytes = Vec::new();
         let read = match child.stdout.take() {
             Some(stdout) => stdout
@@ -166,20 +178,26 @@ pub fn read_plan(source: &Source, terraform: &Terraform) -> Result<String> {
     if !is_binary_plan(&bytes) {
         return input::decode_text(bytes, &display);
     }
-    let convert = |plan: &OsStr| {
-        terraform.show_json(plan, &display).map_err(|err| match err {
-            Error::Usage(message) if message.starts_with("cannot run terraform") => Error::invalid(
-                &display,
-                "top level",
-                format!(
-                    "this is a binary plan file (`terraform plan -out`), and converting it needs terraform: \
-                     {message}; or convert it yourself with `terraform show -json {} > plan.json`",
-                    shell_word(&display.to_string_lossy())
-                ),
-            ),
-            other => other,
-        })
+    let yourself = match source {
+        Source::File(path) => format!(
+            "`terraform show -json {} > plan.json`",
+            shell_word(&path.to_string_lossy())
+        ),
+        Source::Stdin => "`terraform show -json FILE > plan.json` on the saved file".to_string(),
     };
+    let missing = |err: &std::io::Error| {
+        Error::invalid(
+            &display,
+            "top level",
+            format!(
+                "this is a binary plan file (from `terraform plan -out`); converting it needs terraform, but {}: \
+                 install it, name it with --terraform-bin or TRUSTGATE_TERRAFORM, or convert the plan yourself \
+                 with {yourself}",
+                terraform.not_runnable_reason(err)
+            ),
+        )
+    };
+    let convert = |plan: &OsStr| terraform.show_json_or(plan, &display, &missing);
     match source {
         Source::File(path) => convert(path.as_os_str()),
         Source::Stdin => {
