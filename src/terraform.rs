@@ -372,10 +372,10 @@ impl Wrapper<'_> {
     /// exactly the checked file, and only when the check found no violation.
     fn apply(&self, args: &[OsString]) -> Result<i32> {
         let scanned = scan(args);
-        let plan = match scanned.positionals.as_slice() {
+        match scanned.positionals.as_slice() {
             [] => {
-                let auto_approve = scanned.has("auto-approve");
-                if !auto_approve && scanned.flag_value("input").is_some_and(|v| v == "false") {
+                let auto_approve = scanned.bool_flag("auto-approve") == Some(true);
+                if !auto_approve && scanned.bool_flag("input") == Some(false) {
                     return Err(Error::Usage(
                         "trustgate terraform apply: -input=false needs -auto-approve (there is no one to \
                          confirm the apply)"
@@ -402,20 +402,25 @@ impl Wrapper<'_> {
                 }
                 let mut apply_args = scanned.select(args, |name| !PLAN_ONLY.contains(&name));
                 apply_args.push(plan.arg.clone());
-                return self.apply_file(&apply_args);
+                self.apply_file(&apply_args)
             }
-            [saved] => self.saved_plan(saved)?,
-            [_, extra, ..] => {
-                return Err(Error::Usage(format!(
-                    "trustgate terraform apply: expected at most one saved plan file, also got `{}`",
-                    extra.to_string_lossy()
-                )));
+            [saved] => {
+                let plan = self.saved_plan(saved)?;
+                if let Some(code) = self.refuse(&plan)? {
+                    return Ok(code);
+                }
+                // Apply the copy that was checked, in the user's argument's place.
+                let mut apply_args = args.to_vec();
+                if let Some(index) = apply_args.iter().rposition(|a| a == saved) {
+                    apply_args[index] = plan.arg.clone();
+                }
+                self.apply_file(&apply_args)
             }
-        };
-        if let Some(code) = self.refuse(&plan)? {
-            return Ok(code);
+            [_, extra, ..] => Err(Error::Usage(format!(
+                "trustgate terraform apply: expected at most one saved plan file, also got `{}`",
+                extra.to_string_lossy()
+            ))),
         }
-        self.apply_file(args)
     }
 
     fn apply_file(&self, args: &[OsString]) -> Result<i32> {
@@ -455,7 +460,9 @@ impl Wrapper<'_> {
         self.judge.check_and_report(&text, &plan.display)
     }
 
-    /// A saved plan given to `apply`: it must be a file (relative to `-chdir` when given).
+    /// A saved plan given to `apply`: it must be a file (relative to `-chdir` when given). It is copied
+    /// to a private temporary file, which is then both checked and applied, so that the file cannot change
+    /// between the check and the apply.
     fn saved_plan(&self, arg: &OsString) -> Result<PlanFile> {
         let display = PathBuf::from(arg);
         let on_disk = match &self.chdir {
@@ -471,12 +478,23 @@ impl Wrapper<'_> {
             ),
             Err(err) => Some(format!("cannot read the saved plan: {}", input::os_reason(&err))),
         };
-        match problem {
-            Some(message) => Err(Error::invalid(display, "apply", message)),
-            None => Ok(PlanFile {
-                arg: arg.clone(),
+        if let Some(message) = problem {
+            return Err(Error::invalid(display, "apply", message));
+        }
+        let dir = temp_dir()?;
+        let copy = std::path::absolute(dir.path().join("plan.tfplan")).and_then(|copy| {
+            std::fs::copy(&on_disk, &copy)?;
+            Ok(copy)
+        });
+        match copy {
+            Err(err) => Err(Error::Unreadable {
+                path: display,
+                reason: format!("cannot copy the saved plan: {}", input::os_reason(&err)),
+            }),
+            Ok(copy) => Ok(PlanFile {
+                arg: copy.into_os_string(),
                 display,
-                _temp: None,
+                _temp: Some(dir),
             }),
         }
     }
@@ -515,7 +533,7 @@ impl Wrapper<'_> {
             eprintln!("trustgate: interrupted; stopping after terraform plan");
             return Ok(Planned::Failed(interrupted_code(status)));
         }
-        let changes = status.code() == Some(2) && scanned.has("detailed-exitcode");
+        let changes = status.code() == Some(2) && scanned.bool_flag("detailed-exitcode") == Some(true);
         if status.success() || changes {
             Ok(Planned::File(plan))
         } else {
@@ -660,8 +678,14 @@ struct Scanned {
 }
 
 impl Scanned {
-    fn has(&self, name: &str) -> bool {
-        self.flags.iter().any(|f| f.name == name)
+    /// A boolean option as Go's `flag` reads it: `-name` is true, `-name=false` (or 0, f, F, FALSE, False)
+    /// is false; `None` when absent.
+    fn bool_flag(&self, name: &str) -> Option<bool> {
+        let flag = self.flags.iter().rev().find(|f| f.name == name)?;
+        Some(match flag.value.as_ref().and_then(|v| v.to_str()) {
+            None => flag.value.is_none(),
+            Some(value) => !matches!(value, "0" | "f" | "F" | "false" | "FALSE" | "False"),
+        })
     }
 
     /// The last value given for an option (as Go's `flag` keeps the last).
@@ -770,9 +794,28 @@ mod tests {
     fn positionals_start_after_the_options() {
         let scanned = scan(&os(&["-auto-approve", "-lock-timeout", "5s", "saved.tfplan"]));
         assert_eq!(scanned.positionals, os(&["saved.tfplan"]));
-        assert!(scanned.has("auto-approve"));
+        assert_eq!(scanned.bool_flag("auto-approve"), Some(true));
+        assert_eq!(scanned.bool_flag("input"), None);
         let scanned = scan(&os(&["-input=false", "--", "-odd-name"]));
         assert_eq!(scanned.positionals, os(&["-odd-name"]));
+    }
+
+    #[test]
+    fn boolean_options_read_like_go_flags() {
+        let scanned = scan(&os(&[
+            "-auto-approve=false",
+            "-input=0",
+            "-detailed-exitcode=true",
+            "-lock",
+        ]));
+        assert_eq!(scanned.bool_flag("auto-approve"), Some(false));
+        assert_eq!(scanned.bool_flag("input"), Some(false));
+        assert_eq!(scanned.bool_flag("detailed-exitcode"), Some(true));
+        assert_eq!(scanned.bool_flag("lock"), Some(true));
+        assert_eq!(
+            scan(&os(&["-input=false", "-input"])).bool_flag("input"),
+            Some(true)
+        );
     }
 
     #[test]

@@ -381,6 +381,16 @@ fn apply_without_auto_approve_asks_first() {
     assert!(fake.calls().is_empty());
 }
 
+/// The one call's last argument: the private copy of a saved plan trustgate made.
+fn copied_plan(call: &[String]) -> String {
+    let copy = call.last().unwrap().clone();
+    assert!(
+        copy.ends_with("plan.tfplan") && Path::new(&copy).is_absolute(),
+        "{call:?}"
+    );
+    copy
+}
+
 #[test]
 fn apply_of_a_saved_plan_checks_it_first() {
     let fake = Fake::new();
@@ -393,18 +403,34 @@ fn apply_of_a_saved_plan_checks_it_first() {
         "{}",
         out.stderr
     );
-    assert_eq!(fake.calls(), vec![strings(&["show", "-json", "saved.tfplan"])]);
+    assert!(
+        out.stdout.contains("trustgate check saved.tfplan"),
+        "{}",
+        out.stdout
+    );
+    let calls = fake.calls();
+    assert_eq!(calls.len(), 1, "no apply: {calls:?}");
+    assert_eq!(calls[0][..2], strings(&["show", "-json"]));
+    assert!(fake.leftovers().is_empty());
 
+    // The checked copy is what is applied, in the place of the user's argument.
     let fake = Fake::new();
     std::fs::write(fake.work().join("saved.tfplan"), b"PK\x03\x04").unwrap();
     let out = wrap(&fake, CLEAN, &[], &["apply", "-lock=false", "saved.tfplan"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let calls = fake.calls();
+    let copy = copied_plan(&calls[0]);
     assert_eq!(
-        fake.calls(),
+        calls,
         vec![
-            strings(&["show", "-json", "saved.tfplan"]),
-            strings(&["apply", "-lock=false", "saved.tfplan"])
+            strings(&["show", "-json", &copy]),
+            strings(&["apply", "-lock=false", &copy])
         ]
+    );
+    assert!(fake.leftovers().is_empty());
+    assert!(
+        fake.work().join("saved.tfplan").is_file(),
+        "the user's plan stays"
     );
 
     let fake = Fake::new();
@@ -444,11 +470,13 @@ fn chdir_goes_first_on_every_call() {
     std::fs::write(fake.work().join("infra/saved.tfplan"), b"PK\x03\x04").unwrap();
     let out = wrap(&fake, CLEAN, &[], &["-chdir=infra", "apply", "saved.tfplan"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let calls = fake.calls();
+    let copy = copied_plan(&calls[0]);
     assert_eq!(
-        fake.calls(),
+        calls,
         vec![
-            strings(&["-chdir=infra", "show", "-json", "saved.tfplan"]),
-            strings(&["-chdir=infra", "apply", "saved.tfplan"])
+            strings(&["-chdir=infra", "show", "-json", &copy]),
+            strings(&["-chdir=infra", "apply", &copy])
         ]
     );
 
