@@ -128,7 +128,8 @@ impl Terraform {
         let program = self.program.to_string_lossy();
         if !status.success() {
             return Err(Error::Usage(format!(
-                "{}: `{program} show -json` failed ({}); see its message above",
+                "{}: `{program} show -json` failed ({}; its message is above); terraform reads a plan with \
+                 the providers of its configuration: run where the configuration is, after `{program} init`",
                 display.display(),
                 describe(status)
             )));

@@ -38,7 +38,7 @@ case "$sub" in
       shift
     done
     [ -n "$out" ] || { echo "fake: plan without -out" >&2; exit 9; }
-    printf 'PK\003\004fake plan' > "$out"
+    [ -n "$FAKE_PLAN_NO_FILE" ] || printf 'PK\003\004fake plan' > "$out"
     [ -n "$FAKE_PLAN_SIGINT" ] && kill -INT "$PPID"
     echo "fake terraform: planned"
     exit "${FAKE_PLAN_EXIT:-0}" ;;
@@ -553,6 +553,23 @@ fn show_output_that_is_not_a_plan_is_an_error() {
         "{}",
         out.stderr
     );
+    assert!(fake.leftovers().is_empty());
+}
+
+#[test]
+fn failing_show_is_a_clear_error() {
+    let fake = Fake::new();
+    let mut command = fake.trustgate(CLEAN, &["plan"]);
+    command.env("FAKE_PLAN_NO_FILE", "1");
+    let out = output(command, b"");
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    let last = out.stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with("trustgate: error: <terraform plan>: "),
+        "{}",
+        out.stderr
+    );
+    assert!(last.contains("show -json` failed (exit code 1"), "{}", out.stderr);
     assert!(fake.leftovers().is_empty());
 }
 
