@@ -88,7 +88,7 @@ struct CheckArgs {
     /// The date expiries are judged against (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<Date>,
-    /// A resource catalog to use instead of the built-in one (same format as policies/catalog.hcl).
+    /// Extra catalog entries (format of policies/catalog.hcl); each replaces the built-in entry for its type.
     #[arg(long, value_name = "FILE")]
     catalog: Option<PathBuf>,
     /// The terraform binary that converts a binary plan file (default: $TRUSTGATE_TERRAFORM, else terraform).
@@ -240,7 +240,7 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         None => Source::Stdin,
     };
     let catalog = match &args.catalog {
-        Some(path) => Catalog::from_file(path)?,
+        Some(path) => Catalog::builtin().with_overrides(&Catalog::from_file(path)?),
         None => Catalog::builtin(),
     };
     let display_path = source.display_path();
