@@ -115,7 +115,7 @@ struct TerraformArgs {
     /// The date expiries are judged against (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<Date>,
-    /// A resource catalog to use instead of the built-in one.
+    /// Extra catalog entries (format of policies/catalog.hcl); each replaces the built-in entry for its type.
     #[arg(long, value_name = "FILE")]
     catalog: Option<PathBuf>,
     /// The terraform binary, e.g. tofu (default: $TRUSTGATE_TERRAFORM, else terraform on PATH).
@@ -225,6 +225,14 @@ fn load_config(args: &BoundaryArgs) -> Result<Config> {
     config::load(args.config.as_deref(), &cwd)
 }
 
+/// The built-in catalog, with the entries of `--catalog FILE` added or replacing built-in ones.
+fn load_catalog(path: Option<&Path>) -> Result<Catalog> {
+    match path {
+        Some(path) => Ok(Catalog::builtin().with_overrides(&Catalog::from_file(path)?)),
+        None => Ok(Catalog::builtin()),
+    }
+}
+
 fn check(args: CheckArgs, color: bool) -> Result<i32> {
     let today = args.today.unwrap_or_else(Date::today_utc);
     let config = load_config(&args.boundary)?;
@@ -239,10 +247,7 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         }
         None => Source::Stdin,
     };
-    let catalog = match &args.catalog {
-        Some(path) => Catalog::builtin().with_overrides(&Catalog::from_file(path)?),
-        None => Catalog::builtin(),
-    };
+    let catalog = load_catalog(args.catalog.as_deref())?;
     let display_path = source.display_path();
     let text = terraform::read_plan(&source, &Terraform::choose(args.terraform_bin.as_deref()))?;
     let options = CheckOptions {
@@ -274,10 +279,7 @@ fn run_terraform(args: TerraformArgs, color: bool) -> Result<i32> {
         }
         _ => load_config(&args.boundary)?,
     };
-    let catalog = match &args.catalog {
-        Some(path) => Catalog::from_file(path)?,
-        None => Catalog::builtin(),
-    };
+    let catalog = load_catalog(args.catalog.as_deref())?;
     let judge = terraform::Judge {
         flag_accounts: &args.boundary.accounts,
         flag_orgs: &args.boundary.orgs,
