@@ -269,6 +269,10 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
 
 fn run_terraform(args: TerraformArgs, color: bool) -> Result<i32> {
     let invocation = terraform::Invocation::parse(args.args);
+    let binary = Terraform::choose(args.terraform_bin.as_deref());
+    if !invocation.checks_plans() {
+        return terraform::pass_through(&binary, &invocation);
+    }
     // The default config file is looked for where terraform works (-chdir=DIR); --config is relative to
     // trustgate's own working directory.
     let config = match (&args.boundary.config, invocation.chdir()) {
@@ -289,11 +293,7 @@ fn run_terraform(args: TerraformArgs, color: bool) -> Result<i32> {
         format: args.format,
         color,
     };
-    terraform::run(
-        &Terraform::choose(args.terraform_bin.as_deref()),
-        &invocation,
-        &judge,
-    )
+    terraform::run(&binary, &invocation, &judge)
 }
 
 fn compare(args: CompareArgs, color: bool) -> Result<i32> {

@@ -313,8 +313,39 @@ impl Invocation {
     }
 }
 
+impl Invocation {
+    /// Whether trustgate checks a plan in this command (`plan` and `apply`, unless they ask for help);
+    /// everything else passes straight through and needs no config or catalog.
+    pub fn checks_plans(&self) -> bool {
+        let wrapped = matches!(
+            self.subcommand.as_ref().and_then(|s| s.to_str()),
+            Some("plan" | "apply")
+        );
+        wrapped
+            && !scan(&self.rest)
+                .flags
+                .iter()
+                .any(|f| matches!(f.name.as_str(), "help" | "h"))
+    }
+}
+
+/// Runs terraform's command line unchanged; returns terraform's exit code.
+pub fn pass_through(terraform: &Terraform, invocation: &Invocation) -> Result<i32> {
+    interrupt::defer();
+    let subcommand = invocation.subcommand.iter();
+    let args = invocation
+        .globals
+        .iter()
+        .chain(subcommand)
+        .chain(&invocation.rest);
+    Ok(exit_code(terraform.run(args)?))
+}
+
 /// Runs `trustgate terraform …`; returns the process exit code.
 pub fn run(terraform: &Terraform, invocation: &Invocation, judge: &Judge<'_>) -> Result<i32> {
+    if !invocation.checks_plans() {
+        return pass_through(terraform, invocation);
+    }
     let mut terraform = terraform.clone();
     terraform.globals = invocation.globals.clone();
     interrupt::defer();
@@ -323,18 +354,10 @@ pub fn run(terraform: &Terraform, invocation: &Invocation, judge: &Judge<'_>) ->
         chdir: invocation.chdir(),
         judge,
     };
-    let rest = &invocation.rest;
-    let asks_for_help = scan(rest)
-        .flags
-        .iter()
-        .any(|f| matches!(f.name.as_str(), "help" | "h"));
-    match invocation.subcommand.as_ref().and_then(|s| s.to_str()) {
-        Some("plan") if !asks_for_help => wrapper.plan(rest),
-        Some("apply") if !asks_for_help => wrapper.apply(rest),
-        _ => {
-            let subcommand = invocation.subcommand.iter();
-            Ok(exit_code(terraform.run(subcommand.chain(rest))?))
-        }
+    if invocation.subcommand.as_ref().is_some_and(|s| s == "apply") {
+        wrapper.apply(&invocation.rest)
+    } else {
+        wrapper.plan(&invocation.rest)
     }
 }
 

@@ -461,6 +461,12 @@ fn other_subcommands_pass_straight_through() {
     let mut command = fake.trustgate(CLEAN, &["validate"]);
     command.env("FAKE_EXIT", "3");
     assert_eq!(output(command, b"").code, 3);
+
+    // A pass-through command does not read trustgate's config: a broken one cannot block `init`.
+    let fake = Fake::new();
+    std::fs::write(fake.work().join(".trustgate.hcl"), "boundary {").unwrap();
+    assert_eq!(wrap(&fake, CLEAN, &[], &["init"]).code, 0);
+    assert_eq!(wrap(&fake, CLEAN, &[], &["plan"]).code, 2);
 }
 
 #[test]
