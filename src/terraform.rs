@@ -126,6 +126,13 @@ impl Terraform {
         };
         let status = child.wait().map_err(|e| self.not_runnable(&e))?;
         let program = self.program.to_string_lossy();
+        // Checked first: stopping reading at the limit ends terraform with SIGPIPE.
+        if bytes.len() as u64 > MAX_INPUT_BYTES {
+            return Err(Error::Unreadable {
+                path: display.to_path_buf(),
+                reason: format!("`{program} show -json` printed more than {MAX_INPUT_BYTES} bytes"),
+            });
+        }
         if !status.success() {
             return Err(Error::Usage(format!(
                 "{}: `{program} show -json` failed ({}; its message is above); terraform reads a plan with \
@@ -138,17 +145,11 @@ impl Terraform {
             path: display.to_path_buf(),
             reason: format!("reading `{program} show -json`: {}", input::os_reason(&e)),
         })?;
-        if bytes.len() as u64 > MAX_INPUT_BYTES {
-            return Err(Error::Unreadable {
-                path: display.to_path_buf(),
-                reason: format!("`{program} show -json` printed more than {MAX_INPUT_BYTES} bytes"),
-            });
-        }
         input::decode_text(bytes, display)
     }
 }
 
-/// "exit code 3" or "killed by signal 9".
+/// "exit code 3", or "killed by a signal".
 fn describe(status: ExitStatus) -> String {
     match status.code() {
         Some(code) => format!("exit code {code}"),
