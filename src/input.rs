@@ -1,7 +1,8 @@
 //! Reading input files: bytes from a path or stdin, encoding sniffing (UTF-8 with/without BOM,
 //! UTF-16 LE/BE with BOM), and recognising captures that are not plain JSON (setup-terraform wrapper).
 //!
-//! INTERFACE CONTRACT: `Source`, `read_text`, `read_text_mapped`, `Text`.
+//! INTERFACE CONTRACT: `Source`, `read_text`, `read_raw`, `read_text_mapped`, `map_large_file`,
+//! `text_from_map`, `Text`.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -67,7 +68,7 @@ impl std::ops::Deref for Text {
     fn deref(&self) -> &str {
         match &self.inner {
             TextInner::Owned(text) => text,
-            // SAFETY: validated as UTF-8 in `map_text`, and the map is read-only.
+            // SAFETY: validated as UTF-8 in `text_from_map`, and the map is read-only.
             TextInner::Mapped { map, start } => unsafe { std::str::from_utf8_unchecked(&map[*start..]) },
         }
     }
@@ -98,27 +99,41 @@ impl Text {
 /// The map is read-only and private, but like every file map it assumes the file is not truncated or
 /// rewritten while trustgate runs (a plan file is written before it is checked).
 pub fn read_text_mapped(source: &Source) -> Result<Text> {
-    if let Source::File(file_path) = source
-        && let Ok(metadata) = std::fs::metadata(file_path)
-        && metadata.is_file()
-        && (MAP_THRESHOLD_BYTES..=MAX_INPUT_BYTES).contains(&metadata.len())
-        && let Ok(file) = std::fs::File::open(file_path)
-        // SAFETY: a read-only private map of a regular file; see the note on file changes above.
-        && let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) }
-    {
-        return map_text(map, &source.display_path());
+    if let Some(map) = map_large_file(source) {
+        return text_from_map(map, &source.display_path());
     }
-    read_text(source).map(|text| Text {
-        inner: TextInner::Owned(text),
-    })
+    read_text(source).map(Text::from)
 }
 
-fn map_text(map: memmap2::Mmap, path: &Path) -> Result<Text> {
+/// A read-only map of `source` when it is a regular file of `MAP_THRESHOLD_BYTES` up to `MAX_INPUT_BYTES`;
+/// `None` for anything else or when mapping fails (the caller then reads the input as usual, and reports
+/// any error from there). See `read_text_mapped` for why and for the assumption it makes.
+pub fn map_large_file(source: &Source) -> Option<memmap2::Mmap> {
+    let Source::File(file_path) = source else {
+        return None;
+    };
+    let metadata = std::fs::metadata(file_path).ok()?;
+    if !metadata.is_file() || !(MAP_THRESHOLD_BYTES..=MAX_INPUT_BYTES).contains(&metadata.len()) {
+        return None;
+    }
+    let file = std::fs::File::open(file_path).ok()?;
+    // SAFETY: a read-only private map of a regular file; see the note on file changes at `read_text_mapped`.
+    unsafe { memmap2::MmapOptions::new().populate().map(&file) }.ok()
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        Text {
+            inner: TextInner::Owned(text),
+        }
+    }
+}
+
+/// The text of a mapped file, decoded as `decode_text` does (same messages); UTF-8 stays in the map.
+pub fn text_from_map(map: memmap2::Mmap, path: &Path) -> Result<Text> {
     let start = match map.as_ref() {
         [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => {
-            return decode_text(map.to_vec(), path).map(|text| Text {
-                inner: TextInner::Owned(text),
-            });
+            return decode_text(map.to_vec(), path).map(Text::from);
         }
         [0xEF, 0xBB, 0xBF, ..] => 3,
         _ => 0,
@@ -129,6 +144,11 @@ fn map_text(map: memmap2::Mmap, path: &Path) -> Result<Text> {
     Ok(Text {
         inner: TextInner::Mapped { map, start },
     })
+}
+
+/// Reads the whole input as bytes, undecoded (for callers that sniff the content first).
+pub fn read_raw(source: &Source) -> Result<Vec<u8>> {
+    read_bytes(source, &source.display_path())
 }
 
 fn read_bytes(source: &Source, path: &Path) -> Result<Vec<u8>> {
@@ -142,7 +162,7 @@ fn read_bytes(source: &Source, path: &Path) -> Result<Vec<u8>> {
             if metadata.is_dir() {
                 return Err(Error::Unreadable {
                     path: path.to_path_buf(),
-                    reason: "is a directory, expected a plan JSON file".to_string(),
+                    reason: "is a directory, expected a plan file".to_string(),
                 });
             }
             if metadata.len() > MAX_INPUT_BYTES {
