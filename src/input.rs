@@ -405,6 +405,19 @@ mod tests {
         );
     }
 
+    /// `trustgate check` reads through `terraform::read_plan`: a large plan JSON file is mapped there too.
+    #[test]
+    fn read_plan_maps_large_json_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.json");
+        let text = format!("{{\"a\":\"{}\"}}", "x".repeat(MAP_THRESHOLD_BYTES as usize));
+        std::fs::write(&path, &text).unwrap();
+        let terraform = crate::terraform::Terraform::choose(None);
+        let read = crate::terraform::read_plan(&Source::File(path), &terraform).unwrap();
+        assert!(read.is_mapped());
+        assert_eq!(&*read, text);
+    }
+
     #[test]
     fn reads_a_file() {
         let dir = tempfile::tempdir().unwrap();
