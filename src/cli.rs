@@ -86,6 +86,10 @@ struct CheckArgs {
     /// A resource catalog to use instead of the built-in one (same format as policies/catalog.hcl).
     #[arg(long, value_name = "FILE")]
     catalog: Option<PathBuf>,
+    /// Directory of the root module's .tf files, read for file/line locations and comment annotations
+    /// (default: the current directory when it holds .tf files).
+    #[arg(long, value_name = "DIR")]
+    source: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -209,6 +213,7 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         config: &config,
         catalog: &catalog,
         today,
+        source_dir: source_dir(args.source.as_deref())?,
     };
     let report = check_plan_text(&text, &options)?;
     let code = report.exit_code();
@@ -217,6 +222,18 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         None => write_stdout(&report::render(&report, args.format, color)),
     }
     Ok(code)
+}
+
+/// The `--source` directory, or the current directory when it holds `.tf` files.
+fn source_dir(given: Option<&Path>) -> Result<Option<PathBuf>> {
+    match given {
+        Some(dir) if dir.is_dir() => Ok(Some(dir.to_path_buf())),
+        Some(dir) => Err(Error::Usage(format!(
+            "--source {}: not a directory",
+            dir.display()
+        ))),
+        None => Ok(crate::source::has_tf_files(Path::new(".")).then(|| PathBuf::from("."))),
+    }
 }
 
 fn compare(args: CompareArgs, color: bool) -> Result<i32> {

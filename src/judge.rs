@@ -13,6 +13,7 @@ use crate::extract::{PolicySite, PolicyValue};
 use crate::plan::ChangeAction;
 use crate::policy::{self, Policy};
 use crate::rules;
+use crate::source::{CommentAnnotation, SourceIndex};
 
 /// Where the boundary came from, in the order they are tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -116,7 +117,15 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Location {
     pub file: PathBuf,
+    /// Line of the resource block.
     pub line: usize,
+    /// Line of the statement (a `statement` block or a statement object) the widening comes from, when the
+    /// sources show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement_line: Option<usize>,
+    /// File of that statement when it is not `file` (a policy document in another file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement_file: Option<PathBuf>,
 }
 
 /// One widening with its verdict.
@@ -213,6 +222,11 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Sites that have at least one finding, in address order.
     pub sites: Vec<SiteView>,
+    /// Problems with the inputs that did not stop the check (a `.tf` file that does not parse, a malformed
+    /// annotation comment), one sentence each naming the file and place.
+    pub diagnostics: Vec<String>,
+    /// Things not read (modules not on disk), one sentence each.
+    pub notes: Vec<String>,
 }
 
 impl Report {
@@ -228,6 +242,8 @@ pub struct JudgeInput<'a> {
     pub boundary: BoundaryInfo,
     pub config: &'a Config,
     pub today: Date,
+    /// The HCL sources behind the plan, when read (`--source`): locations and comment annotations.
+    pub sources: Option<&'a SourceIndex>,
 }
 
 /// Compares every site (in parallel), annotates, and builds the report.
@@ -269,6 +285,8 @@ pub fn judge(sites: &[PolicySite], input: JudgeInput<'_>) -> Report {
         summary,
         findings,
         sites: views,
+        diagnostics: Vec::new(),
+        notes: Vec::new(),
     }
 }
 
@@ -382,20 +400,38 @@ fn side_view(parsed: &Parsed, ctx: &Context<'_>) -> SideView {
 
 fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) -> Finding {
     let settings = &input.config.annotations;
+    let entry = input
+        .sources
+        .and_then(|sources| sources.resource(&site.module_address, &site.address));
+    let statement =
+        entry.and_then(|e| e.statement(&site.attribute, widening.statement, widening.sid.as_deref()));
+    let location = entry.map(|e| Location {
+        file: e.file.clone(),
+        line: e.line,
+        statement_line: statement.map(|s| s.line),
+        statement_file: statement.filter(|s| s.file != e.file).map(|s| s.file.clone()),
+    });
+    // Precedence: exception > statement comment > resource comment > tags.
     let from_exception =
         annotation::matching_exception(&input.config.exceptions, &site.address, &widening.principal)
-            .map(|exception| exception.annotation.clone());
-    let annotation = from_exception.or_else(|| {
-        if settings.inline {
-            annotation::from_tags(&site.tags)
-        } else {
-            None
+            .map(|exception| (exception.annotation.clone(), Vec::new()));
+    let from_comment =
+        |comment: Option<&CommentAnnotation>| comment.map(|c| (c.annotation.clone(), c.problems.clone()));
+    let inline = || {
+        if !settings.inline {
+            return None;
         }
-    });
-    let annotation_problems = annotation
-        .as_ref()
-        .map(|a| annotation::validate(a, settings, input.today))
-        .unwrap_or_default();
+        from_comment(statement.and_then(|s| s.annotation.as_ref()))
+            .or_else(|| from_comment(entry.and_then(|e| e.annotation.as_ref())))
+            .or_else(|| annotation::from_tags(&site.tags).map(|a| (a, Vec::new())))
+    };
+    let (annotation, mut annotation_problems) = match from_exception.or_else(inline) {
+        Some((annotation, problems)) => (Some(annotation), problems),
+        None => (None, Vec::new()),
+    };
+    if let Some(a) = &annotation {
+        annotation_problems.extend(annotation::validate(a, settings, input.today));
+    }
     let hints = if settings.inline {
         annotation::near_miss_tags(&site.tags)
     } else {
@@ -423,6 +459,6 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
         annotation,
         annotation_problems,
         hints,
-        location: None,
+        location,
     }
 }

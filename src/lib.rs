@@ -18,4 +18,5 @@ pub mod plan;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod source;
 pub mod vendors;

@@ -1,0 +1,134 @@
+//! End-to-end tests of `--source`: file/line locations, comment annotations, unparsable files.
+
+mod common;
+
+use common::{TODAY, run};
+
+fn check_json(dir: &str, extra: &[&str]) -> (i32, serde_json::Value) {
+    let plan = format!("{dir}/plan.json");
+    let mut args = vec![
+        "check",
+        plan.as_str(),
+        "--source",
+        dir,
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let out = run(&args);
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    (out.code, serde_json::from_str(&out.stdout).expect("valid JSON"))
+}
+
+fn finding<'a>(json: &'a serde_json::Value, address: &str, principal: &str) -> &'a serde_json::Value {
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["address"] == address && f["principal"] == principal)
+        .unwrap_or_else(|| panic!("no finding for {address} {principal}"))
+}
+
+#[test]
+fn module_instances_point_at_their_block_and_statement() {
+    let (code, json) = check_json("testdata/hcl/modules", &[]);
+    assert_eq!(code, 1);
+    let vendor = finding(
+        &json,
+        "module.vendor[\"partner\"].aws_iam_role.this[0]",
+        "arn:aws:iam::222222222222:root",
+    );
+    assert_eq!(
+        vendor["location"],
+        serde_json::json!({"file": "testdata/hcl/modules/modules/vendor-role/main.tf", "line": 36,
+                           "statement_line": 12})
+    );
+    assert_eq!(vendor["status"], "approved");
+    assert_eq!(vendor["annotation"]["origin"]["type"], "comment");
+    assert_eq!(vendor["annotation"]["origin"]["statement"], 0);
+    let github = finding(
+        &json,
+        "module.vendor[\"partner\"].aws_iam_role.this[0]",
+        "federated:token.actions.githubusercontent.com",
+    );
+    assert_eq!(github["status"], "violation");
+    assert_eq!(github["location"]["statement_line"], 21);
+    assert!(github["annotation"].is_null());
+    assert_eq!(
+        json["notes"].as_array().unwrap().len(),
+        1,
+        "the registry module is noted once"
+    );
+}
+
+#[test]
+fn statement_comment_approves_one_widening_of_a_policy() {
+    let (_, json) = check_json("testdata/hcl/modules", &[]);
+    let build = finding(&json, "aws_iam_role.deploy", "arn:aws:iam::555555555555:root");
+    let legacy = finding(&json, "aws_iam_role.deploy", "arn:aws:iam::666666666666:root");
+    assert_eq!(build["status"], "approved");
+    assert_eq!(build["annotation"]["origin"]["line"], 35);
+    assert_eq!(legacy["status"], "violation");
+    assert_eq!(legacy["location"]["statement_line"], 42);
+}
+
+#[test]
+fn inline_false_turns_comments_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("trustgate.hcl");
+    std::fs::write(&config, "annotations {\n  inline = false\n}\n").unwrap();
+    let (_, json) = check_json("testdata/hcl/modules", &["--config", config.to_str().unwrap()]);
+    assert_eq!(json["summary"]["approved"], 0);
+}
+
+#[test]
+fn modules_human_output() {
+    let out = run(&[
+        "check",
+        "testdata/hcl/modules/plan.json",
+        "--source",
+        "testdata/hcl/modules",
+        "--today",
+        TODAY,
+        "--color",
+        "never",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    insta::assert_snapshot!("modules_human", out.stdout);
+}
+
+#[test]
+fn broken_file_is_one_diagnostic_and_the_plan_still_counts() {
+    let (code, json) = check_json("testdata/hcl/broken", &["--account", "111111111111"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        json["diagnostics"],
+        serde_json::json!([
+            "testdata/hcl/broken/broken.tf:6:3: does not parse, so its resources are checked from the plan \
+             alone: invalid expression; expected `\"`, `[`, `{`, `-`, `!`, `(`, `_`, `<`, letter or digit"
+        ])
+    );
+    let broken = finding(&json, "aws_iam_role.broken", "arn:aws:iam::333333333333:root");
+    assert!(broken["location"].is_null());
+    assert_eq!(broken["status"], "violation");
+    let ok = finding(&json, "aws_iam_role.ok", "arn:aws:iam::222222222222:root");
+    assert_eq!(ok["location"]["line"], 1);
+}
+
+#[test]
+fn missing_source_directory_is_a_usage_error() {
+    let out = run(&[
+        "check",
+        "testdata/hcl/modules/plan.json",
+        "--source",
+        "testdata/hcl/nope",
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("--source testdata/hcl/nope: not a directory"),
+        "{}",
+        out.stderr
+    );
+}
