@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::error::Result;
 use crate::judge::{self, BoundaryInfo, JudgeInput, Report};
-use crate::source::SourceIndex;
+use crate::source::Sources;
 use crate::{extract, plan};
 
 /// Everything a check needs besides the plan text.
@@ -29,11 +29,12 @@ pub struct CheckOptions<'a> {
 /// Parses plan JSON text, extracts its policy sites, and judges them.
 pub fn check_plan_text(text: &str, options: &CheckOptions<'_>) -> Result<Report> {
     let plan = plan::parse_plan(text, &options.display_path)?;
-    let scan = extract::scan(&plan, options.catalog);
-    let sources = options
-        .source_dir
-        .as_deref()
-        .map(|dir| SourceIndex::load(dir, plan.configuration));
+    let mut scan = extract::scan(&plan, options.catalog);
+    let sources = options.source_dir.as_deref().map(|dir| {
+        let mut sources = Sources::load(dir, &plan);
+        sources.resolve_unknown(&mut scan.sites, &plan);
+        sources
+    });
     let boundary = BoundaryInfo::choose(
         options.flag_accounts,
         options.flag_orgs,
@@ -52,8 +53,8 @@ pub fn check_plan_text(text: &str, options: &CheckOptions<'_>) -> Result<Report>
         },
     );
     if let Some(sources) = sources {
-        report.diagnostics = sources.diagnostics;
-        report.notes = sources.notes;
+        report.diagnostics = sources.index.diagnostics;
+        report.notes = sources.index.notes;
     }
     Ok(report)
 }

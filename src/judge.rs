@@ -13,7 +13,7 @@ use crate::extract::{PolicySite, PolicyValue};
 use crate::plan::ChangeAction;
 use crate::policy::{self, Policy};
 use crate::rules;
-use crate::source::{CommentAnnotation, SourceIndex};
+use crate::source::{CommentAnnotation, Sources, eval::symbols_in};
 
 /// Where the boundary came from, in the order they are tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -151,6 +151,8 @@ pub struct Finding {
     /// Tags that look like annotations but are not read (e.g. `trustgate:Owner`), as hint sentences.
     pub hints: Vec<String>,
     pub location: Option<Location>,
+    /// The plan knows this policy only after apply; it was evaluated from the HCL sources.
+    pub resolved_from_source: bool,
 }
 
 impl Finding {
@@ -243,7 +245,7 @@ pub struct JudgeInput<'a> {
     pub config: &'a Config,
     pub today: Date,
     /// The HCL sources behind the plan, when read (`--source`): locations and comment annotations.
-    pub sources: Option<&'a SourceIndex>,
+    pub sources: Option<&'a Sources>,
 }
 
 /// Compares every site (in parallel), annotates, and builds the report.
@@ -336,15 +338,29 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
     };
     let before = parse_side(&site.before);
     let after = parse_side(&site.after);
+    let resolution = input
+        .sources
+        .and_then(|sources| sources.resolution(&site.address, &site.attribute));
     let widenings: Vec<Widening> = match &after {
         Parsed::Absent => Vec::new(),
-        Parsed::Unknown => vec![site_level(
-            WideningKind::Unverifiable,
-            format!(
-                "{} is known only after apply, so the new policy cannot be checked",
-                site.attribute
-            ),
-        )],
+        Parsed::Unknown => {
+            let unresolved = resolution
+                .map(|r| r.resolved.symbols.clone())
+                .filter(|symbols| !symbols.is_empty());
+            let reason = match unresolved {
+                Some(symbols) => format!(
+                    "{} is known only after apply, and the HCL sources leave {} unresolved, so the new \
+                     policy cannot be checked",
+                    site.attribute,
+                    symbols.join(", ")
+                ),
+                None => format!(
+                    "{} is known only after apply, so the new policy cannot be checked",
+                    site.attribute
+                ),
+            };
+            vec![site_level(WideningKind::Unverifiable, reason)]
+        }
         Parsed::Invalid(error) => vec![site_level(
             WideningKind::InvalidPolicy,
             format!("{} is not a valid IAM policy: {error}", site.attribute),
@@ -356,7 +372,11 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
                 Parsed::Known(old) => Some(old),
                 _ => None,
             };
-            analysis::compare(old, new, &ctx).widenings
+            let widenings = analysis::compare(old, new, &ctx).widenings;
+            match resolution {
+                Some(_) => symbolic_principals(site, widenings, input),
+                None => widenings,
+            }
         }
     };
     if widenings.is_empty() {
@@ -375,6 +395,41 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
         .map(|w| finding_for(site, w, input))
         .collect();
     (findings, Some(view))
+}
+
+/// For a policy evaluated from source: a principal that is the symbolic ARN of a resource managed in this
+/// configuration (`${aws_iam_role.ci.arn}`) is inside the boundary, so its widening is dropped; any other
+/// principal that depends on an unresolved reference cannot be classified and becomes unverifiable, naming
+/// the reference.
+fn symbolic_principals(site: &PolicySite, widenings: Vec<Widening>, input: &JudgeInput<'_>) -> Vec<Widening> {
+    let Some(sources) = input.sources else {
+        return widenings;
+    };
+    widenings
+        .into_iter()
+        .filter_map(|mut widening| {
+            let symbols = symbols_in(&widening.principal);
+            // A federated identity is an external population whatever its provider: the unknown provider
+            // ARN does not change the kind.
+            if symbols.is_empty() || widening.kind == WideningKind::Federated {
+                return Some(widening);
+            }
+            let whole = widening.principal.trim();
+            let managed = symbols.len() == 1
+                && whole == format!("${{{}}}", symbols[0])
+                && sources.is_managed_arn(&site.module_address, &symbols[0]);
+            if managed {
+                return None;
+            }
+            widening.kind = WideningKind::Unverifiable;
+            widening.reason = format!(
+                "principal {} depends on {}, which is known only after apply",
+                widening.principal,
+                symbols.join(", ")
+            );
+            Some(widening)
+        })
+        .collect()
 }
 
 fn site_level(kind: WideningKind, reason: String) -> Widening {
@@ -402,7 +457,7 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
     let settings = &input.config.annotations;
     let entry = input
         .sources
-        .and_then(|sources| sources.resource(&site.module_address, &site.address));
+        .and_then(|sources| sources.index.resource(&site.module_address, &site.address));
     let statement =
         entry.and_then(|e| e.statement(&site.attribute, widening.statement, widening.sid.as_deref()));
     let location = entry.map(|e| Location {
@@ -442,6 +497,16 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
     } else {
         Status::Violation
     };
+    let resolved_from_source = input
+        .sources
+        .and_then(|sources| sources.resolution(&site.address, &site.attribute))
+        .is_some_and(|r| r.used);
+    let mut widening = widening;
+    if resolved_from_source {
+        widening.reason.push_str(
+            " (the plan knows this policy only after apply; it was evaluated from the HCL sources)",
+        );
+    }
     Finding {
         rule: rules::for_kind(widening.kind),
         kind: widening.kind,
@@ -460,5 +525,6 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
         annotation_problems,
         hints,
         location,
+        resolved_from_source,
     }
 }

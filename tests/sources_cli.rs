@@ -132,3 +132,77 @@ fn missing_source_directory_is_a_usage_error() {
         out.stderr
     );
 }
+
+#[test]
+fn unknown_policies_are_evaluated_from_source() {
+    let (code, json) = check_json("testdata/hcl/unknown", &["--account", "111111111111"]);
+    assert_eq!(code, 1);
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 3, "{findings:#?}");
+    // The role trusted by the symbolic ARN of a role managed here is inside the boundary: only the
+    // partner account (222222222222 from terraform.tfvars, not the default) is reported.
+    let worker: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["address"] == "aws_iam_role.worker")
+        .collect();
+    assert_eq!(worker.len(), 1);
+    assert_eq!(worker[0]["principal"], "arn:aws:iam::222222222222:root");
+    assert_eq!(worker[0]["resolved_from_source"], true);
+    assert_eq!(worker[0]["kind"], "external-account");
+    let ci = finding(
+        &json,
+        "aws_iam_role.ci",
+        "federated:${aws_iam_openid_connect_provider.github.arn}",
+    );
+    assert_eq!(ci["kind"], "federated");
+    assert_eq!(ci["resolved_from_source"], true);
+    let partner = finding(&json, "aws_iam_role.partner", "${data.aws_iam_role.partner.arn}");
+    assert_eq!(partner["kind"], "unverifiable");
+    assert!(
+        partner["reason"]
+            .as_str()
+            .unwrap()
+            .contains("depends on data.aws_iam_role.partner.arn"),
+        "{partner}"
+    );
+}
+
+#[test]
+fn unknown_human_output() {
+    let out = run(&[
+        "check",
+        "testdata/hcl/unknown/plan.json",
+        "--source",
+        "testdata/hcl/unknown",
+        "--account",
+        "111111111111",
+        "--today",
+        TODAY,
+        "--color",
+        "never",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    insta::assert_snapshot!("unknown_human", out.stdout);
+}
+
+#[test]
+fn without_sources_the_same_plan_is_all_unverifiable() {
+    let out = run(&[
+        "check",
+        "testdata/hcl/unknown/plan.json",
+        "--account",
+        "111111111111",
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let kinds: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["unverifiable", "unverifiable", "unverifiable"]);
+}

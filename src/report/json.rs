@@ -50,6 +50,8 @@ struct JsonFinding<'a> {
     hints: &'a [String],
     message: String,
     location: Option<&'a Location>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    resolved_from_source: bool,
 }
 
 #[derive(Serialize)]
@@ -117,5 +119,6 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         hints: &f.hints,
         message: f.message(),
         location: f.location.as_ref(),
+        resolved_from_source: f.resolved_from_source,
     }
 }

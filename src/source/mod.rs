@@ -6,6 +6,8 @@
 //! count only while `annotations { inline = true }` (the default).
 
 pub mod comments;
+pub mod eval;
+pub mod functions;
 pub mod index;
 
 pub use comments::CommentAnnotation;
@@ -20,4 +22,101 @@ pub fn has_tf_files(dir: &Path) -> bool {
             .filter_map(Result::ok)
             .any(|e| e.path().extension().is_some_and(|x| x == "tf"))
     })
+}
+
+use std::collections::BTreeMap;
+
+use crate::extract::{PolicySite, PolicyValue};
+use crate::plan::Plan;
+
+pub use eval::{Evaluator, Resolved};
+
+/// What the sources add to one check: the index, and the policies evaluated from source.
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub index: SourceIndex,
+    /// (site address, attribute) → the policy evaluated from source, for sites the plan only knows after
+    /// apply. Present also when the result was not used (see `used`).
+    pub resolved: BTreeMap<(String, String), Resolution>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    pub resolved: Resolved,
+    /// False when the evaluated policy could not be used soundly (a Deny statement depends on something
+    /// unknown): the site stays unverifiable, and its finding names the unresolved references.
+    pub used: bool,
+}
+
+impl Sources {
+    /// Reads the sources in `dir` for `plan`.
+    pub fn load(dir: &Path, plan: &Plan<'_>) -> Sources {
+        Sources {
+            index: SourceIndex::load(dir, plan.configuration),
+            resolved: BTreeMap::new(),
+        }
+    }
+
+    /// Evaluates from source every policy the plan only knows after apply, and puts what it finds in place
+    /// of the unknown (when sound).
+    pub fn resolve_unknown(&mut self, sites: &mut [PolicySite], plan: &Plan<'_>) {
+        if !sites.iter().any(|s| s.after == PolicyValue::Unknown) {
+            return;
+        }
+        let evaluator = Evaluator::new(&self.index, Some(plan));
+        for site in sites.iter_mut().filter(|s| s.after == PolicyValue::Unknown) {
+            let Some(resolved) = evaluator.resolve(&site.module_address, &site.address, &site.attribute)
+            else {
+                continue;
+            };
+            let used = !deny_depends_on_unknown(&resolved.policy);
+            if used {
+                site.after = PolicyValue::Known(resolved.policy.clone());
+            }
+            self.resolved.insert(
+                (site.address.clone(), site.attribute.clone()),
+                Resolution { resolved, used },
+            );
+        }
+    }
+
+    /// The resolution of one site, if the sources evaluated it.
+    pub fn resolution(&self, address: &str, attribute: &str) -> Option<&Resolution> {
+        self.resolved.get(&(address.to_string(), attribute.to_string()))
+    }
+
+    /// Whether `reference` (`aws_iam_role.ci.arn`, `module.x…` excluded) names the ARN of a resource
+    /// managed in the module `module_address` of this configuration.
+    pub fn is_managed_arn(&self, module_address: &str, reference: &str) -> bool {
+        let Some(path) = crate::extract::module_call_path(module_address) else {
+            return false;
+        };
+        let Some(module) = self.index.modules.get(&path) else {
+            return false;
+        };
+        let parts: Vec<&str> = reference.split('.').collect();
+        match parts.as_slice() {
+            [kind, name, "arn"] => {
+                let name = name.split('[').next().unwrap_or(name);
+                !kind.starts_with("data") && module.resources.contains_key(&format!("{kind}.{name}"))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A Deny statement that mentions a `${…}` reference could deny less than it says: using it would not be
+/// sound, so such a policy stays unverifiable.
+fn deny_depends_on_unknown(policy: &str) -> bool {
+    let Ok(parsed) = serde_json::from_str::<serde_json::Value>(policy) else {
+        return false;
+    };
+    let statements = match parsed.get("Statement") {
+        Some(serde_json::Value::Array(list)) => list.clone(),
+        Some(single) => vec![single.clone()],
+        None => Vec::new(),
+    };
+    statements
+        .iter()
+        .any(|s| s.get("Effect").and_then(|e| e.as_str()) == Some("Deny") && s.to_string().contains("${"))
 }

@@ -1,0 +1,837 @@
+//! Static evaluation of policy expressions the plan only knows after apply.
+//!
+//! The expression behind a policy attribute is evaluated with `hcl::eval` in a context built for the module
+//! instance: variables (defaults, `*.tfvars`, `*.auto.tfvars`, the plan's `variables`, module call
+//! arguments), locals, `aws_iam_policy_document` data sources (rendered as the provider renders them),
+//! `each`/`count`, `path.module`, and other resources' values where the plan knows them. What cannot be
+//! known stays symbolic: a string `${aws_iam_role.ci.arn}` in place of the value, so that the policy can
+//! still be read and the unresolved reference named.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use hcl::eval::{Context, Evaluate};
+use hcl::{Block, Body, Expression, Map, Value};
+use serde_json::value::RawValue;
+
+use super::functions;
+use super::index::{ModuleSources, SourceIndex};
+use crate::plan::{Plan, ResourceMode};
+
+/// A policy evaluated from source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The policy JSON.
+    pub policy: String,
+    /// References that stayed symbolic (`aws_iam_role.ci.arn`, `var.partner`), sorted, without `${ }`.
+    pub symbols: Vec<String>,
+}
+
+/// What the plan knows that expressions may refer to.
+#[derive(Debug, Default)]
+struct PlanFacts {
+    /// Instance address → known values (resource_changes `after`, or prior_state values for data sources).
+    values: BTreeMap<String, serde_json::Value>,
+    /// Root module input values from the plan.
+    variables: Map<String, Value>,
+}
+
+/// Evaluates policy attributes of resources in the source index.
+pub struct Evaluator<'a> {
+    index: &'a SourceIndex,
+    facts: PlanFacts,
+    /// Parsed bodies per module path (hcl-rs form, for evaluation).
+    bodies: BTreeMap<Vec<String>, Vec<Body>>,
+}
+
+/// Attributes commonly referenced across resources; unknown ones become symbols.
+const SYMBOLIC_ATTRIBUTES: [&str; 10] = [
+    "arn",
+    "id",
+    "name",
+    "unique_id",
+    "account_id",
+    "url",
+    "invoke_arn",
+    "bucket",
+    "key_id",
+    "json",
+];
+
+const ROUNDS: usize = 6;
+
+impl<'a> Evaluator<'a> {
+    pub fn new(index: &'a SourceIndex, plan: Option<&Plan<'_>>) -> Evaluator<'a> {
+        let mut facts = PlanFacts::default();
+        if let Some(plan) = plan {
+            for change in &plan.resource_changes {
+                if change.mode == ResourceMode::Managed
+                    && change.deposed.is_none()
+                    && let Some(after) = change.change.after
+                    && let Ok(value) = serde_json::from_str(after.get())
+                {
+                    facts.values.insert(change.address.to_string(), value);
+                }
+            }
+            if let Some(prior) = &plan.prior_state {
+                for resource in prior.all_resources() {
+                    if let Some(values) = resource.values
+                        && let Ok(value) = serde_json::from_str(values.get())
+                    {
+                        facts.values.entry(resource.address.to_string()).or_insert(value);
+                    }
+                }
+            }
+            if let Some(variables) = plan.variables {
+                facts.variables = plan_variables(variables);
+            }
+        }
+        let bodies = index
+            .modules
+            .iter()
+            .map(|(path, module)| {
+                let bodies = module
+                    .files
+                    .iter()
+                    .filter(|f| f.body.is_some())
+                    .filter_map(|f| hcl::parse(&f.text).ok())
+                    .collect();
+                (path.clone(), bodies)
+            })
+            .collect();
+        Evaluator { index, facts, bodies }
+    }
+
+    /// The policy behind `attribute` of the resource instance `address` in `module_address`, when the
+    /// sources yield a string.
+    pub fn resolve(&self, module_address: &str, address: &str, attribute: &str) -> Option<Resolved> {
+        let segments = module_segments(module_address)?;
+        let scope = self.scope(&segments)?;
+        let local = if module_address.is_empty() {
+            address
+        } else {
+            address.strip_prefix(module_address)?.strip_prefix('.')?
+        };
+        let (config_address, key) = split_instance(local)?;
+        let (kind, name) = config_address.split_once('.')?;
+        let block = self.block(&scope.path, "resource", kind, name)?;
+        let mut ctx = self.context(&scope);
+        self.declare_instance(&mut ctx, block, key.as_ref())?;
+        let expression = attribute_expression(&block.body, attribute)?;
+        let value = expression.evaluate(&ctx).ok()?;
+        let policy = match value {
+            Value::String(text) => text,
+            _ => return None,
+        };
+        let symbols = symbols_in(&policy);
+        Some(Resolved { policy, symbols })
+    }
+
+    fn module(&self, path: &[String]) -> Option<&ModuleSources> {
+        self.index.modules.get(path)
+    }
+
+    fn blocks<'b>(&'b self, path: &[String]) -> impl Iterator<Item = &'b Block> + 'b {
+        self.bodies
+            .get(path)
+            .into_iter()
+            .flatten()
+            .flat_map(|body| body.blocks())
+    }
+
+    fn block(&self, path: &[String], ident: &str, kind: &str, name: &str) -> Option<&Block> {
+        self.blocks(path).find(|b| {
+            b.identifier() == ident
+                && b.labels.len() == 2
+                && b.labels[0].as_str() == kind
+                && b.labels[1].as_str() == name
+        })
+    }
+
+    /// Variables, locals and data of one module instance, built from the root down.
+    fn scope(&self, segments: &[(String, Option<Key>)]) -> Option<Scope> {
+        let root_dir = self.module(&[])?.dir.clone();
+        let mut vars = self.variable_defaults(&[]);
+        for (name, value) in tfvars(&root_dir) {
+            vars.insert(name, value);
+        }
+        for (name, value) in &self.facts.variables {
+            vars.insert(name.clone(), value.clone());
+        }
+        let mut scope = Scope {
+            path: Vec::new(),
+            address: String::new(),
+            dir: root_dir,
+            vars,
+        };
+        for (name, key) in segments {
+            let call = self.blocks(&scope.path).find(|b| {
+                b.identifier() == "module" && b.labels.first().is_some_and(|l| l.as_str() == name)
+            })?;
+            let mut ctx = self.context(&scope);
+            self.declare_instance(&mut ctx, call, key.as_ref())?;
+            let mut child_path = scope.path.clone();
+            child_path.push(name.clone());
+            let module = self.module(&child_path)?;
+            let mut vars = self.variable_defaults(&child_path);
+            for attribute in call.body.attributes() {
+                let key = attribute.key.as_str();
+                if [
+                    "source",
+                    "version",
+                    "for_each",
+                    "count",
+                    "providers",
+                    "depends_on",
+                ]
+                .contains(&key)
+                {
+                    continue;
+                }
+                if let Ok(value) = attribute.expr.evaluate(&ctx) {
+                    vars.insert(key.to_string(), value);
+                }
+            }
+            let address = format!(
+                "{}{}module.{name}{}",
+                scope.address,
+                if scope.address.is_empty() { "" } else { "." },
+                key.as_ref().map(Key::suffix).unwrap_or_default()
+            );
+            scope = Scope {
+                path: child_path,
+                address,
+                dir: module.dir.clone(),
+                vars,
+            };
+        }
+        Some(scope)
+    }
+
+    /// Declared variables with their defaults; those without a default are symbolic.
+    fn variable_defaults(&self, path: &[String]) -> Map<String, Value> {
+        let mut vars = Map::new();
+        let ctx = functions::context();
+        for block in self.blocks(path).filter(|b| b.identifier() == "variable") {
+            let Some(name) = block.labels.first().map(|l| l.as_str().to_string()) else {
+                continue;
+            };
+            let default = block
+                .body
+                .attributes()
+                .find(|a| a.key.as_str() == "default")
+                .and_then(|a| a.expr.evaluate(&ctx).ok());
+            vars.insert(
+                name.clone(),
+                default.unwrap_or_else(|| symbol(&format!("var.{name}"))),
+            );
+        }
+        vars
+    }
+
+    /// The evaluation context of a module instance: functions, var, path, local, data, resources.
+    fn context(&self, scope: &Scope) -> Context<'static> {
+        let mut ctx = functions::context();
+        ctx.declare_var("var", Value::Object(scope.vars.clone()));
+        let dir = scope.dir.to_string_lossy().into_owned();
+        let mut path = Map::new();
+        path.insert("module".to_string(), Value::String(dir.clone()));
+        let root = self
+            .module(&[])
+            .map(|m| m.dir.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        path.insert("root".to_string(), Value::String(root.clone()));
+        path.insert("cwd".to_string(), Value::String(root));
+        ctx.declare_var("path", Value::Object(path));
+
+        // Resources: known plan values over symbolic common attributes.
+        let mut resources: Map<String, Map<String, Value>> = Map::new();
+        let mut data: Map<String, Map<String, Value>> = Map::new();
+        for block in self.blocks(&scope.path) {
+            let (ident, [kind, name]) = (block.identifier(), block.labels.as_slice()) else {
+                continue;
+            };
+            let (kind, name) = (kind.as_str(), name.as_str());
+            let (prefix, target) = match ident {
+                "resource" => ("", &mut resources),
+                "data" => ("data.", &mut data),
+                _ => continue,
+            };
+            let local = format!("{prefix}{kind}.{name}");
+            let address = if scope.address.is_empty() {
+                local.clone()
+            } else {
+                format!("{}.{local}", scope.address)
+            };
+            let value = self.resource_value(&address, &local);
+            target
+                .entry(kind.to_string())
+                .or_default()
+                .insert(name.to_string(), value);
+        }
+        for (kind, names) in resources {
+            ctx.declare_var(kind.as_str(), Value::Object(names.into_iter().collect()));
+        }
+
+        // Locals and policy documents can refer to each other: evaluate in rounds until nothing changes.
+        let local_attributes: Vec<(String, Expression)> = self
+            .blocks(&scope.path)
+            .filter(|b| b.identifier() == "locals")
+            .flat_map(|b| b.body.attributes())
+            .map(|a| (a.key.as_str().to_string(), a.expr.clone()))
+            .collect();
+        let documents: Vec<&Block> = self
+            .blocks(&scope.path)
+            .filter(|b| {
+                b.identifier() == "data"
+                    && b.labels.len() == 2
+                    && b.labels[0].as_str() == "aws_iam_policy_document"
+            })
+            .collect();
+        let mut locals: Map<String, Value> = local_attributes
+            .iter()
+            .map(|(name, _)| (name.clone(), symbol(&format!("local.{name}"))))
+            .collect();
+        let data_value = |data: &Map<String, Map<String, Value>>| {
+            Value::Object(
+                data.iter()
+                    .map(|(k, v)| (k.clone(), Value::Object(v.clone().into_iter().collect())))
+                    .collect(),
+            )
+        };
+        for _ in 0..ROUNDS {
+            ctx.declare_var("local", Value::Object(locals.clone()));
+            ctx.declare_var("data", data_value(&data));
+            let mut changed = false;
+            for (name, expr) in &local_attributes {
+                if let Ok(value) = expr.evaluate(&ctx)
+                    && locals.get(name) != Some(&value)
+                {
+                    locals.insert(name.clone(), value);
+                    changed = true;
+                }
+            }
+            for block in &documents {
+                let name = block.labels[1].as_str();
+                if block
+                    .body
+                    .attributes()
+                    .any(|a| ["count", "for_each"].contains(&a.key.as_str()))
+                {
+                    continue;
+                }
+                if let Some(json) = policy_document(&block.body, &ctx) {
+                    let mut value = Map::new();
+                    value.insert("json".to_string(), Value::String(json.clone()));
+                    value.insert("minified_json".to_string(), Value::String(json));
+                    let value = Value::Object(value);
+                    let documents = data.entry("aws_iam_policy_document".to_string()).or_default();
+                    if documents.get(name) != Some(&value) {
+                        documents.insert(name.to_string(), value);
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        ctx.declare_var("local", Value::Object(locals));
+        ctx.declare_var("data", data_value(&data));
+        ctx
+    }
+
+    /// A resource's value: what the plan knows, over symbols for the commonly referenced attributes.
+    fn resource_value(&self, address: &str, local: &str) -> Value {
+        let mut object: Map<String, Value> = SYMBOLIC_ATTRIBUTES
+            .iter()
+            .map(|attribute| (attribute.to_string(), symbol(&format!("{local}.{attribute}"))))
+            .collect();
+        if let Some(serde_json::Value::Object(known)) = self.facts.values.get(address) {
+            for (key, value) in known {
+                if !value.is_null() {
+                    object.insert(key.clone(), json_to_value(value));
+                }
+            }
+        }
+        Value::Object(object)
+    }
+
+    /// Declares `count.index` or `each.key`/`each.value` for an instance of a block with `count`/`for_each`.
+    fn declare_instance(&self, ctx: &mut Context<'_>, block: &Block, key: Option<&Key>) -> Option<()> {
+        let Some(key) = key else { return Some(()) };
+        match key {
+            Key::Int(n) => {
+                let mut count = Map::new();
+                count.insert("index".to_string(), Value::from(*n));
+                ctx.declare_var("count", Value::Object(count));
+            }
+            Key::Str(k) => {
+                let for_each = block.body.attributes().find(|a| a.key.as_str() == "for_each")?;
+                let value = match for_each.expr.evaluate(ctx).ok()? {
+                    Value::Object(map) => map.get(k).cloned()?,
+                    Value::Array(items) => items.into_iter().find(|v| v.as_str() == Some(k.as_str()))?,
+                    _ => return None,
+                };
+                let mut each = Map::new();
+                each.insert("key".to_string(), Value::String(k.clone()));
+                each.insert("value".to_string(), value);
+                ctx.declare_var("each", Value::Object(each));
+            }
+        }
+        Some(())
+    }
+}
+
+struct Scope {
+    path: Vec<String>,
+    /// Module instance address (`module.a["k"]`), empty at the root.
+    address: String,
+    dir: PathBuf,
+    vars: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    Int(u64),
+    Str(String),
+}
+
+impl Key {
+    fn suffix(&self) -> String {
+        match self {
+            Key::Int(n) => format!("[{n}]"),
+            Key::Str(s) => format!("[{}]", serde_json::Value::String(s.clone())),
+        }
+    }
+}
+
+fn symbol(reference: &str) -> Value {
+    Value::String(format!("${{{reference}}}"))
+}
+
+/// `${…}` references left in evaluated text, sorted and deduplicated.
+pub fn symbols_in(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else { break };
+        found.push(after[..end].to_string());
+        rest = &after[end + 1..];
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+fn json_to_value(value: &serde_json::Value) -> Value {
+    serde_json::from_value(value.clone()).unwrap_or(Value::Null)
+}
+
+fn plan_variables(raw: &RawValue) -> Map<String, Value> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(raw.get()) else {
+        return Map::new();
+    };
+    map.into_iter()
+        .filter_map(|(name, entry)| Some((name, json_to_value(entry.get("value")?))))
+        .collect()
+}
+
+/// `terraform.tfvars` then `*.auto.tfvars` in name order (later files win), as Terraform reads them.
+fn tfvars(dir: &Path) -> Vec<(String, Value)> {
+    let mut files = vec![dir.join("terraform.tfvars")];
+    let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.to_string_lossy().ends_with(".auto.tfvars"))
+                .collect()
+        })
+        .unwrap_or_default();
+    auto.sort();
+    files.extend(auto);
+    let ctx = functions::context();
+    let mut out = Vec::new();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let Ok(body) = hcl::parse(&text) else { continue };
+        for attribute in body.attributes() {
+            if let Ok(value) = attribute.expr.evaluate(&ctx) {
+                out.push((attribute.key.as_str().to_string(), value));
+            }
+        }
+    }
+    out
+}
+
+/// `module.a["k"].module.b[0]` → `[("a", Some("k")), ("b", Some(0))]`.
+fn module_segments(module_address: &str) -> Option<Vec<(String, Option<Key>)>> {
+    let mut out = Vec::new();
+    let mut rest = module_address;
+    while !rest.is_empty() {
+        rest = rest.strip_prefix("module.")?;
+        let end = rest.find(['[', '.']).unwrap_or(rest.len());
+        let name = rest[..end].to_string();
+        rest = &rest[end..];
+        let (key, after) = if rest.starts_with('[') {
+            let (key, len) = parse_key(rest)?;
+            (Some(key), &rest[len..])
+        } else {
+            (None, rest)
+        };
+        out.push((name, key));
+        rest = after.strip_prefix('.').unwrap_or(after);
+    }
+    Some(out)
+}
+
+/// `aws_iam_role.x[0]` → (`aws_iam_role.x`, Some(0)).
+fn split_instance(local: &str) -> Option<(&str, Option<Key>)> {
+    match local.find('[') {
+        None => Some((local, None)),
+        Some(at) => {
+            let (key, len) = parse_key(&local[at..])?;
+            (len == local.len() - at).then_some((&local[..at], Some(key)))
+        }
+    }
+}
+
+/// A leading `[0]` or `["key"]` and its length.
+fn parse_key(text: &str) -> Option<(Key, usize)> {
+    let inner = text.strip_prefix('[')?;
+    if inner.starts_with('"') {
+        let mut de = serde_json::Deserializer::from_str(inner).into_iter::<String>();
+        let key = de.next()?.ok()?;
+        let used = de.byte_offset();
+        inner[used..]
+            .starts_with(']')
+            .then_some((Key::Str(key), used + 2))
+    } else {
+        let end = inner.find(']')?;
+        let n = inner[..end].parse().ok()?;
+        Some((Key::Int(n), end + 2))
+    }
+}
+
+/// The expression of `inline_policy[0].policy` (the first-level attribute, or one of a nested block).
+fn attribute_expression<'b>(body: &'b Body, attribute: &str) -> Option<&'b Expression> {
+    let mut parts = attribute.split('.');
+    let first = parts.next()?;
+    match parts.next() {
+        None => body
+            .attributes()
+            .find(|a| a.key.as_str() == first)
+            .map(|a| &a.expr),
+        Some(inner) => {
+            let (block_name, index) = match first.split_once('[') {
+                Some((name, rest)) => (name, rest.trim_end_matches(']').parse::<usize>().ok()?),
+                None => (first, 0),
+            };
+            if parts.next().is_some() {
+                return None;
+            }
+            let block = body
+                .blocks()
+                .filter(|b| b.identifier() == block_name)
+                .nth(index)?;
+            block
+                .body
+                .attributes()
+                .find(|a| a.key.as_str() == inner)
+                .map(|a| &a.expr)
+        }
+    }
+}
+
+/// Renders an `aws_iam_policy_document` body as the provider does; None when it uses what is not
+/// supported here (dynamic blocks, a failed expression).
+pub fn policy_document(body: &Body, ctx: &Context<'_>) -> Option<String> {
+    if body.blocks().any(|b| b.identifier() == "dynamic") {
+        return None;
+    }
+    let attribute = |name: &str| -> Option<Option<Value>> {
+        match body.attributes().find(|a| a.key.as_str() == name) {
+            None => Some(None),
+            Some(a) => a.expr.evaluate(ctx).ok().map(Some),
+        }
+    };
+    let documents = |name: &str| -> Option<Vec<Vec<serde_json::Value>>> {
+        let Some(value) = attribute(name)? else {
+            return Some(Vec::new());
+        };
+        let Value::Array(items) = value else { return None };
+        items
+            .iter()
+            .map(|item| {
+                let text = item.as_str()?;
+                let parsed: serde_json::Value = serde_json::from_str(text).ok()?;
+                Some(match parsed.get("Statement")? {
+                    serde_json::Value::Array(list) => list.clone(),
+                    single => vec![single.clone()],
+                })
+            })
+            .collect()
+    };
+    let sources = documents("source_policy_documents")?;
+    let overrides = documents("override_policy_documents")?;
+    let mut statements: Vec<serde_json::Value> = sources.into_iter().flatten().collect();
+    for block in body.blocks().filter(|b| b.identifier() == "statement") {
+        let statement = render_statement(&block.body, ctx)?;
+        place(&mut statements, statement);
+    }
+    for statement in overrides.into_iter().flatten() {
+        place(&mut statements, statement);
+    }
+    let mut document = serde_json::Map::new();
+    let version = match attribute("version")? {
+        Some(Value::String(v)) => v,
+        _ => "2012-10-17".to_string(),
+    };
+    document.insert("Version".to_string(), serde_json::Value::String(version));
+    if let Some(Value::String(id)) = attribute("policy_id")? {
+        document.insert("Id".to_string(), serde_json::Value::String(id));
+    }
+    document.insert("Statement".to_string(), serde_json::Value::Array(statements));
+    serde_json::to_string(&document).ok()
+}
+
+/// A statement with a Sid replaces the one with the same Sid; any other is appended.
+fn place(statements: &mut Vec<serde_json::Value>, statement: serde_json::Value) {
+    let sid = statement
+        .get("Sid")
+        .and_then(|s| s.as_str())
+        .filter(|s| !s.is_empty());
+    if let Some(sid) = sid
+        && let Some(existing) = statements
+            .iter_mut()
+            .find(|s| s.get("Sid").and_then(|x| x.as_str()) == Some(sid))
+    {
+        *existing = statement;
+        return;
+    }
+    statements.push(statement);
+}
+
+fn strings(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::String(s) => Some(vec![s.clone()]),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                Value::Bool(b) => Some(b.to_string()),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+/// One string as a string, several as a sorted list (the provider stores these as sets).
+fn string_or_list(mut items: Vec<String>) -> serde_json::Value {
+    items.sort();
+    items.dedup();
+    if items.len() == 1 {
+        serde_json::Value::String(items.remove(0))
+    } else {
+        serde_json::Value::Array(items.into_iter().map(serde_json::Value::String).collect())
+    }
+}
+
+fn render_statement(body: &Body, ctx: &Context<'_>) -> Option<serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    let value = |name: &str| -> Option<Option<Value>> {
+        match body.attributes().find(|a| a.key.as_str() == name) {
+            None => Some(None),
+            Some(a) => a.expr.evaluate(ctx).ok().map(Some),
+        }
+    };
+    if let Some(Value::String(sid)) = value("sid")?
+        && !sid.is_empty()
+    {
+        out.insert("Sid".to_string(), serde_json::Value::String(sid));
+    }
+    let effect = match value("effect")? {
+        Some(Value::String(e)) => e,
+        None => "Allow".to_string(),
+        Some(_) => return None,
+    };
+    out.insert("Effect".to_string(), serde_json::Value::String(effect));
+    for (attribute, key) in [
+        ("actions", "Action"),
+        ("not_actions", "NotAction"),
+        ("resources", "Resource"),
+        ("not_resources", "NotResource"),
+    ] {
+        if let Some(v) = value(attribute)? {
+            let items = strings(&v)?;
+            if !items.is_empty() {
+                out.insert(key.to_string(), string_or_list(items));
+            }
+        }
+    }
+    for (block_name, key) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
+        let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for block in body.blocks().filter(|b| b.identifier() == block_name) {
+            let inner = |name: &str| {
+                block
+                    .body
+                    .attributes()
+                    .find(|a| a.key.as_str() == name)
+                    .and_then(|a| a.expr.evaluate(ctx).ok())
+            };
+            let kind = inner("type")?.as_str()?.to_string();
+            let identifiers = strings(&inner("identifiers")?)?;
+            by_type.entry(kind).or_default().extend(identifiers);
+        }
+        if by_type.is_empty() {
+            continue;
+        }
+        let principal = if by_type.len() == 1 && by_type.get("*").is_some_and(|ids| ids == &["*"]) {
+            serde_json::Value::String("*".to_string())
+        } else {
+            serde_json::Value::Object(
+                by_type
+                    .into_iter()
+                    .map(|(kind, ids)| (kind, string_or_list(ids)))
+                    .collect(),
+            )
+        };
+        out.insert(key.to_string(), principal);
+    }
+    let mut conditions: BTreeMap<String, serde_json::Map<String, serde_json::Value>> = BTreeMap::new();
+    for block in body.blocks().filter(|b| b.identifier() == "condition") {
+        let inner = |name: &str| {
+            block
+                .body
+                .attributes()
+                .find(|a| a.key.as_str() == name)
+                .and_then(|a| a.expr.evaluate(ctx).ok())
+        };
+        let test = inner("test")?.as_str()?.to_string();
+        let variable = inner("variable")?.as_str()?.to_string();
+        let values = strings(&inner("values")?)?;
+        let entry = conditions.entry(test).or_default();
+        // Two conditions with the same test and variable: the provider merges their values.
+        let mut merged = match entry.remove(&variable) {
+            Some(serde_json::Value::String(s)) => vec![s],
+            Some(serde_json::Value::Array(list)) => list
+                .into_iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        };
+        merged.extend(values);
+        entry.insert(variable, string_or_list(merged));
+    }
+    if !conditions.is_empty() {
+        out.insert(
+            "Condition".to_string(),
+            serde_json::Value::Object(
+                conditions
+                    .into_iter()
+                    .map(|(k, v)| (k, serde_json::Value::Object(v)))
+                    .collect(),
+            ),
+        );
+    }
+    Some(serde_json::Value::Object(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_split_into_modules_and_keys() {
+        assert_eq!(
+            module_segments("module.a[\"k.x]\"].module.b[0]").unwrap(),
+            vec![
+                ("a".to_string(), Some(Key::Str("k.x]".to_string()))),
+                ("b".to_string(), Some(Key::Int(0)))
+            ]
+        );
+        assert_eq!(module_segments("").unwrap(), vec![]);
+        assert!(module_segments("module.a[\"open").is_none());
+        assert_eq!(
+            split_instance("aws_iam_role.x[\"k\"]").unwrap(),
+            ("aws_iam_role.x", Some(Key::Str("k".to_string())))
+        );
+        assert_eq!(
+            split_instance("aws_iam_role.x").unwrap(),
+            ("aws_iam_role.x", None)
+        );
+    }
+
+    #[test]
+    fn symbols_are_listed() {
+        assert_eq!(
+            symbols_in("a ${x.y} b ${var.z} ${x.y} ${open"),
+            vec!["var.z".to_string(), "x.y".to_string()]
+        );
+    }
+
+    fn document(source: &str) -> serde_json::Value {
+        let body = hcl::parse(source).unwrap();
+        let mut ctx = functions::context();
+        let mut var = Map::new();
+        var.insert("account".to_string(), Value::String("222222222222".to_string()));
+        ctx.declare_var("var", Value::Object(var));
+        serde_json::from_str(&policy_document(&body, &ctx).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn renders_policy_documents_like_the_provider() {
+        let json = document(
+            r#"
+            source_policy_documents = [jsonencode({Statement = [{Sid = "A", Effect = "Allow", Action = "s3:Get*", Resource = "*"},
+                                                               {Sid = "B", Effect = "Allow", Action = "s3:Put*", Resource = "*"}]})]
+            override_policy_documents = [jsonencode({Statement = {Sid = "B", Effect = "Deny", Action = "s3:*", Resource = "*"}})]
+            statement {
+              sid = "A"
+              actions = ["sts:AssumeRole", "sts:TagSession", "sts:AssumeRole"]
+              principals {
+                type = "AWS"
+                identifiers = ["arn:aws:iam::${var.account}:root"]
+              }
+              condition {
+                test = "StringEquals"
+                variable = "sts:ExternalId"
+                values = ["x"]
+              }
+            }
+            statement {
+              not_actions = ["iam:*"]
+              not_resources = ["arn:aws:s3:::b"]
+              principals {
+                type = "*"
+                identifiers = ["*"]
+              }
+            }
+            "#,
+        );
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Sid": "A", "Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"],
+                     "Principal": {"AWS": "arn:aws:iam::222222222222:root"},
+                     "Condition": {"StringEquals": {"sts:ExternalId": "x"}}},
+                    {"Sid": "B", "Effect": "Deny", "Action": "s3:*", "Resource": "*"},
+                    {"Effect": "Allow", "NotAction": "iam:*", "NotResource": "arn:aws:s3:::b", "Principal": "*"}
+                ]
+            })
+        );
+    }
+
+    #[test]
+    fn dynamic_blocks_are_not_guessed() {
+        let body = hcl::parse("dynamic \"statement\" {\n for_each = []\n content {}\n}\n").unwrap();
+        assert!(policy_document(&body, &functions::context()).is_none());
+    }
+}
