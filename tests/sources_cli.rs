@@ -206,3 +206,45 @@ fn without_sources_the_same_plan_is_all_unverifiable() {
         .collect();
     assert_eq!(kinds, ["unverifiable", "unverifiable", "unverifiable"]);
 }
+
+/// The share of "known after apply" trust policies in the corpus plan that the reconstructed sources
+/// resolve (all four roles of checkov's GitHub OIDC example).
+#[test]
+fn corpus_unknown_policies_are_resolved_from_source() {
+    let plan = "testdata/corpus/plans/checkov-github-oidc-trust-data-read-unknown.json";
+    let kinds = |extra: &[&str]| -> Vec<(String, String, bool)> {
+        let mut args = vec!["check", plan, "--today", TODAY, "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["address"].as_str().unwrap().to_string(),
+                    f["kind"].as_str().unwrap().to_string(),
+                    f["resolved_from_source"] == true,
+                )
+            })
+            .collect()
+    };
+    let plan_only = kinds(&[]);
+    let unknown = plan_only
+        .iter()
+        .filter(|(_, kind, _)| kind == "unverifiable")
+        .count();
+    assert_eq!(unknown, 4);
+    let with_sources = kinds(&["--source", "testdata/hcl/corpus-github-oidc"]);
+    let resolved = with_sources
+        .iter()
+        .filter(|(_, kind, resolved)| *resolved && kind != "unverifiable")
+        .count();
+    println!("resolved from source: {resolved} of {unknown} unknown trust policies");
+    assert_eq!((resolved, unknown), (4, 4));
+    assert!(
+        with_sources.iter().all(|(_, kind, _)| kind == "federated"),
+        "{with_sources:?}"
+    );
+}

@@ -313,18 +313,7 @@ impl<'a> Evaluator<'a> {
             }
             for block in &documents {
                 let name = block.labels[1].as_str();
-                if block
-                    .body
-                    .attributes()
-                    .any(|a| ["count", "for_each"].contains(&a.key.as_str()))
-                {
-                    continue;
-                }
-                if let Some(json) = policy_document(&block.body, &ctx) {
-                    let mut value = Map::new();
-                    value.insert("json".to_string(), Value::String(json.clone()));
-                    value.insert("minified_json".to_string(), Value::String(json));
-                    let value = Value::Object(value);
+                if let Some(value) = self.document_value(block, &mut ctx) {
                     let documents = data.entry("aws_iam_policy_document".to_string()).or_default();
                     if documents.get(name) != Some(&value) {
                         documents.insert(name.to_string(), value);
@@ -339,6 +328,45 @@ impl<'a> Evaluator<'a> {
         ctx.declare_var("local", Value::Object(locals));
         ctx.declare_var("data", data_value(&data));
         ctx
+    }
+
+    /// The value of a `data "aws_iam_policy_document"`: `{json, minified_json}`, or a map (for_each) or list
+    /// (count) of those.
+    fn document_value(&self, block: &Block, ctx: &mut Context<'_>) -> Option<Value> {
+        let rendered = |ctx: &Context<'_>| {
+            let json = policy_document(&block.body, ctx)?;
+            let mut value = Map::new();
+            value.insert("json".to_string(), Value::String(json.clone()));
+            value.insert("minified_json".to_string(), Value::String(json));
+            Some(Value::Object(value))
+        };
+        let attribute = |name: &str| block.body.attributes().find(|a| a.key.as_str() == name);
+        if let Some(for_each) = attribute("for_each") {
+            let keys: Vec<String> = match for_each.expr.evaluate(ctx).ok()? {
+                Value::Object(map) => map.keys().cloned().collect(),
+                Value::Array(items) => items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+                _ => return None,
+            };
+            let mut out = Map::new();
+            for key in keys {
+                self.declare_instance(ctx, block, Some(&Key::Str(key.clone())))?;
+                out.insert(key, rendered(ctx)?);
+            }
+            return Some(Value::Object(out));
+        }
+        if let Some(count) = attribute("count") {
+            let n = count.expr.evaluate(ctx).ok()?.as_u64()?;
+            let mut out = Vec::new();
+            for index in 0..n.min(1000) {
+                self.declare_instance(ctx, block, Some(&Key::Int(index)))?;
+                out.push(rendered(ctx)?);
+            }
+            return Some(Value::Array(out));
+        }
+        rendered(ctx)
     }
 
     /// A resource's value: what the plan knows, over symbols for the commonly referenced attributes.

@@ -378,6 +378,8 @@ fn expression_statements(
             for operator in &traversal.operators {
                 match operator.value() {
                     TraversalOperator::GetAttr(ident) => names.push(ident.as_str().to_string()),
+                    // `data.aws_iam_policy_document.x[each.key].json`: every instance has the same blocks.
+                    TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_) => {}
                     _ => return None,
                 }
             }
