@@ -45,6 +45,33 @@ enum Command {
     Check(CheckArgs),
     /// Compare two IAM policy documents: widening, no-widening or narrowing.
     Compare(CompareArgs),
+    /// Compare the policies in the HCL of DIR at a git revision with the working tree (no plan, no
+    /// credentials): report widenings exactly as `check` does.
+    Diff(DiffArgs),
+}
+
+#[derive(Args, Debug)]
+struct DiffArgs {
+    /// The git revision to compare against (e.g. main, HEAD~1, a commit id).
+    #[arg(long, value_name = "REV")]
+    base: String,
+    /// The root module directory (default: the current directory).
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+    #[command(flatten)]
+    boundary: BoundaryArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the report to FILE (whole or not at all) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The date expiries are judged against (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    today: Option<Date>,
+    /// A resource catalog to use instead of the built-in one.
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -157,6 +184,7 @@ pub fn run() -> i32 {
     let outcome = match cli.command {
         Command::Check(args) => check(args, color),
         Command::Compare(args) => compare(args, color),
+        Command::Diff(args) => diff(args, color),
     };
     match outcome {
         Ok(code) => code,
@@ -216,6 +244,30 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         source_dir: source_dir(args.source.as_deref())?,
     };
     let report = check_plan_text(&text, &options)?;
+    let code = report.exit_code();
+    match &args.output {
+        Some(path) => write_atomically(path, &report::render(&report, args.format, false))?,
+        None => write_stdout(&report::render(&report, args.format, color)),
+    }
+    Ok(code)
+}
+
+fn diff(args: DiffArgs, color: bool) -> Result<i32> {
+    let today = args.today.unwrap_or_else(Date::today_utc);
+    let config = load_config(&args.boundary)?;
+    let catalog = match &args.catalog {
+        Some(path) => Catalog::from_file(path)?,
+        None => Catalog::builtin(),
+    };
+    let report = crate::source::diff::diff(&crate::source::diff::DiffOptions {
+        base: &args.base,
+        dir: &args.dir,
+        flag_accounts: &args.boundary.accounts,
+        flag_orgs: &args.boundary.orgs,
+        config: &config,
+        catalog: &catalog,
+        today,
+    })?;
     let code = report.exit_code();
     match &args.output {
         Some(path) => write_atomically(path, &report::render(&report, args.format, false))?,

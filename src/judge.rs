@@ -354,6 +354,10 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
                     site.attribute,
                     symbols.join(", ")
                 ),
+                None if input.sources.is_some_and(|s| s.all_from_source) => format!(
+                    "{} cannot be evaluated from the HCL sources, so the new policy cannot be checked",
+                    site.attribute
+                ),
                 None => format!(
                     "{} is known only after apply, so the new policy cannot be checked",
                     site.attribute
@@ -373,9 +377,11 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
                 _ => None,
             };
             let widenings = analysis::compare(old, new, &ctx).widenings;
-            match resolution {
-                Some(_) => symbolic_principals(site, widenings, input),
-                None => widenings,
+            let from_source = resolution.is_some() || input.sources.is_some_and(|s| s.all_from_source);
+            if from_source {
+                symbolic_principals(site, widenings, input)
+            } else {
+                widenings
             }
         }
     };
@@ -388,7 +394,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
         attribute: site.attribute.clone(),
         change: site.change,
         before: side_view(&before, &ctx),
-        after: side_view(&after, &ctx),
+        after: symbolic_view(side_view(&after, &ctx), site, input),
     };
     let findings = widenings
         .into_iter()
@@ -441,6 +447,29 @@ fn site_level(kind: WideningKind, reason: String) -> Widening {
         reason,
         statement: None,
         sid: None,
+    }
+}
+
+/// In the view of a policy evaluated from source, the symbolic ARN of a resource managed in this
+/// configuration is shown as internal, as the comparison treats it.
+fn symbolic_view(view: SideView, site: &PolicySite, input: &JudgeInput<'_>) -> SideView {
+    let Some(sources) = input.sources else {
+        return view;
+    };
+    match view {
+        SideView::Known(mut accesses) => {
+            for access in &mut accesses {
+                let symbols = symbols_in(&access.principal);
+                if symbols.len() == 1
+                    && access.principal.trim() == format!("${{{}}}", symbols[0])
+                    && sources.is_managed_arn(&site.module_address, &symbols[0])
+                {
+                    access.reach = analysis::Reach::Internal;
+                }
+            }
+            SideView::Known(accesses)
+        }
+        other => other,
     }
 }
 

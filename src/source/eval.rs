@@ -16,6 +16,8 @@ use serde_json::value::RawValue;
 
 use super::functions;
 use super::index::{ModuleSources, SourceIndex};
+use crate::analysis::PolicyRole;
+use crate::catalog::{Catalog, PathStep, PolicySource};
 use crate::plan::{Plan, ResourceMode};
 
 /// A policy evaluated from source.
@@ -125,6 +127,100 @@ impl<'a> Evaluator<'a> {
         };
         let symbols = symbols_in(&policy);
         Some(Resolved { policy, symbols })
+    }
+
+    /// Every policy attribute the catalog names on every resource instance the sources declare (instances
+    /// from `count`/`for_each` where they evaluate), with its value evaluated from source. Used where there
+    /// is no plan (`trustgate diff`).
+    pub fn policy_attributes(&self, catalog: &Catalog) -> Vec<SourcePolicy> {
+        let mut out = Vec::new();
+        let mut pending: Vec<Vec<(String, Option<Key>)>> = vec![Vec::new()];
+        while let Some(segments) = pending.pop() {
+            if segments.len() > 16 {
+                continue;
+            }
+            let Some(scope) = self.scope(&segments) else {
+                continue;
+            };
+            let mut ctx = self.context(&scope);
+            let blocks: Vec<&Block> = self.blocks(&scope.path).collect();
+            for block in blocks {
+                match (block.identifier(), block.labels.as_slice()) {
+                    ("module", [name]) => {
+                        let mut child = scope.path.clone();
+                        child.push(name.as_str().to_string());
+                        if self.module(&child).is_none() {
+                            continue;
+                        }
+                        for key in self.instance_keys(block, &mut ctx) {
+                            let mut next = segments.clone();
+                            next.push((name.as_str().to_string(), key));
+                            pending.push(next);
+                        }
+                    }
+                    ("resource", [kind, name]) => {
+                        let Some(entry) = catalog.entry(kind.as_str()) else {
+                            continue;
+                        };
+                        for key in self.instance_keys(block, &mut ctx) {
+                            let local = format!(
+                                "{}.{}{}",
+                                kind.as_str(),
+                                name.as_str(),
+                                key.as_ref().map(Key::suffix).unwrap_or_default()
+                            );
+                            let address = if scope.address.is_empty() {
+                                local
+                            } else {
+                                format!("{}.{local}", scope.address)
+                            };
+                            for attribute in &entry.attributes {
+                                if attribute.source != PolicySource::IamJson {
+                                    continue;
+                                }
+                                for path in concrete_paths(&block.body, &attribute.path.steps) {
+                                    let value = self.resolve(&scope.address, &address, &path);
+                                    out.push(SourcePolicy {
+                                        module_address: scope.address.clone(),
+                                        address: address.clone(),
+                                        resource_type: kind.as_str().to_string(),
+                                        attribute: path,
+                                        role: attribute.role,
+                                        service: attribute.service.clone(),
+                                        value,
+                                    });
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out.sort_by(|a, b| (&a.address, &a.attribute).cmp(&(&b.address, &b.attribute)));
+        out
+    }
+
+    /// Instance keys of a block: `None` alone without count/for_each; nothing when they do not evaluate.
+    fn instance_keys(&self, block: &Block, ctx: &mut Context<'_>) -> Vec<Option<Key>> {
+        let attribute = |name: &str| block.body.attributes().find(|a| a.key.as_str() == name);
+        if let Some(for_each) = attribute("for_each") {
+            return match for_each.expr.evaluate(ctx) {
+                Ok(Value::Object(map)) => map.keys().map(|k| Some(Key::Str(k.clone()))).collect(),
+                Ok(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(|v| v.as_str().map(|k| Some(Key::Str(k.to_string()))))
+                    .collect(),
+                _ => Vec::new(),
+            };
+        }
+        if let Some(count) = attribute("count") {
+            return match count.expr.evaluate(ctx).ok().and_then(|v| v.as_u64()) {
+                Some(n) => (0..n.min(1000)).map(|i| Some(Key::Int(i))).collect(),
+                None => Vec::new(),
+            };
+        }
+        vec![None]
     }
 
     fn module(&self, path: &[String]) -> Option<&ModuleSources> {
@@ -408,6 +504,39 @@ impl<'a> Evaluator<'a> {
             }
         }
         Some(())
+    }
+}
+
+/// A policy attribute found in the sources, with its value evaluated (None when it does not evaluate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourcePolicy {
+    pub module_address: String,
+    pub address: String,
+    pub resource_type: String,
+    pub attribute: String,
+    pub role: PolicyRole,
+    pub service: String,
+    pub value: Option<Resolved>,
+}
+
+/// `assume_role_policy` when the body sets it; `inline_policy[*].policy` → one path per nested block that
+/// sets `policy`.
+fn concrete_paths(body: &Body, steps: &[PathStep]) -> Vec<String> {
+    match steps {
+        [PathStep::Key(name)] => body
+            .attributes()
+            .any(|a| a.key.as_str() == name)
+            .then(|| name.clone())
+            .into_iter()
+            .collect(),
+        [PathStep::Key(block), PathStep::EachElement, PathStep::Key(name)] => body
+            .blocks()
+            .filter(|b| b.identifier() == block)
+            .enumerate()
+            .filter(|(_, b)| b.body.attributes().any(|a| a.key.as_str() == name))
+            .map(|(i, _)| format!("{block}[{i}].{name}"))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

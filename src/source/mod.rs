@@ -6,6 +6,7 @@
 //! count only while `annotations { inline = true }` (the default).
 
 pub mod comments;
+pub mod diff;
 pub mod eval;
 pub mod functions;
 pub mod index;
@@ -38,6 +39,8 @@ pub struct Sources {
     /// (site address, attribute) → the policy evaluated from source, for sites the plan only knows after
     /// apply. Present also when the result was not used (see `used`).
     pub resolved: BTreeMap<(String, String), Resolution>,
+    /// Every policy comes from the sources (`trustgate diff`, no plan).
+    pub all_from_source: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +57,7 @@ impl Sources {
         Sources {
             index: SourceIndex::load(dir, plan.configuration),
             resolved: BTreeMap::new(),
+            all_from_source: false,
         }
     }
 
