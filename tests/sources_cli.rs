@@ -248,3 +248,54 @@ fn corpus_unknown_policies_are_resolved_from_source() {
         "{with_sources:?}"
     );
 }
+
+#[test]
+fn comment_placements_and_malformed_annotations() {
+    let (code, json) = check_json("testdata/hcl/comments", &["--account", "111111111111"]);
+    assert_eq!(code, 1);
+    // A statement comment in a policy document with source documents is matched by Sid.
+    let ml = finding(
+        &json,
+        "aws_s3_bucket_policy.shared",
+        "arn:aws:iam::777777777777:root",
+    );
+    assert_eq!(ml["status"], "approved");
+    assert_eq!(ml["annotation"]["owner"], "@data/ml");
+    assert_eq!(ml["annotation"]["origin"]["line"], 33);
+    // The other statement falls back to the /* */ comment above the resource.
+    let analytics = finding(
+        &json,
+        "aws_s3_bucket_policy.shared",
+        "arn:aws:iam::888888888888:root",
+    );
+    assert_eq!(analytics["annotation"]["owner"], "@data/platform");
+    assert_eq!(analytics["annotation"]["origin"]["line"], 4);
+    // Malformed: reported with its place in the finding and in the diagnostics.
+    let typo = finding(&json, "aws_iam_role.typo", "arn:aws:iam::999999999999:root");
+    assert_eq!(typo["status"], "violation");
+    let problems = typo["annotation"]["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.as_str().unwrap().contains("main.tf:55: unknown key \"ownr\""))
+    );
+    assert_eq!(json["diagnostics"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn comments_human_output() {
+    let out = run(&[
+        "check",
+        "testdata/hcl/comments/plan.json",
+        "--source",
+        "testdata/hcl/comments",
+        "--account",
+        "111111111111",
+        "--today",
+        TODAY,
+        "--color",
+        "never",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    insta::assert_snapshot!("comments_human", out.stdout);
+}

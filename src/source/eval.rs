@@ -62,6 +62,9 @@ const SYMBOLIC_ATTRIBUTES: [&str; 10] = [
 
 const ROUNDS: usize = 6;
 
+/// At most this many module instances are expanded (a module that calls itself would never end).
+const MAX_MODULE_INSTANCES: usize = 2000;
+
 impl<'a> Evaluator<'a> {
     pub fn new(index: &'a SourceIndex, plan: Option<&Plan<'_>>) -> Evaluator<'a> {
         let mut facts = PlanFacts::default();
@@ -135,10 +138,12 @@ impl<'a> Evaluator<'a> {
     pub fn policy_attributes(&self, catalog: &Catalog) -> Vec<SourcePolicy> {
         let mut out = Vec::new();
         let mut pending: Vec<Vec<(String, Option<Key>)>> = vec![Vec::new()];
+        let mut budget = MAX_MODULE_INSTANCES;
         while let Some(segments) = pending.pop() {
-            if segments.len() > 16 {
+            if segments.len() > 16 || budget == 0 {
                 continue;
             }
+            budget -= 1;
             let Some(scope) = self.scope(&segments) else {
                 continue;
             };

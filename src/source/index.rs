@@ -268,6 +268,19 @@ fn read_module(dir: &Path) -> (ModuleSources, ModuleCalls, Vec<String>) {
             }
         }
     }
+    // Malformed annotation comments are reported whether or not a widening needs them.
+    let mut problems = std::collections::BTreeSet::new();
+    for entry in module.resources.values().chain(module.data.values()) {
+        let statements = entry
+            .policies
+            .values()
+            .flatten()
+            .filter_map(|s| s.annotation.as_ref());
+        for annotation in entry.annotation.iter().chain(statements) {
+            problems.extend(annotation.problems.iter().cloned());
+        }
+    }
+    diagnostics.extend(problems);
     module.files = files.into_iter().map(|(file, _)| file).collect();
     (module, calls, diagnostics)
 }
