@@ -27,6 +27,8 @@ pub struct Resolved {
     pub policy: String,
     /// References that stayed symbolic (`aws_iam_role.ci.arn`, `var.partner`), sorted, without `${ }`.
     pub symbols: Vec<String>,
+    /// Whether `policy` is JSON at all (a reference that stayed symbolic as a whole is not).
+    pub valid_json: bool,
 }
 
 /// What the plan knows that expressions may refer to.
@@ -47,7 +49,7 @@ pub struct Evaluator<'a> {
 }
 
 /// Attributes commonly referenced across resources; unknown ones become symbols.
-const SYMBOLIC_ATTRIBUTES: [&str; 10] = [
+const SYMBOLIC_ATTRIBUTES: [&str; 13] = [
     "arn",
     "id",
     "name",
@@ -58,12 +60,17 @@ const SYMBOLIC_ATTRIBUTES: [&str; 10] = [
     "bucket",
     "key_id",
     "json",
+    "partition",
+    "dns_suffix",
+    "region",
 ];
 
 const ROUNDS: usize = 6;
 
 /// At most this many module instances are expanded (a module that calls itself would never end).
 const MAX_MODULE_INSTANCES: usize = 2000;
+/// Module calls nested deeper than this are not expanded.
+const MAX_MODULE_DEPTH: usize = 8;
 
 impl<'a> Evaluator<'a> {
     pub fn new(index: &'a SourceIndex, plan: Option<&Plan<'_>>) -> Evaluator<'a> {
@@ -123,13 +130,18 @@ impl<'a> Evaluator<'a> {
         let mut ctx = self.context(&scope);
         self.declare_instance(&mut ctx, block, key.as_ref())?;
         let expression = attribute_expression(&block.body, attribute)?;
-        let value = expression.evaluate(&ctx).ok()?;
+        let value = eval(expression, &ctx)?;
         let policy = match value {
             Value::String(text) => text,
             _ => return None,
         };
         let symbols = symbols_in(&policy);
-        Some(Resolved { policy, symbols })
+        let valid_json = serde_json::from_str::<serde_json::Value>(&policy).is_ok();
+        Some(Resolved {
+            policy,
+            symbols,
+            valid_json,
+        })
     }
 
     /// Every policy attribute the catalog names on every resource instance the sources declare (instances
@@ -140,7 +152,7 @@ impl<'a> Evaluator<'a> {
         let mut pending: Vec<Vec<(String, Option<Key>)>> = vec![Vec::new()];
         let mut budget = MAX_MODULE_INSTANCES;
         while let Some(segments) = pending.pop() {
-            if segments.len() > 16 || budget == 0 {
+            if segments.len() > MAX_MODULE_DEPTH || budget == 0 {
                 continue;
             }
             budget -= 1;
@@ -184,7 +196,9 @@ impl<'a> Evaluator<'a> {
                                     continue;
                                 }
                                 for path in concrete_paths(&block.body, &attribute.path.steps) {
-                                    let value = self.resolve(&scope.address, &address, &path);
+                                    let value = self
+                                        .resolve(&scope.address, &address, &path)
+                                        .filter(|r| r.valid_json);
                                     out.push(SourcePolicy {
                                         module_address: scope.address.clone(),
                                         address: address.clone(),
@@ -210,9 +224,9 @@ impl<'a> Evaluator<'a> {
     fn instance_keys(&self, block: &Block, ctx: &mut Context<'_>) -> Vec<Option<Key>> {
         let attribute = |name: &str| block.body.attributes().find(|a| a.key.as_str() == name);
         if let Some(for_each) = attribute("for_each") {
-            return match for_each.expr.evaluate(ctx) {
-                Ok(Value::Object(map)) => map.keys().map(|k| Some(Key::Str(k.clone()))).collect(),
-                Ok(Value::Array(items)) => items
+            return match eval(&for_each.expr, ctx) {
+                Some(Value::Object(map)) => map.keys().map(|k| Some(Key::Str(k.clone()))).collect(),
+                Some(Value::Array(items)) => items
                     .iter()
                     .filter_map(|v| v.as_str().map(|k| Some(Key::Str(k.to_string()))))
                     .collect(),
@@ -220,7 +234,7 @@ impl<'a> Evaluator<'a> {
             };
         }
         if let Some(count) = attribute("count") {
-            return match count.expr.evaluate(ctx).ok().and_then(|v| v.as_u64()) {
+            return match eval(&count.expr, ctx).and_then(|v| v.as_u64()) {
                 Some(n) => (0..n.min(1000)).map(|i| Some(Key::Int(i))).collect(),
                 None => Vec::new(),
             };
@@ -289,7 +303,7 @@ impl<'a> Evaluator<'a> {
                 {
                     continue;
                 }
-                if let Ok(value) = attribute.expr.evaluate(&ctx) {
+                if let Some(value) = eval(&attribute.expr, &ctx) {
                     vars.insert(key.to_string(), value);
                 }
             }
@@ -321,7 +335,7 @@ impl<'a> Evaluator<'a> {
                 .body
                 .attributes()
                 .find(|a| a.key.as_str() == "default")
-                .and_then(|a| a.expr.evaluate(&ctx).ok());
+                .and_then(|a| eval(&a.expr, &ctx));
             vars.insert(
                 name.clone(),
                 default.unwrap_or_else(|| symbol(&format!("var.{name}"))),
@@ -405,7 +419,7 @@ impl<'a> Evaluator<'a> {
             ctx.declare_var("data", data_value(&data));
             let mut changed = false;
             for (name, expr) in &local_attributes {
-                if let Ok(value) = expr.evaluate(&ctx)
+                if let Some(value) = eval(expr, &ctx)
                     && locals.get(name) != Some(&value)
                 {
                     locals.insert(name.clone(), value);
@@ -443,7 +457,7 @@ impl<'a> Evaluator<'a> {
         };
         let attribute = |name: &str| block.body.attributes().find(|a| a.key.as_str() == name);
         if let Some(for_each) = attribute("for_each") {
-            let keys: Vec<String> = match for_each.expr.evaluate(ctx).ok()? {
+            let keys: Vec<String> = match eval(&for_each.expr, ctx)? {
                 Value::Object(map) => map.keys().cloned().collect(),
                 Value::Array(items) => items
                     .iter()
@@ -459,7 +473,7 @@ impl<'a> Evaluator<'a> {
             return Some(Value::Object(out));
         }
         if let Some(count) = attribute("count") {
-            let n = count.expr.evaluate(ctx).ok()?.as_u64()?;
+            let n = eval(&count.expr, ctx)?.as_u64()?;
             let mut out = Vec::new();
             for index in 0..n.min(1000) {
                 self.declare_instance(ctx, block, Some(&Key::Int(index)))?;
@@ -497,7 +511,7 @@ impl<'a> Evaluator<'a> {
             }
             Key::Str(k) => {
                 let for_each = block.body.attributes().find(|a| a.key.as_str() == "for_each")?;
-                let value = match for_each.expr.evaluate(ctx).ok()? {
+                let value = match eval(&for_each.expr, ctx)? {
                     Value::Object(map) => map.get(k).cloned()?,
                     Value::Array(items) => items.into_iter().find(|v| v.as_str() == Some(k.as_str()))?,
                     _ => return None,
@@ -568,6 +582,66 @@ impl Key {
     }
 }
 
+/// Evaluates an expression (after resolving `try` and `can`, whose arguments may fail), with object keys
+/// in lexical order as Terraform keeps them.
+fn eval(expr: &Expression, ctx: &Context<'_>) -> Option<Value> {
+    prepare(expr, ctx).evaluate(ctx).ok().map(sorted)
+}
+
+/// Replaces `try(…)` by its first argument that evaluates and `can(…)` by whether it does; hcl-rs would
+/// evaluate every argument first and fail on the first that cannot be.
+fn prepare(expr: &Expression, ctx: &Context<'_>) -> Expression {
+    match expr {
+        Expression::FuncCall(call) if call.name.name.as_str() == "try" => call
+            .args
+            .iter()
+            .find_map(|arg| prepare(arg, ctx).evaluate(ctx).ok())
+            .map(|value| Expression::from(sorted(value)))
+            .unwrap_or_else(|| expr.clone()),
+        Expression::FuncCall(call) if call.name.name.as_str() == "can" => {
+            let ok = call
+                .args
+                .first()
+                .is_some_and(|arg| prepare(arg, ctx).evaluate(ctx).is_ok());
+            Expression::Bool(ok)
+        }
+        Expression::FuncCall(call) => {
+            let mut call = call.clone();
+            call.args = call.args.iter().map(|arg| prepare(arg, ctx)).collect();
+            Expression::FuncCall(call)
+        }
+        Expression::Array(items) => Expression::Array(items.iter().map(|e| prepare(e, ctx)).collect()),
+        Expression::Object(object) => Expression::Object(
+            object
+                .iter()
+                .map(|(key, value)| (key.clone(), prepare(value, ctx)))
+                .collect(),
+        ),
+        Expression::Parenthesis(inner) => Expression::Parenthesis(Box::new(prepare(inner, ctx))),
+        Expression::Conditional(conditional) => {
+            let mut conditional = conditional.clone();
+            conditional.cond_expr = prepare(&conditional.cond_expr, ctx);
+            conditional.true_expr = prepare(&conditional.true_expr, ctx);
+            conditional.false_expr = prepare(&conditional.false_expr, ctx);
+            Expression::Conditional(conditional)
+        }
+        other => other.clone(),
+    }
+}
+
+/// Object keys in lexical order, recursively (Terraform maps and objects are ordered so).
+fn sorted(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().map(|(k, v)| (k, sorted(v))).collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
+        other => other,
+    }
+}
+
 fn symbol(reference: &str) -> Value {
     Value::String(format!("${{{reference}}}"))
 }
@@ -621,7 +695,7 @@ fn tfvars(dir: &Path) -> Vec<(String, Value)> {
         };
         let Ok(body) = hcl::parse(&text) else { continue };
         for attribute in body.attributes() {
-            if let Ok(value) = attribute.expr.evaluate(&ctx) {
+            if let Some(value) = eval(&attribute.expr, &ctx) {
                 out.push((attribute.key.as_str().to_string(), value));
             }
         }
@@ -717,7 +791,7 @@ pub fn policy_document(body: &Body, ctx: &Context<'_>) -> Option<String> {
     let attribute = |name: &str| -> Option<Option<Value>> {
         match body.attributes().find(|a| a.key.as_str() == name) {
             None => Some(None),
-            Some(a) => a.expr.evaluate(ctx).ok().map(Some),
+            Some(a) => eval(&a.expr, ctx).map(Some),
         }
     };
     let documents = |name: &str| -> Option<Vec<Vec<serde_json::Value>>> {
@@ -809,7 +883,7 @@ fn render_statement(body: &Body, ctx: &Context<'_>) -> Option<serde_json::Value>
     let value = |name: &str| -> Option<Option<Value>> {
         match body.attributes().find(|a| a.key.as_str() == name) {
             None => Some(None),
-            Some(a) => a.expr.evaluate(ctx).ok().map(Some),
+            Some(a) => eval(&a.expr, ctx).map(Some),
         }
     };
     if let Some(Value::String(sid)) = value("sid")?
@@ -844,7 +918,7 @@ fn render_statement(body: &Body, ctx: &Context<'_>) -> Option<serde_json::Value>
                     .body
                     .attributes()
                     .find(|a| a.key.as_str() == name)
-                    .and_then(|a| a.expr.evaluate(ctx).ok())
+                    .and_then(|a| eval(&a.expr, ctx))
             };
             let kind = inner("type")?.as_str()?.to_string();
             let identifiers = strings(&inner("identifiers")?)?;
@@ -872,7 +946,7 @@ fn render_statement(body: &Body, ctx: &Context<'_>) -> Option<serde_json::Value>
                 .body
                 .attributes()
                 .find(|a| a.key.as_str() == name)
-                .and_then(|a| a.expr.evaluate(ctx).ok())
+                .and_then(|a| eval(&a.expr, ctx))
         };
         let test = inner("test")?.as_str()?.to_string();
         let variable = inner("variable")?.as_str()?.to_string();

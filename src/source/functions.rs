@@ -11,7 +11,7 @@ type Result<T> = std::result::Result<T, String>;
 /// A context with every supported function declared.
 pub fn context<'a>() -> Context<'a> {
     let mut ctx = Context::new();
-    let functions: [(&str, hcl::eval::Func); 27] = [
+    let functions: [(&str, hcl::eval::Func); 32] = [
         ("format", format),
         ("join", join),
         ("split", split),
@@ -39,6 +39,11 @@ pub fn context<'a>() -> Context<'a> {
         ("keys", keys),
         ("values", values),
         ("contains", contains),
+        ("trimprefix", trimprefix),
+        ("trimsuffix", trimsuffix),
+        ("startswith", startswith),
+        ("endswith", endswith),
+        ("one", one),
     ];
     for (name, func) in functions {
         ctx.declare_func(
@@ -296,6 +301,42 @@ fn values(args: FuncArgs) -> Result<Value> {
 
 fn contains(args: FuncArgs) -> Result<Value> {
     Ok(Value::Bool(list(arg(&args, 0)?)?.contains(arg(&args, 1)?)))
+}
+
+fn trimprefix(args: FuncArgs) -> Result<Value> {
+    let whole = text(arg(&args, 0)?)?;
+    let prefix = text(arg(&args, 1)?)?;
+    Ok(Value::String(
+        whole.strip_prefix(&prefix).unwrap_or(&whole).to_string(),
+    ))
+}
+
+fn trimsuffix(args: FuncArgs) -> Result<Value> {
+    let whole = text(arg(&args, 0)?)?;
+    let suffix = text(arg(&args, 1)?)?;
+    Ok(Value::String(
+        whole.strip_suffix(&suffix).unwrap_or(&whole).to_string(),
+    ))
+}
+
+fn startswith(args: FuncArgs) -> Result<Value> {
+    Ok(Value::Bool(
+        text(arg(&args, 0)?)?.starts_with(&text(arg(&args, 1)?)?),
+    ))
+}
+
+fn endswith(args: FuncArgs) -> Result<Value> {
+    Ok(Value::Bool(
+        text(arg(&args, 0)?)?.ends_with(&text(arg(&args, 1)?)?),
+    ))
+}
+
+fn one(args: FuncArgs) -> Result<Value> {
+    match list(arg(&args, 0)?)?.as_slice() {
+        [] => Ok(Value::Null),
+        [only] => Ok(only.clone()),
+        _ => Err("one takes a list of at most one element".to_string()),
+    }
 }
 
 /// Files larger than this are not read (a policy file is a few kilobytes).

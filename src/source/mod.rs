@@ -73,7 +73,7 @@ impl Sources {
             else {
                 continue;
             };
-            let used = !deny_depends_on_unknown(&resolved.policy);
+            let used = resolved.valid_json && !deny_depends_on_unknown(&resolved.policy);
             if used {
                 site.after = PolicyValue::Known(resolved.policy.clone());
             }
