@@ -229,6 +229,8 @@ pub struct Report {
     pub diagnostics: Vec<String>,
     /// Things not read (modules not on disk), one sentence each.
     pub notes: Vec<String>,
+    /// The command that produced the report (`check`, `diff`), for headings.
+    pub command: &'static str,
 }
 
 impl Report {
@@ -289,6 +291,7 @@ pub fn judge(sites: &[PolicySite], input: JudgeInput<'_>) -> Report {
         sites: views,
         diagnostics: Vec::new(),
         notes: Vec::new(),
+        command: "check",
     }
 }
 

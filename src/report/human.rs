@@ -67,7 +67,7 @@ pub fn render(report: &Report, color: bool) -> String {
     let _ = writeln!(
         out,
         "{} {}",
-        p.bold("trustgate check"),
+        p.bold(&format!("trustgate {}", report.command)),
         terminal(&report.input.display().to_string())
     );
     let _ = writeln!(out, "{}", boundary_line(report, p));

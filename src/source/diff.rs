@@ -212,5 +212,6 @@ pub fn diff(options: &DiffOptions<'_>) -> Result<Report> {
     );
     report.diagnostics = diagnostics;
     report.notes = notes;
+    report.command = "diff";
     Ok(report)
 }

@@ -578,6 +578,32 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Whatever a `.tf` file holds, loading it never panics.
+        #[test]
+        fn loading_any_text_never_panics(text in r##"[a-z_ {}\[\]()="#/*\n.,:$0-9"-]{0,160}"##) {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("main.tf"), &text).unwrap();
+            let index = SourceIndex::load(dir.path(), None);
+            let _ = crate::source::Evaluator::new(&index, None)
+                .policy_attributes(&crate::catalog::Catalog::builtin());
+        }
+    }
+
+    #[test]
+    fn loads_structured_random_blocks_without_panicking() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("main.tf"),
+            "# trustgate: owner=\"\nresource \"aws_iam_role\" \"r\" {\n  assume_role_policy = jsonencode({Statement = \
+             {}})\n}\nmodule \"m\" {\n source = \"../../../../nope\"\n}\n",
+        )
+        .unwrap();
+        let index = SourceIndex::load(dir.path(), None);
+        assert!(index.resource("", "aws_iam_role.r").is_some());
+    }
+
     #[test]
     fn line_numbers() {
         assert_eq!(line_of("a\nb\nc", 0), 1);
