@@ -330,11 +330,26 @@ fn approve_hints(f: &Finding, report: &Report) -> [String; 2] {
     } else {
         format!(" principal = {:?}", f.principal)
     };
-    [
-        format!(
+    let first = match &f.location {
+        // With sources, a comment is the natural place: above the statement when it is known.
+        Some(location) => {
+            let (file, line) = match (&location.statement_file, location.statement_line) {
+                (Some(file), Some(line)) => (file, line),
+                (None, Some(line)) => (&location.file, line),
+                _ => (&location.file, location.line),
+            };
+            terminal(&format!(
+                "write `# trustgate: owner=… expiry={expiry} justification=\"…\"` above {}:{line}",
+                file.display()
+            ))
+        }
+        None => format!(
             "tag the resource trustgate:owner, trustgate:expiry (YYYY-MM-DD, e.g. {expiry}), \
              trustgate:justification"
         ),
+    };
+    [
+        first,
         terminal(&format!(
             "exception {{ address = {:?}{principal} owner = \"…\" expiry = \"{expiry}\" justification = \"…\" }} \
              in .trustgate.hcl",
