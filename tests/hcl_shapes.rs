@@ -384,3 +384,44 @@ resource "aws_iam_role" "r" {
     assert!(!found.is_empty());
     let _ = Path::new(".");
 }
+
+#[test]
+fn counted_and_for_each_resources_are_referenced_by_instance() {
+    let found = evaluate(&[(
+        "main.tf",
+        r#"
+variable "create" {
+  default = true
+}
+resource "aws_iam_role" "ci" {
+  count              = var.create ? 1 : 0
+  name               = "ci"
+  assume_role_policy = jsonencode({ Statement = [] })
+}
+resource "aws_iam_role" "apps" {
+  for_each           = toset(["a", "b"])
+  name               = each.key
+  assume_role_policy = jsonencode({ Statement = [] })
+}
+resource "aws_iam_role" "deployer" {
+  name = "deployer"
+  assume_role_policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = [aws_iam_role.ci[0].arn, aws_iam_role.apps["b"].arn] }
+    }]
+  })
+}
+"#,
+    )]);
+    let deployer = found
+        .iter()
+        .find(|(a, _)| a.starts_with("aws_iam_role.deployer "))
+        .and_then(|(_, p)| p.as_ref())
+        .expect("deployer evaluates");
+    assert_eq!(
+        deployer["Statement"][0]["Principal"]["AWS"],
+        json!(["${aws_iam_role.ci[0].arn}", "${aws_iam_role.apps[\"b\"].arn}"])
+    );
+}

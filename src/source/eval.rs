@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use hcl::eval::{Context, Evaluate};
 use hcl::{Block, Body, Expression, Map, Value};
@@ -46,6 +47,8 @@ pub struct Evaluator<'a> {
     facts: PlanFacts,
     /// Parsed bodies per module path (hcl-rs form, for evaluation).
     bodies: BTreeMap<Vec<String>, Vec<Body>>,
+    /// Contexts already built, by module instance address.
+    contexts: Mutex<BTreeMap<String, Context<'static>>>,
 }
 
 /// Attributes commonly referenced across resources; unknown ones become symbols.
@@ -111,7 +114,12 @@ impl<'a> Evaluator<'a> {
                 (path.clone(), bodies)
             })
             .collect();
-        Evaluator { index, facts, bodies }
+        Evaluator {
+            index,
+            facts,
+            bodies,
+            contexts: Mutex::new(BTreeMap::new()),
+        }
     }
 
     /// The policy behind `attribute` of the resource instance `address` in `module_address`, when the
@@ -127,7 +135,7 @@ impl<'a> Evaluator<'a> {
         let (config_address, key) = split_instance(local)?;
         let (kind, name) = config_address.split_once('.')?;
         let block = self.block(&scope.path, "resource", kind, name)?;
-        let mut ctx = self.context(&scope);
+        let mut ctx = self.cached_context(&scope);
         self.declare_instance(&mut ctx, block, key.as_ref())?;
         let expression = attribute_expression(&block.body, attribute)?;
         let value = eval(expression, &ctx)?;
@@ -142,6 +150,20 @@ impl<'a> Evaluator<'a> {
             symbols,
             valid_json,
         })
+    }
+
+    /// The context of a module instance, built once per instance.
+    fn cached_context(&self, scope: &Scope) -> Context<'static> {
+        if let Ok(cache) = self.contexts.lock()
+            && let Some(ctx) = cache.get(&scope.address)
+        {
+            return ctx.clone();
+        }
+        let ctx = self.context(scope);
+        if let Ok(mut cache) = self.contexts.lock() {
+            cache.insert(scope.address.clone(), ctx.clone());
+        }
+        ctx
     }
 
     /// Every policy attribute the catalog names on every resource instance the sources declare (instances
@@ -378,7 +400,15 @@ impl<'a> Evaluator<'a> {
             } else {
                 format!("{}.{local}", scope.address)
             };
-            let value = self.resource_value(&address, &local);
+            let counted = block
+                .body
+                .attributes()
+                .any(|a| a.key.as_str() == "count" || a.key.as_str() == "for_each");
+            let value = if counted {
+                self.instances_value(block, &address, &local, &ctx)
+            } else {
+                self.resource_value(&address, &local)
+            };
             target
                 .entry(kind.to_string())
                 .or_default()
@@ -482,6 +512,53 @@ impl<'a> Evaluator<'a> {
             return Some(Value::Array(out));
         }
         rendered(ctx)
+    }
+
+    /// A resource with `count` (a list of instances) or `for_each` (a map): the instances the plan has, else
+    /// those its count/for_each evaluates to, each with what the plan knows over symbols.
+    fn instances_value(&self, block: &Block, address: &str, local: &str, ctx: &Context<'_>) -> Value {
+        let prefix = format!("{address}[");
+        let mut keys: Vec<Key> = self
+            .facts
+            .values
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter_map(|(k, _)| parse_key(&k[address.len()..]).map(|(key, _)| key))
+            .collect();
+        if keys.is_empty() {
+            let mut ctx = ctx.clone();
+            keys = self
+                .instance_keys(block, &mut ctx)
+                .into_iter()
+                .flatten()
+                .collect();
+        }
+        let instance = |key: &Key| {
+            let suffix = key.suffix();
+            self.resource_value(&format!("{address}{suffix}"), &format!("{local}{suffix}"))
+        };
+        if keys.iter().all(|k| matches!(k, Key::Int(_)))
+            && block.body.attributes().any(|a| a.key.as_str() == "count")
+        {
+            let mut numbered: Vec<(u64, Value)> = keys
+                .iter()
+                .filter_map(|k| match k {
+                    Key::Int(n) => Some((*n, instance(k))),
+                    Key::Str(_) => None,
+                })
+                .collect();
+            numbered.sort_by_key(|(n, _)| *n);
+            Value::Array(numbered.into_iter().map(|(_, v)| v).collect())
+        } else {
+            Value::Object(
+                keys.iter()
+                    .filter_map(|k| match k {
+                        Key::Str(s) => Some((s.clone(), instance(k))),
+                        Key::Int(_) => None,
+                    })
+                    .collect(),
+            )
+        }
     }
 
     /// A resource's value: what the plan knows, over symbols for the commonly referenced attributes.
