@@ -605,6 +605,41 @@ mod tests {
     }
 
     #[test]
+    fn downloaded_modules_are_read_through_modules_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("main.tf"),
+            "module \"iam\" {\n  source = \"terraform-aws-modules/iam/aws\"\n}\n\
+             module \"git\" {\n  source = \"git::https://example.com/m.git\"\n}\n",
+        )
+        .unwrap();
+        let downloaded = root.join(".terraform/modules/iam");
+        std::fs::create_dir_all(&downloaded).unwrap();
+        std::fs::write(
+            downloaded.join("role.tf"),
+            "resource \"aws_iam_role\" \"this\" {\n  count = 1\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join(".terraform/modules/modules.json"),
+            r#"{"Modules":[{"Key":"","Source":"","Dir":"."},
+                {"Key":"iam","Source":"registry.terraform.io/terraform-aws-modules/iam/aws","Dir":".terraform/modules/iam"}]}"#,
+        )
+        .unwrap();
+        let index = SourceIndex::load(root, None);
+        let entry = index
+            .resource("module.iam", "module.iam.aws_iam_role.this[0]")
+            .expect("the downloaded module is indexed");
+        assert_eq!(entry.line, 1);
+        assert!(entry.file.ends_with(".terraform/modules/iam/role.tf"));
+        assert_eq!(index.notes.len(), 1, "{:?}", index.notes);
+        assert!(
+            index.notes[0].starts_with("module.git (source \"git::https://example.com/m.git\") was not read")
+        );
+    }
+
+    #[test]
     fn line_numbers() {
         assert_eq!(line_of("a\nb\nc", 0), 1);
         assert_eq!(line_of("a\nb\nc", 2), 2);
