@@ -43,8 +43,9 @@ pub fn comment_above(lines: &[&str], line: usize) -> Vec<(usize, String)> {
                 let text = lines.get(cursor - 1).map_or("", |l| l.trim());
                 block.push((cursor, text.to_string()));
                 cursor -= 1;
-                if text.contains("/*") {
-                    opened = true;
+                if let Some(at) = text.find("/*") {
+                    // `x = 1 /* note */` is a trailing comment of code, not a comment above the block.
+                    opened = text[..at].trim().is_empty();
                     break;
                 }
             }
@@ -265,6 +266,7 @@ mod tests {
         assert!(above("# a\n\nresource {}\n", 3).is_empty());
         assert!(above("resource {}\n", 1).is_empty());
         assert!(above("x */\nresource {}\n", 2).is_empty());
+        assert!(above("# a\nx = 1 /* trailing */\nresource {}\n", 3).is_empty());
     }
 
     #[test]
