@@ -207,12 +207,22 @@ fn without_sources_the_same_plan_is_all_unverifiable() {
     assert_eq!(kinds, ["unverifiable", "unverifiable", "unverifiable"]);
 }
 
-/// The share of "known after apply" trust policies in the corpus plan that the reconstructed sources
-/// resolve (all four roles of checkov's GitHub OIDC example).
+/// The share of "known after apply" policies in corpus plans that HCL reconstructed from the plans'
+/// `configuration` sections resolves: every unverifiable finding of the plan alone, and how many of them
+/// become a classified finding (or none) with the sources.
 #[test]
 fn corpus_unknown_policies_are_resolved_from_source() {
-    let plan = "testdata/corpus/plans/checkov-github-oidc-trust-data-read-unknown.json";
-    let kinds = |extra: &[&str]| -> Vec<(String, String, bool)> {
+    let cases = [
+        (
+            "testdata/corpus/plans/checkov-github-oidc-trust-data-read-unknown.json",
+            "testdata/hcl/corpus-github-oidc",
+        ),
+        (
+            "testdata/corpus/plans/checkov-s3-bucket-policy-from-data-document.json",
+            "testdata/hcl/corpus-s3-bucket-policy",
+        ),
+    ];
+    let findings = |plan: &str, extra: &[&str]| -> Vec<(String, String, bool)> {
         let mut args = vec!["check", plan, "--today", TODAY, "--format", "json"];
         args.extend_from_slice(extra);
         let out = run(&args);
@@ -230,72 +240,30 @@ fn corpus_unknown_policies_are_resolved_from_source() {
             })
             .collect()
     };
-    let plan_only = kinds(&[]);
-    let unknown = plan_only
-        .iter()
-        .filter(|(_, kind, _)| kind == "unverifiable")
-        .count();
-    assert_eq!(unknown, 4);
-    let with_sources = kinds(&["--source", "testdata/hcl/corpus-github-oidc"]);
-    let resolved = with_sources
-        .iter()
-        .filter(|(_, kind, resolved)| *resolved && kind != "unverifiable")
-        .count();
-    println!("resolved from source: {resolved} of {unknown} unknown trust policies");
-    assert_eq!((resolved, unknown), (4, 4));
-    assert!(
-        with_sources.iter().all(|(_, kind, _)| kind == "federated"),
-        "{with_sources:?}"
-    );
-}
-
-#[test]
-fn comment_placements_and_malformed_annotations() {
-    let (code, json) = check_json("testdata/hcl/comments", &["--account", "111111111111"]);
-    assert_eq!(code, 1);
-    // A statement comment in a policy document with source documents is matched by Sid.
-    let ml = finding(
-        &json,
-        "aws_s3_bucket_policy.shared",
-        "arn:aws:iam::777777777777:root",
-    );
-    assert_eq!(ml["status"], "approved");
-    assert_eq!(ml["annotation"]["owner"], "@data/ml");
-    assert_eq!(ml["annotation"]["origin"]["line"], 33);
-    // The other statement falls back to the /* */ comment above the resource.
-    let analytics = finding(
-        &json,
-        "aws_s3_bucket_policy.shared",
-        "arn:aws:iam::888888888888:root",
-    );
-    assert_eq!(analytics["annotation"]["owner"], "@data/platform");
-    assert_eq!(analytics["annotation"]["origin"]["line"], 4);
-    // Malformed: reported with its place in the finding and in the diagnostics.
-    let typo = finding(&json, "aws_iam_role.typo", "arn:aws:iam::999999999999:root");
-    assert_eq!(typo["status"], "violation");
-    let problems = typo["annotation"]["problems"].as_array().unwrap();
-    assert!(
-        problems
+    let (mut unknown, mut resolved) = (0, 0);
+    for (plan, source) in cases {
+        let plan_only = findings(plan, &[]);
+        let unverifiable: Vec<&String> = plan_only
             .iter()
-            .any(|p| p.as_str().unwrap().contains("main.tf:55: unknown key \"ownr\""))
-    );
-    assert_eq!(json["diagnostics"].as_array().unwrap().len(), 2);
-}
-
-#[test]
-fn comments_human_output() {
-    let out = run(&[
-        "check",
-        "testdata/hcl/comments/plan.json",
-        "--source",
-        "testdata/hcl/comments",
-        "--account",
-        "111111111111",
-        "--today",
-        TODAY,
-        "--color",
-        "never",
-    ]);
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    insta::assert_snapshot!("comments_human", out.stdout);
+            .filter(|(_, kind, _)| kind == "unverifiable")
+            .map(|(address, _, _)| address)
+            .collect();
+        let with_sources = findings(plan, &["--source", source]);
+        for address in &unverifiable {
+            let now: Vec<_> = with_sources.iter().filter(|(a, _, _)| a == *address).collect();
+            if now
+                .iter()
+                .all(|(_, kind, from_source)| *from_source && kind != "unverifiable")
+            {
+                resolved += 1;
+            }
+        }
+        unknown += unverifiable.len();
+        assert!(
+            with_sources.iter().all(|(_, kind, _)| kind != "unverifiable"),
+            "{plan}: {with_sources:?}"
+        );
+    }
+    println!("resolved from source: {resolved} of {unknown} unknown policies");
+    assert_eq!((resolved, unknown), (5, 5));
 }
