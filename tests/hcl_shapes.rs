@@ -425,3 +425,30 @@ resource "aws_iam_role" "deployer" {
         json!(["${aws_iam_role.ci[0].arn}", "${aws_iam_role.apps[\"b\"].arn}"])
     );
 }
+
+#[test]
+fn file_reads_stay_inside_the_module_directories() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.json");
+    std::fs::write(
+        &secret,
+        r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*"}]}"#,
+    )
+    .unwrap();
+    let main = format!(
+        r#"
+resource "aws_iam_role" "leak" {{
+  name               = "leak"
+  assume_role_policy = file("{}")
+}}
+resource "aws_iam_role" "up" {{
+  name               = "up"
+  assume_role_policy = file("${{path.module}}/../secret.json")
+}}
+"#,
+        secret.display()
+    );
+    let found = evaluate(&[("main.tf", main.as_str())]);
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|(_, policy)| policy.is_none()), "{found:#?}");
+}

@@ -125,6 +125,17 @@ impl<'a> Evaluator<'a> {
     /// The policy behind `attribute` of the resource instance `address` in `module_address`, when the
     /// sources yield a string.
     pub fn resolve(&self, module_address: &str, address: &str, attribute: &str) -> Option<Resolved> {
+        functions::with_readable_dirs(&self.module_dirs(), || {
+            self.resolve_here(module_address, address, attribute)
+        })
+    }
+
+    /// The directories of the modules read: the only places `file()` may read from.
+    fn module_dirs(&self) -> Vec<PathBuf> {
+        self.index.modules.values().map(|m| m.dir.clone()).collect()
+    }
+
+    fn resolve_here(&self, module_address: &str, address: &str, attribute: &str) -> Option<Resolved> {
         let segments = module_segments(module_address)?;
         let scope = self.scope(&segments)?;
         let local = if module_address.is_empty() {
@@ -170,6 +181,10 @@ impl<'a> Evaluator<'a> {
     /// from `count`/`for_each` where they evaluate), with its value evaluated from source. Used where there
     /// is no plan (`trustgate diff`).
     pub fn policy_attributes(&self, catalog: &Catalog) -> Vec<SourcePolicy> {
+        functions::with_readable_dirs(&self.module_dirs(), || self.policy_attributes_here(catalog))
+    }
+
+    fn policy_attributes_here(&self, catalog: &Catalog) -> Vec<SourcePolicy> {
         let mut out = Vec::new();
         let mut pending: Vec<Vec<(String, Option<Key>)>> = vec![Vec::new()];
         let mut budget = MAX_MODULE_INSTANCES;

@@ -342,7 +342,29 @@ fn one(args: FuncArgs) -> Result<Value> {
 /// Files larger than this are not read (a policy file is a few kilobytes).
 const MAX_FILE: u64 = 1 << 20;
 
+thread_local! {
+    /// Directories `file` and `templatefile` may read from (the module directories being evaluated). Empty:
+    /// nothing may be read. A pull request's HCL must not be able to put the runner's files into a report.
+    static READABLE: std::cell::RefCell<Vec<std::path::PathBuf>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with `file`/`templatefile` allowed to read below `dirs` only (on this thread).
+pub fn with_readable_dirs<T>(dirs: &[std::path::PathBuf], f: impl FnOnce() -> T) -> T {
+    let canonical: Vec<std::path::PathBuf> = dirs.iter().filter_map(|d| d.canonicalize().ok()).collect();
+    let previous = READABLE.with(|r| r.replace(canonical));
+    let result = f();
+    READABLE.with(|r| r.replace(previous));
+    result
+}
+
 fn read_file(path: &str) -> Result<String> {
+    let canonical = std::path::Path::new(path)
+        .canonicalize()
+        .map_err(|e| format!("{path}: {e}"))?;
+    let allowed = READABLE.with(|r| r.borrow().iter().any(|dir| canonical.starts_with(dir)));
+    if !allowed {
+        return Err(format!("{path}: outside the configuration's module directories"));
+    }
     let metadata = std::fs::metadata(path).map_err(|e| format!("{path}: {e}"))?;
     if metadata.len() > MAX_FILE {
         return Err(format!("{path}: larger than a policy file"));
