@@ -382,7 +382,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
             let widenings = analysis::compare(old, new, &ctx).widenings;
             let from_source = resolution.is_some() || input.sources.is_some_and(|s| s.all_from_source);
             if from_source {
-                symbolic_principals(site, widenings, input)
+                symbolic_principals(widenings, input)
             } else {
                 widenings
             }
@@ -397,7 +397,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
         attribute: site.attribute.clone(),
         change: site.change,
         before: side_view(&before, &ctx),
-        after: symbolic_view(side_view(&after, &ctx), site, input),
+        after: symbolic_view(side_view(&after, &ctx), input),
     };
     let findings = widenings
         .into_iter()
@@ -410,7 +410,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
 /// configuration (`${aws_iam_role.ci.arn}`) is inside the boundary, so its widening is dropped; any other
 /// principal that depends on an unresolved reference cannot be classified and becomes unverifiable, naming
 /// the reference.
-fn symbolic_principals(site: &PolicySite, widenings: Vec<Widening>, input: &JudgeInput<'_>) -> Vec<Widening> {
+fn symbolic_principals(widenings: Vec<Widening>, input: &JudgeInput<'_>) -> Vec<Widening> {
     let Some(sources) = input.sources else {
         return widenings;
     };
@@ -426,7 +426,7 @@ fn symbolic_principals(site: &PolicySite, widenings: Vec<Widening>, input: &Judg
             let whole = widening.principal.trim();
             let managed = symbols.len() == 1
                 && whole == format!("${{{}}}", symbols[0])
-                && sources.is_managed_arn(&site.module_address, &symbols[0]);
+                && sources.is_managed_arn(&symbols[0]);
             if managed {
                 return None;
             }
@@ -455,7 +455,7 @@ fn site_level(kind: WideningKind, reason: String) -> Widening {
 
 /// In the view of a policy evaluated from source, the symbolic ARN of a resource managed in this
 /// configuration is shown as internal, as the comparison treats it.
-fn symbolic_view(view: SideView, site: &PolicySite, input: &JudgeInput<'_>) -> SideView {
+fn symbolic_view(view: SideView, input: &JudgeInput<'_>) -> SideView {
     let Some(sources) = input.sources else {
         return view;
     };
@@ -465,7 +465,7 @@ fn symbolic_view(view: SideView, site: &PolicySite, input: &JudgeInput<'_>) -> S
                 let symbols = symbols_in(&access.principal);
                 if symbols.len() == 1
                     && access.principal.trim() == format!("${{{}}}", symbols[0])
-                    && sources.is_managed_arn(&site.module_address, &symbols[0])
+                    && sources.is_managed_arn(&symbols[0])
                 {
                     access.reach = analysis::Reach::Internal;
                 }

@@ -452,3 +452,76 @@ resource "aws_iam_role" "up" {{
     assert_eq!(found.len(), 2);
     assert!(found.iter().all(|(_, policy)| policy.is_none()), "{found:#?}");
 }
+
+#[test]
+fn module_outputs_are_followed() {
+    let found = evaluate(&[
+        (
+            "main.tf",
+            r#"
+module "oidc" {
+  source = "./modules/oidc"
+  host   = "token.actions.githubusercontent.com"
+}
+module "roles" {
+  source   = "./modules/roles"
+  for_each = toset(["a"])
+}
+resource "aws_iam_role" "deploy" {
+  name = "deploy"
+  assume_role_policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Principal = { Federated = module.oidc.provider_arn, AWS = module.roles["a"].role_arn }
+      Condition = { StringEquals = { "${module.oidc.host}:aud" = "sts.amazonaws.com" } }
+    }]
+  })
+}
+"#,
+        ),
+        (
+            "modules/oidc/main.tf",
+            r#"
+variable "host" {}
+resource "aws_iam_openid_connect_provider" "this" {
+  url = "https://${var.host}"
+}
+output "provider_arn" {
+  value = aws_iam_openid_connect_provider.this.arn
+}
+output "host" {
+  value = var.host
+}
+"#,
+        ),
+        (
+            "modules/roles/main.tf",
+            r#"
+resource "aws_iam_role" "this" {
+  name               = "inner"
+  assume_role_policy = jsonencode({ Statement = [] })
+}
+output "role_arn" {
+  value = aws_iam_role.this.arn
+}
+"#,
+        ),
+    ]);
+    let deploy = found
+        .iter()
+        .find(|(a, _)| a.starts_with("aws_iam_role.deploy "))
+        .and_then(|(_, p)| p.as_ref())
+        .expect("deploy evaluates");
+    assert_eq!(
+        deploy["Statement"][0]["Principal"],
+        json!({
+            "Federated": "${module.oidc.aws_iam_openid_connect_provider.this.arn}",
+            "AWS": "${module.roles[\"a\"].aws_iam_role.this.arn}"
+        })
+    );
+    assert_eq!(
+        deploy["Statement"][0]["Condition"]["StringEquals"],
+        json!({"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"})
+    );
+}

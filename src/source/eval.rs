@@ -170,11 +170,80 @@ impl<'a> Evaluator<'a> {
         {
             return ctx.clone();
         }
-        let ctx = self.context(scope);
+        let ctx = self.full_context(scope);
         if let Ok(mut cache) = self.contexts.lock() {
             cache.insert(scope.address.clone(), ctx.clone());
         }
         ctx
+    }
+
+    /// The context of a module instance including `module.<name>` outputs of the local modules it calls.
+    fn full_context(&self, scope: &Scope) -> Context<'static> {
+        let mut plain = self.context(scope, None);
+        if scope.segments.len() >= MAX_MODULE_DEPTH {
+            return plain;
+        }
+        let calls: Vec<&Block> = self
+            .blocks(&scope.path)
+            .filter(|b| b.identifier() == "module" && b.labels.len() == 1)
+            .collect();
+        if calls.is_empty() {
+            return plain;
+        }
+        let mut modules = Map::new();
+        for call in calls {
+            let name = call.labels[0].as_str().to_string();
+            let mut child_path = scope.path.clone();
+            child_path.push(name.clone());
+            if self.module(&child_path).is_none() {
+                continue;
+            }
+            let outputs = |key: Option<Key>| -> Value {
+                let mut segments = scope.segments.clone();
+                segments.push((name.clone(), key));
+                match self.scope(&segments) {
+                    Some(child) => self.outputs(&child),
+                    None => Value::Null,
+                }
+            };
+            let has = |attribute: &str| call.body.attributes().any(|a| a.key.as_str() == attribute);
+            let keys = self.instance_keys(call, &mut plain);
+            let value = if has("for_each") {
+                Value::Object(
+                    keys.into_iter()
+                        .filter_map(|key| match key {
+                            Some(Key::Str(k)) => Some((k.clone(), outputs(Some(Key::Str(k))))),
+                            _ => None,
+                        })
+                        .collect(),
+                )
+            } else if has("count") {
+                Value::Array(keys.into_iter().map(outputs).collect())
+            } else {
+                outputs(None)
+            };
+            modules.insert(name, value);
+        }
+        self.context(scope, Some(Value::Object(modules)))
+    }
+
+    /// The `output` values of a module instance; those that do not evaluate are symbolic.
+    fn outputs(&self, scope: &Scope) -> Value {
+        let ctx = self.cached_context(scope);
+        let mut out = Map::new();
+        for block in self.blocks(&scope.path).filter(|b| b.identifier() == "output") {
+            let Some(name) = block.labels.first().map(|l| l.as_str().to_string()) else {
+                continue;
+            };
+            let value = block
+                .body
+                .attributes()
+                .find(|a| a.key.as_str() == "value")
+                .and_then(|a| eval(&a.expr, &ctx))
+                .unwrap_or_else(|| symbol(&format!("{}.{name}", scope.address)));
+            out.insert(name, value);
+        }
+        Value::Object(out)
     }
 
     /// Every policy attribute the catalog names on every resource instance the sources declare (instances
@@ -196,7 +265,7 @@ impl<'a> Evaluator<'a> {
             let Some(scope) = self.scope(&segments) else {
                 continue;
             };
-            let mut ctx = self.context(&scope);
+            let mut ctx = self.context(&scope, None);
             let blocks: Vec<&Block> = self.blocks(&scope.path).collect();
             for block in blocks {
                 match (block.identifier(), block.labels.as_slice()) {
@@ -311,6 +380,7 @@ impl<'a> Evaluator<'a> {
             vars.insert(name.clone(), value.clone());
         }
         let mut scope = Scope {
+            segments: Vec::new(),
             path: Vec::new(),
             address: String::new(),
             dir: root_dir,
@@ -320,7 +390,7 @@ impl<'a> Evaluator<'a> {
             let call = self.blocks(&scope.path).find(|b| {
                 b.identifier() == "module" && b.labels.first().is_some_and(|l| l.as_str() == name)
             })?;
-            let mut ctx = self.context(&scope);
+            let mut ctx = self.context(&scope, None);
             self.declare_instance(&mut ctx, call, key.as_ref())?;
             let mut child_path = scope.path.clone();
             child_path.push(name.clone());
@@ -350,7 +420,10 @@ impl<'a> Evaluator<'a> {
                 if scope.address.is_empty() { "" } else { "." },
                 key.as_ref().map(Key::suffix).unwrap_or_default()
             );
+            let mut segments = scope.segments.clone();
+            segments.push((name.clone(), key.clone()));
             scope = Scope {
+                segments,
                 path: child_path,
                 address,
                 dir: module.dir.clone(),
@@ -382,8 +455,11 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The evaluation context of a module instance: functions, var, path, local, data, resources.
-    fn context(&self, scope: &Scope) -> Context<'static> {
+    fn context(&self, scope: &Scope, modules: Option<Value>) -> Context<'static> {
         let mut ctx = functions::context();
+        if let Some(modules) = modules {
+            ctx.declare_var("module", modules);
+        }
         ctx.declare_var("var", Value::Object(scope.vars.clone()));
         let dir = scope.dir.to_string_lossy().into_owned();
         let mut path = Map::new();
@@ -419,10 +495,11 @@ impl<'a> Evaluator<'a> {
                 .body
                 .attributes()
                 .any(|a| a.key.as_str() == "count" || a.key.as_str() == "for_each");
+            // Symbols name the absolute address, so that they say which module's resource they are.
             let value = if counted {
-                self.instances_value(block, &address, &local, &ctx)
+                self.instances_value(block, &address, &address, &ctx)
             } else {
-                self.resource_value(&address, &local)
+                self.resource_value(&address, &address)
             };
             target
                 .entry(kind.to_string())
@@ -652,6 +729,7 @@ fn concrete_paths(body: &Body, steps: &[PathStep]) -> Vec<String> {
 }
 
 struct Scope {
+    segments: Vec<(String, Option<Key>)>,
     path: Vec<String>,
     /// Module instance address (`module.a["k"]`), empty at the root.
     address: String,
@@ -814,6 +892,30 @@ fn module_segments(module_address: &str) -> Option<Vec<(String, Option<Key>)>> {
         rest = after.strip_prefix('.').unwrap_or(after);
     }
     Some(out)
+}
+
+/// `module.a["k"].aws_iam_role.x[0]` → (`module.a["k"]`, `aws_iam_role.x[0]`).
+pub fn split_module_address(address: &str) -> Option<(String, &str)> {
+    let mut rest = address;
+    let mut module = String::new();
+    while let Some(after) = rest.strip_prefix("module.") {
+        let end = after.find(['[', '.'])?;
+        let (name, tail) = after.split_at(end);
+        let (key, tail) = if tail.starts_with('[') {
+            let (key, len) = parse_key(tail)?;
+            (Some(key), &tail[len..])
+        } else {
+            (None, tail)
+        };
+        if !module.is_empty() {
+            module.push('.');
+        }
+        module.push_str("module.");
+        module.push_str(name);
+        module.push_str(&key.as_ref().map(Key::suffix).unwrap_or_default());
+        rest = tail.strip_prefix('.')?;
+    }
+    Some((module, rest))
 }
 
 /// `aws_iam_role.x[0]` → (`aws_iam_role.x`, Some(0)).
@@ -1093,6 +1195,19 @@ mod tests {
             split_instance("aws_iam_role.x").unwrap(),
             ("aws_iam_role.x", None)
         );
+    }
+
+    #[test]
+    fn module_prefixes_split_off() {
+        assert_eq!(
+            split_module_address("module.a[\"k.x\"].module.b[0].aws_iam_role.r[1]").unwrap(),
+            ("module.a[\"k.x\"].module.b[0]".to_string(), "aws_iam_role.r[1]")
+        );
+        assert_eq!(
+            split_module_address("aws_iam_role.r").unwrap(),
+            (String::new(), "aws_iam_role.r")
+        );
+        assert!(split_module_address("module.a").is_none());
     }
 
     #[test]

@@ -89,23 +89,23 @@ impl Sources {
         self.resolved.get(&(address.to_string(), attribute.to_string()))
     }
 
-    /// Whether `reference` (`aws_iam_role.ci.arn`, `module.x…` excluded) names the ARN of a resource
-    /// managed in the module `module_address` of this configuration.
-    pub fn is_managed_arn(&self, module_address: &str, reference: &str) -> bool {
-        let Some(path) = crate::extract::module_call_path(module_address) else {
+    /// Whether `reference` (`aws_iam_role.ci.arn`, `module.a["k"].aws_iam_role.x[0].arn`: symbols name
+    /// absolute addresses) is the ARN of a resource managed in this configuration.
+    pub fn is_managed_arn(&self, reference: &str) -> bool {
+        let Some(rest) = reference.strip_suffix(".arn") else {
+            return false;
+        };
+        let Some((module_address, local)) = eval::split_module_address(rest) else {
+            return false;
+        };
+        let Some(path) = crate::extract::module_call_path(&module_address) else {
             return false;
         };
         let Some(module) = self.index.modules.get(&path) else {
             return false;
         };
-        let parts: Vec<&str> = reference.split('.').collect();
-        match parts.as_slice() {
-            [kind, name, "arn"] => {
-                let name = name.split('[').next().unwrap_or(name);
-                !kind.starts_with("data") && module.resources.contains_key(&format!("{kind}.{name}"))
-            }
-            _ => false,
-        }
+        let config_address = local.split('[').next().unwrap_or(local);
+        !config_address.starts_with("data.") && module.resources.contains_key(config_address)
     }
 }
 
