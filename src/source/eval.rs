@@ -34,17 +34,18 @@ pub struct Resolved {
 
 /// What the plan knows that expressions may refer to.
 #[derive(Debug, Default)]
-struct PlanFacts {
-    /// Instance address → known values (resource_changes `after`, or prior_state values for data sources).
-    values: BTreeMap<String, serde_json::Value>,
+struct PlanFacts<'p> {
+    /// Instance address → known values (resource_changes `after`, or prior_state values for data sources),
+    /// raw: only those the sources refer to are ever parsed.
+    values: BTreeMap<String, &'p RawValue>,
     /// Root module input values from the plan.
     variables: Map<String, Value>,
 }
 
 /// Evaluates policy attributes of resources in the source index.
-pub struct Evaluator<'a> {
+pub struct Evaluator<'a, 'p> {
     index: &'a SourceIndex,
-    facts: PlanFacts,
+    facts: PlanFacts<'p>,
     /// Parsed bodies per module path (hcl-rs form, for evaluation).
     bodies: BTreeMap<Vec<String>, Vec<Body>>,
     /// Contexts already built, by module instance address.
@@ -75,25 +76,22 @@ const MAX_MODULE_INSTANCES: usize = 2000;
 /// Module calls nested deeper than this are not expanded.
 const MAX_MODULE_DEPTH: usize = 8;
 
-impl<'a> Evaluator<'a> {
-    pub fn new(index: &'a SourceIndex, plan: Option<&Plan<'_>>) -> Evaluator<'a> {
+impl<'a, 'p> Evaluator<'a, 'p> {
+    pub fn new(index: &'a SourceIndex, plan: Option<&Plan<'p>>) -> Evaluator<'a, 'p> {
         let mut facts = PlanFacts::default();
         if let Some(plan) = plan {
             for change in &plan.resource_changes {
                 if change.mode == ResourceMode::Managed
                     && change.deposed.is_none()
                     && let Some(after) = change.change.after
-                    && let Ok(value) = serde_json::from_str(after.get())
                 {
-                    facts.values.insert(change.address.to_string(), value);
+                    facts.values.insert(change.address.to_string(), after);
                 }
             }
             if let Some(prior) = &plan.prior_state {
                 for resource in prior.all_resources() {
-                    if let Some(values) = resource.values
-                        && let Ok(value) = serde_json::from_str(values.get())
-                    {
-                        facts.values.entry(resource.address.to_string()).or_insert(value);
+                    if let Some(values) = resource.values {
+                        facts.values.entry(resource.address.to_string()).or_insert(values);
                     }
                 }
             }
@@ -659,10 +657,15 @@ impl<'a> Evaluator<'a> {
             .iter()
             .map(|attribute| (attribute.to_string(), symbol(&format!("{local}.{attribute}"))))
             .collect();
-        if let Some(serde_json::Value::Object(known)) = self.facts.values.get(address) {
+        let known = self
+            .facts
+            .values
+            .get(address)
+            .and_then(|raw| serde_json::from_str::<serde_json::Value>(raw.get()).ok());
+        if let Some(serde_json::Value::Object(known)) = known {
             for (key, value) in known {
                 if !value.is_null() {
-                    object.insert(key.clone(), json_to_value(value));
+                    object.insert(key, json_to_value(&value));
                 }
             }
         }
