@@ -1,5 +1,6 @@
 //! Command-line interface: argument definitions and the flow of each command. `main` only calls `run`.
 
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,7 @@ use crate::input::{self, Source};
 use crate::judge::BoundaryInfo;
 use crate::policy;
 use crate::report::{self, Format};
+use crate::terraform::{self, Terraform};
 
 /// Exit code: nothing to block.
 pub const EXIT_OK: i32 = 0;
@@ -45,6 +47,9 @@ enum Command {
     Check(CheckArgs),
     /// Compare two IAM policy documents: widening, no-widening or narrowing.
     Compare(CompareArgs),
+    /// Run terraform; check every plan before it is shown or applied (`terraform plan`, `terraform apply`).
+    #[command(long_about = TERRAFORM_ABOUT)]
+    Terraform(TerraformArgs),
     /// Compare the policies in the HCL of DIR at a git revision with the working tree (no plan, no
     /// credentials): report widenings exactly as `check` does.
     Diff(DiffArgs),
@@ -63,13 +68,14 @@ struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Write the report to FILE (whole or not at all) instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    /// Also write FORMAT (human, json, sarif, github, markdown) to PATH; repeatable. A bare PATH writes the
+    /// --format report there instead of standard output. Files are written whole or not at all.
+    #[arg(long, value_name = "[FORMAT=]PATH", value_parser = report::output::parse_spec)]
+    output: Vec<report::output::OutputSpec>,
     /// The date expiries are judged against (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<Date>,
-    /// A resource catalog to use instead of the built-in one.
+    /// Extra catalog entries (format of policies/catalog.hcl); each replaces the built-in entry for its type.
     #[arg(long, value_name = "FILE")]
     catalog: Option<PathBuf>,
 }
@@ -96,27 +102,65 @@ struct BoundaryArgs {
 
 #[derive(Args, Debug)]
 struct CheckArgs {
-    /// Plan JSON (`terraform show -json plan.bin > plan.json`), or - for standard input.
+    /// Plan JSON (`terraform show -json plan.bin > plan.json`), a binary plan file, or - for standard input.
     #[arg(value_name = "PLAN")]
     plan: Option<PathBuf>,
     #[command(flatten)]
     boundary: BoundaryArgs,
-    /// Output format.
+    /// Output format for standard output.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Write the report to FILE (whole or not at all) instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    /// Also write FORMAT (human, json, sarif, github, markdown) to PATH; repeatable. A bare PATH writes the
+    /// --format report there instead of standard output. Files are written whole or not at all.
+    #[arg(long, value_name = "[FORMAT=]PATH", value_parser = report::output::parse_spec)]
+    output: Vec<report::output::OutputSpec>,
     /// The date expiries are judged against (default: today, UTC).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<Date>,
-    /// A resource catalog to use instead of the built-in one (same format as policies/catalog.hcl).
+    /// Extra catalog entries (format of policies/catalog.hcl); each replaces the built-in entry for its type.
     #[arg(long, value_name = "FILE")]
     catalog: Option<PathBuf>,
+    /// The terraform binary that converts a binary plan file (default: $TRUSTGATE_TERRAFORM, else terraform).
+    #[arg(long, value_name = "PATH")]
+    terraform_bin: Option<PathBuf>,
     /// Directory of the root module's .tf files, read for file/line locations and comment annotations
     /// (default: the current directory when it holds .tf files).
     #[arg(long, value_name = "DIR")]
     source: Option<PathBuf>,
+}
+
+const TERRAFORM_ABOUT: &str = "Run terraform; check every plan before it is shown or applied.\n\n\
+    trustgate's options come first, then terraform's command line, untouched:\n  \
+    trustgate terraform [OPTIONS] [-chdir=DIR] plan|apply|SUBCOMMAND [TERRAFORM ARGS]...\n\n\
+    `plan` plans to a temporary file (unless -out is given), checks it and exits with the check's code \
+    (terraform's own code when terraform fails). `apply` checks a saved plan, or plans to a temporary file \
+    and applies exactly the checked file, and refuses to apply when there are violations. Every other \
+    subcommand passes straight through. Put `--` before terraform's command line when it starts with an \
+    option trustgate also has.";
+
+#[derive(Args, Debug)]
+struct TerraformArgs {
+    #[command(flatten)]
+    boundary: BoundaryArgs,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// The date expiries are judged against (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    today: Option<Date>,
+    /// Extra catalog entries (format of policies/catalog.hcl); each replaces the built-in entry for its type.
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
+    /// The terraform binary, e.g. tofu (default: $TRUSTGATE_TERRAFORM, else terraform on PATH).
+    #[arg(long, value_name = "PATH")]
+    terraform_bin: Option<PathBuf>,
+    /// terraform's command line: global options (-chdir=DIR), the subcommand and its arguments.
+    #[arg(
+        value_name = "TERRAFORM ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    args: Vec<OsString>,
 }
 
 #[derive(Args, Debug)]
@@ -185,6 +229,7 @@ pub fn run() -> i32 {
         Command::Check(args) => check(args, color),
         Command::Compare(args) => compare(args, color),
         Command::Diff(args) => diff(args, color),
+        Command::Terraform(args) => run_terraform(args, color),
     };
     match outcome {
         Ok(code) => code,
@@ -214,6 +259,14 @@ fn load_config(args: &BoundaryArgs) -> Result<Config> {
     config::load(args.config.as_deref(), &cwd)
 }
 
+/// The built-in catalog, with the entries of `--catalog FILE` added or replacing built-in ones.
+fn load_catalog(path: Option<&Path>) -> Result<Catalog> {
+    match path {
+        Some(path) => Ok(Catalog::builtin().with_overrides(&Catalog::from_file(path)?)),
+        None => Ok(Catalog::builtin()),
+    }
+}
+
 fn check(args: CheckArgs, color: bool) -> Result<i32> {
     let today = args.today.unwrap_or_else(Date::today_utc);
     let config = load_config(&args.boundary)?;
@@ -228,12 +281,9 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         }
         None => Source::Stdin,
     };
-    let catalog = match &args.catalog {
-        Some(path) => Catalog::from_file(path)?,
-        None => Catalog::builtin(),
-    };
+    let catalog = load_catalog(args.catalog.as_deref())?;
     let display_path = source.display_path();
-    let text = input::read_text(&source)?;
+    let text = terraform::read_plan(&source, &Terraform::choose(args.terraform_bin.as_deref()))?;
     let options = CheckOptions {
         display_path,
         flag_accounts: &args.boundary.accounts,
@@ -243,22 +293,55 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         today,
         source_dir: source_dir(args.source.as_deref())?,
     };
+    let destinations = report::output::Destinations::new(args.format, &args.output)?;
     let report = check_plan_text(&text, &options)?;
     let code = report.exit_code();
-    match &args.output {
-        Some(path) => write_atomically(path, &report::render(&report, args.format, false))?,
-        None => write_stdout(&report::render(&report, args.format, color)),
+    let files: Vec<(PathBuf, String)> = destinations
+        .files
+        .iter()
+        .map(|(format, path)| (path.clone(), report::render(&report, *format, false)))
+        .collect();
+    report::output::write_all(&files)?;
+    if let Some(format) = destinations.stdout {
+        write_stdout(&report::render(&report, format, color));
     }
     Ok(code)
+}
+
+fn run_terraform(args: TerraformArgs, color: bool) -> Result<i32> {
+    let invocation = terraform::Invocation::parse(args.args);
+    let binary = Terraform::choose(args.terraform_bin.as_deref());
+    if !invocation.checks_plans() {
+        return terraform::pass_through(&binary, &invocation);
+    }
+    // The default config file is looked for where terraform works (-chdir=DIR); --config is relative to
+    // trustgate's own working directory.
+    let config = match (&args.boundary.config, invocation.chdir()) {
+        (None, Some(dir)) => {
+            let cwd = std::env::current_dir()
+                .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
+            config::load(None, &cwd.join(dir))?
+        }
+        _ => load_config(&args.boundary)?,
+    };
+    let catalog = load_catalog(args.catalog.as_deref())?;
+    let judge = terraform::Judge {
+        flag_accounts: &args.boundary.accounts,
+        flag_orgs: &args.boundary.orgs,
+        config: &config,
+        catalog: &catalog,
+        today: args.today.unwrap_or_else(Date::today_utc),
+        format: args.format,
+        color,
+    };
+    terraform::run(&binary, &invocation, &judge)
 }
 
 fn diff(args: DiffArgs, color: bool) -> Result<i32> {
     let today = args.today.unwrap_or_else(Date::today_utc);
     let config = load_config(&args.boundary)?;
-    let catalog = match &args.catalog {
-        Some(path) => Catalog::from_file(path)?,
-        None => Catalog::builtin(),
-    };
+    let catalog = load_catalog(args.catalog.as_deref())?;
+    let destinations = report::output::Destinations::new(args.format, &args.output)?;
     let report = crate::source::diff::diff(&crate::source::diff::DiffOptions {
         base: &args.base,
         dir: &args.dir,
@@ -269,9 +352,14 @@ fn diff(args: DiffArgs, color: bool) -> Result<i32> {
         today,
     })?;
     let code = report.exit_code();
-    match &args.output {
-        Some(path) => write_atomically(path, &report::render(&report, args.format, false))?,
-        None => write_stdout(&report::render(&report, args.format, color)),
+    let files: Vec<(PathBuf, String)> = destinations
+        .files
+        .iter()
+        .map(|(format, path)| (path.clone(), report::render(&report, *format, false)))
+        .collect();
+    report::output::write_all(&files)?;
+    if let Some(format) = destinations.stdout {
+        write_stdout(&report::render(&report, format, color));
     }
     Ok(code)
 }
@@ -322,32 +410,7 @@ fn read_policy(path: &Path) -> Result<policy::Policy> {
 }
 
 /// Writes to standard output; a closed pipe (`trustgate … | head`) ends the output quietly.
-fn write_stdout(text: &str) {
+pub(crate) fn write_stdout(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
-}
-
-/// Writes the whole file or nothing: a temporary file beside the target, renamed over it.
-fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    let unwritable = |e: std::io::Error| Error::Unwritable {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| unwritable(std::io::Error::other("not a file name")))?;
-    let temp = dir.join(format!(
-        ".{}.trustgate-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = std::fs::write(&temp, text).and_then(|()| std::fs::rename(&temp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result.map_err(unwritable)
 }

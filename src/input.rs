@@ -44,6 +44,11 @@ pub fn read_text(source: &Source) -> Result<String> {
     decode_text(bytes, &path)
 }
 
+/// Reads the whole input as bytes, undecoded (for callers that sniff the content first).
+pub fn read_raw(source: &Source) -> Result<Vec<u8>> {
+    read_bytes(source, &source.display_path())
+}
+
 fn read_bytes(source: &Source, path: &Path) -> Result<Vec<u8>> {
     let unreadable = |err: std::io::Error| Error::Unreadable {
         path: path.to_path_buf(),
@@ -55,7 +60,7 @@ fn read_bytes(source: &Source, path: &Path) -> Result<Vec<u8>> {
             if metadata.is_dir() {
                 return Err(Error::Unreadable {
                     path: path.to_path_buf(),
-                    reason: "is a directory, expected a plan JSON file".to_string(),
+                    reason: "is a directory, expected a plan file".to_string(),
                 });
             }
             if metadata.len() > MAX_INPUT_BYTES {

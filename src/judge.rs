@@ -128,6 +128,17 @@ pub struct Location {
     pub statement_file: Option<PathBuf>,
 }
 
+impl Location {
+    /// The most precise place: the statement when it is known, else the resource block.
+    pub fn precise(&self) -> (&std::path::Path, usize) {
+        match (&self.statement_file, self.statement_line) {
+            (Some(file), Some(line)) => (file, line),
+            (None, Some(line)) => (&self.file, line),
+            _ => (&self.file, self.line),
+        }
+    }
+}
+
 /// One widening with its verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {

@@ -19,4 +19,5 @@ pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod terraform;
 pub mod vendors;

@@ -190,3 +190,54 @@ fn no_plan_and_nothing_piped_reads_empty_stdin_as_an_error() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("<stdin>"), "{}", out.stderr);
 }
+
+#[test]
+fn catalog_file_adds_and_replaces_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    // A resource type the built-in catalog does not know, declared by the user.
+    let catalog = write(
+        dir.path(),
+        "extra.hcl",
+        "resource \"acme_shared_bucket\" {\n  policy \"access\" {\n    role    = \"resource\"\n    service = \"s3\"\n  }\n}\n",
+    );
+    let plan = write(
+        dir.path(),
+        "plan.json",
+        r#"{"format_version":"1.2","resource_changes":[{"address":"acme_shared_bucket.b","mode":"managed",
+        "type":"acme_shared_bucket","name":"b","provider_name":"registry.terraform.io/acme/acme",
+        "change":{"actions":["create"],"before":null,"after":{"access":"{\"Statement\":[{\"Action\":\"s3:GetObject\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Resource\":\"*\"}],\"Version\":\"2012-10-17\"}"},
+        "after_unknown":{}}}]}"#,
+    );
+    let without = run(&["check", &plan, "--account", "111111111111", "--format", "json"]);
+    assert_eq!(without.code, 0, "unknown type is not checked: {}", without.stderr);
+    let with = run(&[
+        "check",
+        &plan,
+        "--account",
+        "111111111111",
+        "--format",
+        "json",
+        "--catalog",
+        &catalog,
+    ]);
+    assert_eq!(with.code, 1, "{}", with.stderr);
+    let json: serde_json::Value = serde_json::from_str(&with.stdout).unwrap();
+    assert_eq!(json["findings"][0]["kind"], "public");
+    // Built-in entries still apply alongside the user's.
+    let example = run(&[
+        "check",
+        "testdata/example/plan.json",
+        "--today",
+        TODAY,
+        "--catalog",
+        &catalog,
+    ]);
+    assert_eq!(example.code, 1);
+    assert!(example.stdout.contains("aws_iam_role.deploy"));
+    let bad = write(
+        dir.path(),
+        "bad.hcl",
+        "resource \"x\" {\n  policy \"p\" {\n    role = \"nope\"\n  }\n}\n",
+    );
+    assert_one_line_error(&run(&["check", &plan, "--catalog", &bad]), &["bad.hcl", "line"]);
+}

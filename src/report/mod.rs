@@ -2,18 +2,49 @@
 
 pub mod compare;
 pub mod escape;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod output;
+pub mod sarif;
 
+use crate::annotation::Annotation;
 use crate::judge::Report;
 
 /// Output formats of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Format {
     /// Coloured, grouped by resource, for people.
     Human,
     /// Stable, versioned JSON (`trustgate/check/v1`).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub workflow commands (`::error`/`::notice`), which become annotations.
+    Github,
+    /// Markdown for a job summary or a pull-request comment.
+    Markdown,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Markdown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+        }
+    }
 }
 
 /// Renders the report in a format. `color` only affects human output.
@@ -21,5 +52,36 @@ pub fn render(report: &Report, format: Format, color: bool) -> String {
     match format {
         Format::Human => human::render(report, color),
         Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+        Format::Markdown => markdown::render(report),
     }
+}
+
+/// An annotation in one line: `owner X, expires Y: justification`.
+pub fn annotation_text(a: &Annotation) -> String {
+    format!(
+        "owner {}, expires {}: {}",
+        a.owner.as_deref().unwrap_or("?"),
+        a.expiry.as_deref().unwrap_or("?"),
+        a.justification.as_deref().unwrap_or("")
+    )
+}
+
+/// The example plan judged on a fixed date, for the emitters' unit tests.
+#[cfg(test)]
+pub(crate) fn example_report() -> Report {
+    let text = include_str!("../../testdata/example/plan.json");
+    let config = crate::config::Config::default();
+    let catalog = crate::catalog::Catalog::builtin();
+    let options = crate::check::CheckOptions {
+        display_path: "testdata/example/plan.json".into(),
+        flag_accounts: &[],
+        flag_orgs: &[],
+        config: &config,
+        catalog: &catalog,
+        today: crate::date::Date::parse_iso("2026-11-24").expect("a valid date"),
+        source_dir: None,
+    };
+    crate::check::check_plan_text(text, &options).expect("the example plan checks")
 }

@@ -1,0 +1,108 @@
+//! GitHub workflow commands: `::error` for each violation and `::notice` for each approved widening, which
+//! the runner turns into annotations on the run and, where the file and line are in the diff, on the pull
+//! request. Ends with one plain summary line for the log.
+
+use std::fmt::Write;
+
+use super::escape::{workflow_data, workflow_property};
+use crate::judge::{Finding, Report, Status};
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        out.push_str(&command(f));
+        out.push('\n');
+    }
+    let s = &report.summary;
+    let _ = writeln!(
+        out,
+        "trustgate: {} widening{}: {} violation{}, {} approved",
+        s.widenings,
+        if s.widenings == 1 { "" } else { "s" },
+        s.violations,
+        if s.violations == 1 { "" } else { "s" },
+        s.approved
+    );
+    out
+}
+
+fn command(f: &Finding) -> String {
+    let (name, title, mut message) = match f.status {
+        Status::Violation => (
+            "error",
+            format!("{} {}: {}", f.rule.id, f.rule.name, f.address),
+            f.message(),
+        ),
+        Status::Approved => (
+            "notice",
+            format!("{} {} (approved): {}", f.rule.id, f.rule.name, f.address),
+            f.message(),
+        ),
+    };
+    match (f.status, &f.annotation) {
+        (Status::Approved, Some(annotation)) => {
+            let _ = write!(message, "\nApproved: {}", super::annotation_text(annotation));
+        }
+        (Status::Violation, Some(_)) => {
+            let _ = write!(
+                message,
+                "\nAnnotation rejected: {}",
+                f.annotation_problems.join("; ")
+            );
+        }
+        (_, None) => {
+            let _ = write!(message, "\n{}", f.rule.summary);
+        }
+    }
+    let mut properties = Vec::new();
+    if let Some(location) = &f.location {
+        let (file, line) = location.precise();
+        properties.push(format!(
+            "file={}",
+            workflow_property(&file.display().to_string().replace('\\', "/"))
+        ));
+        properties.push(format!("line={}", line.max(1)));
+    }
+    properties.push(format!("title={}", workflow_property(&title)));
+    format!("::{name} {}::{}", properties.join(","), workflow_data(&message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::judge::Location;
+
+    #[test]
+    fn file_and_line_when_the_location_is_known() {
+        let mut report = crate::report::example_report();
+        report.findings[1].location = Some(Location {
+            file: "stacks/a,b:c/main.tf".into(),
+            line: 7,
+            statement_line: None,
+            statement_file: None,
+        });
+        let out = render(&report);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines[1].starts_with("::error file=stacks/a%2Cb%3Ac/main.tf,line=7,title=TG002 "),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[0].starts_with("::notice title="),
+            "no file or line when unknown: {}",
+            lines[0]
+        );
+    }
+
+    #[test]
+    fn one_line_per_finding_and_a_summary() {
+        let report = crate::report::example_report();
+        let out = render(&report);
+        assert_eq!(out.lines().count(), report.findings.len() + 1);
+        assert_eq!(
+            out.lines().last().unwrap(),
+            "trustgate: 6 widenings: 5 violations, 1 approved"
+        );
+    }
+}

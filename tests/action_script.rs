@@ -1,0 +1,681 @@
+//! The GitHub Action's shell half (`scripts/github-action.sh`) run in a faked runner: `GITHUB_OUTPUT`,
+//! `GITHUB_STEP_SUMMARY`, `GITHUB_EVENT_PATH` with a pull_request event, and a fake `gh` on `PATH` that
+//! records its calls and answers the comment listing with canned ids. Also checks that `action.yml` declares
+//! and maps every input the script reads.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::root;
+
+const FAKE_GH: &str = r#"#!/usr/bin/env bash
+# Records each call (arguments joined by spaces) and the body file of a create or update.
+printf '%s\n' "$*" >>"$FAKE_GH_LOG"
+for arg in "$@"; do
+  case "$arg" in
+    body=@*) cp "${arg#body=@}" "$FAKE_GH_LOG.body" ;;
+  esac
+done
+case "$*" in
+  *--paginate*)
+    if [ -n "${FAKE_GH_FAIL_LIST:-}" ]; then echo "HTTP 403" >&2; exit 1; fi
+    printf '%s' "${FAKE_GH_IDS:-}"
+    ;;
+esac
+"#;
+
+struct Runner {
+    dir: tempfile::TempDir,
+    env: BTreeMap<String, String>,
+}
+
+struct Outcome {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    outputs: BTreeMap<String, String>,
+    summary: String,
+    gh_calls: Vec<String>,
+    gh_body: Option<String>,
+}
+
+impl Runner {
+    /// A runner with a workspace holding `plan` (a path under the repository root) as `plan.json`, for a
+    /// pull_request event on PR 42 of `octo/infra`.
+    fn new(plan: &str) -> Runner {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        for sub in ["workspace", "bin", "temp", "home"] {
+            std::fs::create_dir(p.join(sub)).unwrap();
+        }
+        std::fs::copy(root().join(plan), p.join("workspace/plan.json")).unwrap();
+        let gh = p.join("bin/gh");
+        std::fs::write(&gh, FAKE_GH).unwrap();
+        make_executable(&gh);
+        std::fs::write(p.join("output"), "").unwrap();
+        std::fs::write(p.join("summary"), "# earlier summary\n").unwrap();
+        std::fs::write(
+            p.join("event.json"),
+            r#"{"action": "synchronize", "number": 42, "pull_request": {"number": 42, "title": "x"}}"#,
+        )
+        .unwrap();
+        let path = format!(
+            "{}:{}",
+            p.join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let s = |v: &Path| v.to_string_lossy().to_string();
+        let env = BTreeMap::from([
+            ("PATH".to_string(), path),
+            ("HOME".to_string(), s(&p.join("home"))),
+            ("GITHUB_OUTPUT".to_string(), s(&p.join("output"))),
+            ("GITHUB_STEP_SUMMARY".to_string(), s(&p.join("summary"))),
+            ("GITHUB_EVENT_PATH".to_string(), s(&p.join("event.json"))),
+            ("GITHUB_REPOSITORY".to_string(), "octo/infra".to_string()),
+            ("GITHUB_ACTION_PATH".to_string(), s(&root())),
+            ("RUNNER_TEMP".to_string(), s(&p.join("temp"))),
+            ("FAKE_GH_LOG".to_string(), s(&p.join("gh.log"))),
+            (
+                "TRUSTGATE_BIN".to_string(),
+                env!("CARGO_BIN_EXE_trustgate").to_string(),
+            ),
+            ("INPUT_PLAN".to_string(), "plan.json".to_string()),
+            ("INPUT_WORKING_DIRECTORY".to_string(), s(&p.join("workspace"))),
+            (
+                "INPUT_SARIF_FILE".to_string(),
+                "reports/trustgate.sarif".to_string(),
+            ),
+            ("INPUT_COMMENT".to_string(), "true".to_string()),
+            ("INPUT_FAIL_ON_VIOLATION".to_string(), "true".to_string()),
+        ]);
+        Runner { dir, env }
+    }
+
+    fn set(&mut self, key: &str, value: &str) -> &mut Self {
+        self.env.insert(key.to_string(), value.to_string());
+        self
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Runs the script; the outputs file and the gh log start empty for each run.
+    fn run(&self, command: &str) -> Outcome {
+        std::fs::write(self.path("output"), "").unwrap();
+        let _ = std::fs::remove_file(self.path("gh.log"));
+        let _ = std::fs::remove_file(self.path("gh.log.body"));
+        let out = Command::new("bash")
+            .arg(root().join("scripts/github-action.sh"))
+            .arg(command)
+            .env_clear()
+            .envs(&self.env)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("bash runs the script");
+        let outputs = std::fs::read_to_string(self.path("output"))
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Outcome {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+            outputs,
+            summary: std::fs::read_to_string(self.path("summary")).unwrap(),
+            gh_calls: std::fs::read_to_string(self.path("gh.log"))
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_string)
+                .collect(),
+            gh_body: std::fs::read_to_string(self.path("gh.log.body")).ok(),
+        }
+    }
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+fn event_readable() -> bool {
+    ["jq", "python3"].iter().any(|tool| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+const LIST_CALL: &str = "api --paginate repos/octo/infra/issues/42/comments --jq .[] | \
+                         select(.body | startswith(\"<!-- trustgate -->\")) | .id";
+
+#[test]
+fn violations_create_the_comment_and_fail_the_step() {
+    let runner = Runner::new("testdata/example/plan.json");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "stdout {}\nstderr {}", out.stdout, out.stderr);
+    // Outputs from the run's counts.
+    assert_eq!(out.outputs["widenings"], "6");
+    assert_eq!(out.outputs["violations"], "5");
+    assert_eq!(out.outputs["approved"], "1");
+    assert_eq!(out.outputs["exit-code"], "1");
+    let sarif = runner.path("workspace/reports/trustgate.sarif");
+    assert_eq!(
+        PathBuf::from(&out.outputs["sarif-file"]),
+        sarif.canonicalize().unwrap()
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(sarif).unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    // Without GITHUB_WORKSPACE the locations stay relative to the working directory.
+    let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    assert_eq!(uri, "plan.json");
+    let json_file = std::fs::read_to_string(&out.outputs["json-file"]).unwrap();
+    assert!(json_file.contains("trustgate/check/v1"));
+    // Annotations in the log.
+    assert_eq!(
+        out.stdout.lines().filter(|l| l.starts_with("::error ")).count(),
+        5
+    );
+    assert_eq!(
+        out.stdout.lines().filter(|l| l.starts_with("::notice ")).count(),
+        1
+    );
+    // The summary is appended after what was there.
+    let markdown = std::fs::read_to_string(&out.outputs["markdown-file"]).unwrap();
+    assert_eq!(out.summary, format!("# earlier summary\n{markdown}"));
+    assert!(markdown.starts_with("<!-- trustgate -->\n### ❌"));
+    // The comment: looked up, then created with the Markdown as its body.
+    if event_readable() {
+        assert_eq!(
+            out.gh_calls,
+            [
+                LIST_CALL.to_string(),
+                format!(
+                    "api --method POST repos/octo/infra/issues/42/comments -F body=@{}",
+                    out.outputs["markdown-file"]
+                )
+            ]
+        );
+        assert_eq!(out.gh_body.as_deref(), Some(markdown.as_str()));
+    } else {
+        assert!(out.stdout.contains("neither jq nor python3"), "{}", out.stdout);
+    }
+}
+
+/// SARIF paths are made relative to the repository root (GITHUB_WORKSPACE) when the working directory is
+/// inside it, so code scanning finds the files.
+#[test]
+fn sarif_locations_are_relative_to_the_workspace() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    let workspace = runner.dir.path().to_string_lossy().to_string();
+    runner
+        .set("GITHUB_WORKSPACE", &workspace)
+        .set("INPUT_COMMENT", "false");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let text = std::fs::read_to_string(&out.outputs["sarif-file"]).unwrap();
+    let sarif: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 6);
+    for result in results {
+        let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+        assert_eq!(uri, "workspace/plan.json");
+    }
+    let unchanged = text.replace("\"uri\": \"workspace/plan.json\"", "\"uri\": \"plan.json\"");
+    let direct = common::run_in(
+        Some(&runner.path("workspace")),
+        &["check", "plan.json", "--format", "sarif", "--color", "never"],
+        None,
+    );
+    assert_eq!(unchanged, direct.stdout, "only the uris changed");
+}
+
+#[test]
+fn an_existing_comment_is_updated_not_duplicated() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    runner
+        .set("FAKE_GH_IDS", "777\n888\n")
+        .set("TRUSTGATE_PR_NUMBER", "42");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.gh_calls.len(), 2, "{:?}", out.gh_calls);
+    assert_eq!(out.gh_calls[0], LIST_CALL);
+    assert!(
+        out.gh_calls[1].starts_with("api --method PATCH repos/octo/infra/issues/comments/777 -F body=@"),
+        "{:?}",
+        out.gh_calls
+    );
+    assert!(out.gh_body.unwrap().starts_with("<!-- trustgate -->"));
+}
+
+#[test]
+fn a_passing_plan_updates_the_old_comment_but_creates_none() {
+    let mut runner = Runner::new("testdata/plans/lambda-permission-source-account.json");
+    runner.set("TRUSTGATE_PR_NUMBER", "42");
+    let out = runner.run("check");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.outputs["widenings"], "0");
+    assert_eq!(out.outputs["violations"], "0");
+    assert_eq!(out.gh_calls, [LIST_CALL]);
+    assert!(out.stdout.contains("nothing to post"));
+
+    runner.set("FAKE_GH_IDS", "555");
+    let out = runner.run("check");
+    assert_eq!(out.code, 0);
+    assert!(
+        out.gh_calls
+            .last()
+            .unwrap()
+            .contains("PATCH repos/octo/infra/issues/comments/555")
+    );
+    assert!(out.gh_body.unwrap().contains("### ✅"));
+}
+
+#[test]
+fn approved_only_passes_and_comments() {
+    let mut runner = Runner::new("testdata/plans/tags-trustgate-annotations.json");
+    runner.set("TRUSTGATE_PR_NUMBER", "42");
+    let out = runner.run("check");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        (
+            out.outputs["widenings"].as_str(),
+            out.outputs["violations"].as_str(),
+            out.outputs["approved"].as_str()
+        ),
+        ("1", "0", "1")
+    );
+    assert!(out.gh_calls[1].contains("POST"), "{:?}", out.gh_calls);
+}
+
+#[test]
+fn fail_on_violation_false_and_comment_false() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    runner
+        .set("INPUT_FAIL_ON_VIOLATION", "False")
+        .set("INPUT_COMMENT", "false");
+    let out = runner.run("check");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.outputs["violations"], "5");
+    assert!(out.gh_calls.is_empty(), "{:?}", out.gh_calls);
+
+    runner.set("INPUT_COMMENT", "maybe");
+    let out = runner.run("check");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stdout.contains("input comment must be true or false"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn not_a_pull_request_means_no_comment() {
+    let runner = Runner::new("testdata/example/plan.json");
+    std::fs::write(
+        runner.path("event.json"),
+        r#"{"ref": "refs/heads/main", "after": "abc"}"#,
+    )
+    .unwrap();
+    let out = runner.run("check");
+    assert_eq!(out.code, 1);
+    assert!(out.gh_calls.is_empty(), "{:?}", out.gh_calls);
+    assert!(out.summary.contains("<!-- trustgate -->"));
+}
+
+#[test]
+fn a_comment_that_cannot_be_listed_warns_and_the_check_still_decides() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    runner
+        .set("FAKE_GH_FAIL_LIST", "1")
+        .set("TRUSTGATE_PR_NUMBER", "42");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .contains("::warning title=trustgate action::could not list"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn boundary_inputs_are_split_and_never_globbed() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    runner.set("INPUT_ACCOUNTS", "111111111111,\n  222222222222");
+    let out = runner.run("check");
+    assert_eq!(
+        out.outputs["widenings"], "5",
+        "222222222222 is inside now: {}",
+        out.stderr
+    );
+
+    std::fs::write(runner.path("workspace/111111111111"), "").unwrap();
+    runner.set("INPUT_ACCOUNTS", "1111111111*");
+    let out = runner.run("check");
+    assert_eq!(
+        out.code, 2,
+        "an invalid account is a usage error, not a file name: {}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("12 digits"), "{}", out.stderr);
+    assert_eq!(out.outputs["exit-code"], "2");
+    assert!(!out.outputs.contains_key("violations"));
+    assert!(
+        out.stdout
+            .contains("::error title=trustgate action::trustgate could not check")
+    );
+}
+
+#[test]
+fn a_missing_plan_is_an_error() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    runner.set("INPUT_PLAN", "nope.json");
+    let out = runner.run("check");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("nope.json"), "{}", out.stderr);
+    assert_eq!(
+        out.summary, "# earlier summary\n",
+        "nothing is added to the summary"
+    );
+}
+
+#[test]
+fn cache_key_and_install_from_the_cache() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    let out = runner.run("cache-key");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.outputs["version"], env!("CARGO_PKG_VERSION"));
+
+    // A cached binary is used as it is (no cargo run); its folder goes on the PATH of later steps.
+    let bin = runner.path("home/.cache/trustgate-action/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(bin.join("trustgate"), "#!/bin/sh\necho trustgate 9.9.9\n").unwrap();
+    make_executable(&bin.join("trustgate"));
+    std::fs::write(runner.path("github_path"), "").unwrap();
+    let github_path = runner.path("github_path").to_string_lossy().to_string();
+    runner
+        .set("TRUSTGATE_INSTALL_ROOT", "~/.cache/trustgate-action")
+        .set("GITHUB_PATH", &github_path);
+    let out = runner.run("install");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("trustgate 9.9.9 restored from the cache"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(&github_path).unwrap(),
+        format!("{}\n", bin.display())
+    );
+}
+
+/// `action.yml` is valid YAML, a composite action with the inputs and outputs the issue names; every
+/// variable the script reads from outside is mapped in an `env:` block, each `INPUT_X` from its declared
+/// input, and no `run:` splices `${{ }}` into shell code.
+#[test]
+fn action_yml_declares_and_maps_everything_the_script_reads() {
+    let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    let action: serde_norway::Value = serde_norway::from_str(&text).expect("action.yml is valid YAML");
+    let inputs = action["inputs"].as_mapping().expect("inputs");
+    let input_names: Vec<&str> = inputs.keys().filter_map(|k| k.as_str()).collect();
+    for name in [
+        "plan",
+        "working-directory",
+        "config",
+        "accounts",
+        "organizations",
+        "sarif-file",
+        "comment",
+        "fail-on-violation",
+    ] {
+        assert!(input_names.contains(&name), "input {name} is declared");
+    }
+    let outputs = action["outputs"].as_mapping().expect("outputs");
+    for name in ["violations", "widenings", "approved", "sarif-file"] {
+        let value = outputs
+            .get(name)
+            .and_then(|o| o["value"].as_str())
+            .unwrap_or_else(|| panic!("output {name}"));
+        assert_eq!(value, format!("${{{{ steps.check.outputs.{name} }}}}"));
+    }
+    assert_eq!(action["runs"]["using"], "composite");
+    let steps = action["runs"]["steps"].as_sequence().expect("steps");
+
+    let mut env: BTreeMap<String, String> = BTreeMap::new();
+    for step in steps {
+        if let Some(run) = step["run"].as_str() {
+            assert!(!run.contains("${{"), "no expression inside run: {run}");
+            assert!(
+                run.contains("$GITHUB_ACTION_PATH/scripts/github-action.sh"),
+                "{run}"
+            );
+            assert_eq!(step["shell"], "bash");
+        }
+        if let Some(map) = step["env"].as_mapping() {
+            for (k, v) in map {
+                env.insert(
+                    k.as_str().unwrap().to_string(),
+                    v.as_str().unwrap_or_default().to_string(),
+                );
+            }
+        }
+    }
+    let cache = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache@"))
+        })
+        .expect("a cache step");
+    let key = cache["with"]["key"].as_str().unwrap();
+    assert!(
+        key.contains("steps.version.outputs.version") && key.contains("runner.os"),
+        "{key}"
+    );
+
+    let script = std::fs::read_to_string(root().join("scripts/github-action.sh")).unwrap();
+    let read = regex::Regex::new(r"\$\{?([A-Z][A-Z0-9_]*)").unwrap();
+    let provided_by_runner = |name: &str| {
+        name.starts_with("GITHUB_")
+            || name.starts_with("RUNNER_")
+            || name.starts_with("BASH_")
+            || ["HOME", "PATH", "TMPDIR"].contains(&name)
+    };
+    let mut checked = 0;
+    for name in read.captures_iter(&script).map(|c| c[1].to_string()) {
+        if provided_by_runner(&name) || name == "TRUSTGATE_BIN" || name.starts_with("FAKE_") {
+            continue; // TRUSTGATE_BIN is for tests; the action puts trustgate on PATH instead.
+        }
+        let mapped = env
+            .get(&name)
+            .unwrap_or_else(|| panic!("the script reads {name}, which no env: block of action.yml sets"));
+        if let Some(rest) = name.strip_prefix("INPUT_") {
+            let input = rest.to_ascii_lowercase().replace('_', "-");
+            assert!(input_names.contains(&input.as_str()), "{name}: no input {input}");
+            assert_eq!(mapped, &format!("${{{{ inputs.{input} }}}}"), "{name}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} variable reads found");
+    // And every input reaches the script.
+    for input in &input_names {
+        assert!(
+            env.values().any(|v| v == &format!("${{{{ inputs.{input} }}}}")),
+            "input {input} is never passed to the script"
+        );
+    }
+}
+
+/// A folder of wrappers for the tools the script needs, found on this machine's PATH, so a test can run the
+/// script without jq (and without python3).
+fn tools_without(dir: &Path, missing: &[&str]) -> String {
+    let tools = dir.join("tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    for tool in [
+        "bash", "basename", "dirname", "mktemp", "mkdir", "cat", "cp", "tr", "mv", "python3", "jq",
+    ] {
+        if missing.contains(&tool) {
+            continue;
+        }
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+        // A Python found through a version manager's shim needs that manager: use the interpreter itself.
+        let found = match (tool, found) {
+            ("python3", Some(shim)) => Command::new(&shim)
+                .args(["-c", "import sys; print(sys.executable)"])
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()),
+            (_, found) => found,
+        };
+        if let Some(path) = found {
+            let wrapper = tools.join(tool);
+            std::fs::write(&wrapper, format!("#!/bin/sh\nexec '{path}' \"$@\"\n")).unwrap();
+            make_executable(&wrapper);
+        }
+    }
+    format!("{}:{}", dir.join("bin").display(), tools.display())
+}
+
+#[test]
+fn the_event_is_read_with_python_when_jq_is_missing() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    let path = tools_without(runner.dir.path(), &["jq"]);
+    if !Path::new(&path.split(':').nth(1).unwrap().to_string())
+        .join("python3")
+        .exists()
+    {
+        eprintln!("SKIPPED: no python3 on this machine");
+        return;
+    }
+    runner.set("PATH", &path);
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        out.gh_calls.first().map(String::as_str),
+        Some(LIST_CALL),
+        "{}",
+        out.stdout
+    );
+    assert!(out.gh_calls[1].contains("POST repos/octo/infra/issues/42/comments"));
+}
+
+#[test]
+fn without_jq_or_python_the_comment_is_skipped_with_a_warning() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    let path = tools_without(runner.dir.path(), &["jq", "python3"]);
+    runner.set("PATH", &path);
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "the check still decides: {}", out.stderr);
+    assert!(out.stdout.contains("neither jq nor python3"), "{}", out.stdout);
+    assert!(out.gh_calls.is_empty());
+    assert_eq!(out.outputs["violations"], "5");
+}
+
+#[test]
+fn an_output_value_cannot_forge_another_output() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    runner
+        .set("INPUT_SARIF_FILE", "x.sarif\nviolations=0")
+        .set("INPUT_COMMENT", "false");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let text = std::fs::read_to_string(runner.path("output")).unwrap();
+    assert!(!text.contains("violations=0"), "{text}");
+    assert_eq!(out.outputs["violations"], "5");
+    assert!(!out.outputs.contains_key("sarif-file"));
+    assert!(
+        out.stdout.contains("output sarif-file is not set"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_plan_named_like_an_option_is_still_a_plan() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    std::fs::rename(
+        runner.path("workspace/plan.json"),
+        runner.path("workspace/--help"),
+    )
+    .unwrap();
+    runner.set("INPUT_PLAN", "--help").set("INPUT_COMMENT", "false");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.outputs["violations"], "5");
+}
+
+/// A stand-in for trustgate that reports a finding with a source location (as it will once the HCL sources
+/// are read): writes the --output files and prints workflow commands with file= and line=.
+const FAKE_TRUSTGATE: &str = r#"#!/usr/bin/env bash
+for arg in "$@"; do
+  case "$arg" in
+    json=*) printf '{"schema": "trustgate/check/v1"}\n' >"${arg#json=}" ;;
+    markdown=*) printf '<!-- trustgate -->\nfake\n' >"${arg#markdown=}" ;;
+    sarif=*)
+      printf '%s\n' '{' '  "runs": [' '    {"locations": [' '      {' \
+        '        "uri": "modules/iam/main.tf",' '        "uri": "/abs/main.tf",' \
+        '        "uri": "file:///abs/x.tf"' '      }' '    ]}' '  ]' '}' >"${arg#sarif=}"
+      ;;
+  esac
+done
+echo '::error file=modules/iam/main.tf,line=12,title=TG002 x%3A y::a "uri": "z" message'
+echo '::notice file=/abs/main.tf,line=1,title=t::m'
+echo '::notice title=t::no file'
+echo 'trustgate: 3 widenings: 1 violation, 2 approved'
+exit 1
+"#;
+
+#[test]
+fn source_locations_are_made_relative_to_the_repository_root() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    let fake = runner.path("bin/trustgate-fake");
+    std::fs::write(&fake, FAKE_TRUSTGATE).unwrap();
+    make_executable(&fake);
+    let workspace = runner.dir.path().to_string_lossy().to_string();
+    runner
+        .set("TRUSTGATE_BIN", &fake.to_string_lossy())
+        .set("GITHUB_WORKSPACE", &workspace)
+        .set("INPUT_COMMENT", "false");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "::error file=workspace/modules/iam/main.tf,line=12,title=TG002 x%3A y::a \"uri\": \"z\" message",
+            "::notice file=/abs/main.tf,line=1,title=t::m",
+            "::notice title=t::no file",
+        ]
+    );
+    let sarif = std::fs::read_to_string(&out.outputs["sarif-file"]).unwrap();
+    assert!(
+        sarif.contains("\"uri\": \"workspace/modules/iam/main.tf\","),
+        "{sarif}"
+    );
+    assert!(sarif.contains("\"uri\": \"/abs/main.tf\","), "{sarif}");
+    assert!(sarif.contains("\"uri\": \"file:///abs/x.tf\"\n"), "{sarif}");
+    assert_eq!(out.outputs["approved"], "2");
+
+    // The working directory is the workspace itself: nothing to prefix.
+    runner.set("GITHUB_WORKSPACE", &runner.path("workspace").to_string_lossy());
+    let out = runner.run("check");
+    assert!(
+        out.stdout.starts_with("::error file=modules/iam/main.tf,"),
+        "{}",
+        out.stdout
+    );
+}
