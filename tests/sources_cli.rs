@@ -267,3 +267,59 @@ fn corpus_unknown_policies_are_resolved_from_source() {
     println!("resolved from source: {resolved} of {unknown} unknown policies");
     assert_eq!((resolved, unknown), (5, 5));
 }
+
+#[test]
+fn github_and_sarif_point_at_the_statement_and_carry_diagnostics() {
+    let out = run(&[
+        "check",
+        "testdata/hcl/broken/plan.json",
+        "--source",
+        "testdata/hcl/broken",
+        "--account",
+        "111111111111",
+        "--today",
+        TODAY,
+        "--format",
+        "github",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("::error file=testdata/hcl/broken/main.tf,line=5,title=TG002 "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("::warning title=trustgate::testdata/hcl/broken/broken.tf:6:3: does not parse"),
+        "{}",
+        out.stdout
+    );
+    let out = run(&[
+        "check",
+        "testdata/hcl/modules/plan.json",
+        "--source",
+        "testdata/hcl/modules",
+        "--today",
+        TODAY,
+        "--format",
+        "sarif",
+    ]);
+    let sarif: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let lines: Vec<(String, u64)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let place = &r["locations"][0]["physicalLocation"];
+            (
+                place["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+                place["region"]["startLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        lines.contains(&("testdata/hcl/modules/modules/vendor-role/main.tf".to_string(), 21)),
+        "{lines:?}"
+    );
+}

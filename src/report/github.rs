@@ -13,6 +13,12 @@ pub fn render(report: &Report) -> String {
         out.push_str(&command(f));
         out.push('\n');
     }
+    for diagnostic in &report.diagnostics {
+        let _ = writeln!(out, "::warning title=trustgate::{}", workflow_data(diagnostic));
+    }
+    for note in &report.notes {
+        let _ = writeln!(out, "::notice title=trustgate::{}", workflow_data(note));
+    }
     let s = &report.summary;
     let _ = writeln!(
         out,
