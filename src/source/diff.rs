@@ -33,6 +33,8 @@ pub struct DiffOptions<'a> {
 
 /// Files of the base revision that sources can need.
 const SOURCE_EXTENSIONS: [&str; 6] = [".tf", ".tfvars", ".json", ".tpl", ".tftpl", ".hcl"];
+/// Larger files of the base revision are not read (no configuration file is this big).
+const MAX_BLOB: usize = 8 << 20;
 /// At most this many files are read from the base revision.
 const MAX_FILES: usize = 20_000;
 
@@ -84,13 +86,17 @@ fn materialise(toplevel: &Path, rev: &str) -> Result<TempDir> {
         .filter(|name| SOURCE_EXTENSIONS.iter().any(|ext| name.ends_with(ext)))
         .take(MAX_FILES)
         .collect();
-    for name in names {
-        let relative = Path::new(&name);
-        if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
-            continue;
-        }
-        let bytes = git(toplevel, &["show", &format!("{rev}:{name}")])?;
-        let target = temp.0.join(relative);
+    let names: Vec<String> = names
+        .into_iter()
+        .filter(|name| {
+            !name.contains('\n')
+                && Path::new(name)
+                    .components()
+                    .all(|c| matches!(c, Component::Normal(_)))
+        })
+        .collect();
+    for (name, bytes) in names.iter().zip(blobs(toplevel, rev, &names)?) {
+        let target = temp.0.join(name);
         if let Some(parent) = target.parent() {
             let _ = std::fs::create_dir_all(parent);
         }
@@ -98,6 +104,64 @@ fn materialise(toplevel: &Path, rev: &str) -> Result<TempDir> {
             .map_err(|e| Error::Usage(format!("cannot write a temporary file: {e}")))?;
     }
     Ok(temp)
+}
+
+/// The contents of `names` at `rev`, in order, through one `git cat-file --batch` (one process, not one
+/// per file).
+fn blobs(toplevel: &Path, rev: &str, names: &[String]) -> Result<Vec<Vec<u8>>> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let failed = |e: std::io::Error| Error::Usage(format!("cannot run git cat-file: {e}"));
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(toplevel)
+        .args(["cat-file", "--batch"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(failed)?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| failed(std::io::Error::other("no stdin")))?;
+    let requests: String = names.iter().map(|name| format!("{rev}:{name}\n")).collect();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(requests.as_bytes());
+    });
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| failed(std::io::Error::other("no stdout")))?;
+    let mut reader = BufReader::new(stdout);
+    let mut out = Vec::with_capacity(names.len());
+    for _ in names {
+        let mut header = String::new();
+        reader.read_line(&mut header).map_err(failed)?;
+        let size = header
+            .trim_end()
+            .rsplit(' ')
+            .next()
+            .and_then(|size| size.parse::<usize>().ok())
+            .filter(|_| header.split(' ').nth(1) == Some("blob"));
+        let Some(size) = size else {
+            out.push(Vec::new());
+            continue;
+        };
+        if size > MAX_BLOB {
+            // Not a configuration file: skip its bytes (and the newline after them).
+            std::io::copy(&mut (&mut reader).take(size as u64 + 1), &mut std::io::sink()).map_err(failed)?;
+            out.push(Vec::new());
+            continue;
+        }
+        let mut bytes = vec![0; size];
+        reader.read_exact(&mut bytes).map_err(failed)?;
+        let mut newline = [0u8; 1];
+        reader.read_exact(&mut newline).map_err(failed)?;
+        out.push(bytes);
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    Ok(out)
 }
 
 /// Runs the diff and judges it.
