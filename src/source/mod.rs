@@ -124,3 +124,51 @@ fn deny_depends_on_unknown(policy: &str) -> bool {
         .iter()
         .any(|s| s.get("Effect").and_then(|e| e.as_str()) == Some("Deny") && s.to_string().contains("${"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deny_that_depends_on_the_unknown_is_not_used() {
+        assert!(deny_depends_on_unknown(
+            r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"${var.account}"}}}]}"#
+        ));
+        assert!(deny_depends_on_unknown(
+            r#"{"Statement":{"Effect":"Deny","NotPrincipal":{"AWS":"${aws_iam_role.x.arn}"},"Action":"*"}}"#
+        ));
+        assert!(!deny_depends_on_unknown(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"${aws_iam_role.x.arn}"},"Action":"*"},
+                             {"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket"}]}"#
+        ));
+        assert!(!deny_depends_on_unknown("not json"));
+    }
+
+    #[test]
+    fn managed_arns_are_recognised_by_absolute_address() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("m")).unwrap();
+        std::fs::write(
+            dir.path().join("main.tf"),
+            "resource \"aws_iam_role\" \"ci\" {}\ndata \"aws_iam_role\" \"ext\" {}\nmodule \"m\" {\n  source = \"./m\"\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("m/main.tf"),
+            "resource \"aws_iam_role\" \"inner\" {}\n",
+        )
+        .unwrap();
+        let sources = Sources {
+            index: SourceIndex::load(dir.path(), None),
+            ..Sources::default()
+        };
+        assert!(sources.is_managed_arn("aws_iam_role.ci.arn"));
+        assert!(sources.is_managed_arn("aws_iam_role.ci[0].arn"));
+        assert!(sources.is_managed_arn("module.m[\"k\"].aws_iam_role.inner.arn"));
+        assert!(!sources.is_managed_arn("module.m.aws_iam_role.ci.arn"));
+        assert!(!sources.is_managed_arn("aws_iam_role.ci.name"));
+        assert!(!sources.is_managed_arn("data.aws_iam_role.ext.arn"));
+        assert!(!sources.is_managed_arn("var.role_arn"));
+        assert!(!sources.is_managed_arn("aws_iam_role.other.arn"));
+    }
+}
