@@ -235,7 +235,7 @@ pub fn diff(options: &DiffOptions<'_>) -> Result<Report> {
             change,
             before,
             after,
-            tags: BTreeMap::new(),
+            tags: any.tags.clone(),
             partition: "aws".to_string(),
             previous_address: None,
         });

@@ -301,9 +301,10 @@ impl<'a, 'p> Evaluator<'a, 'p> {
                                 }
                                 for path in concrete_paths(&block.body, &attribute.path.steps) {
                                     let value = self
-                                        .resolve(&scope.address, &address, &path)
+                                        .resolve_here(&scope.address, &address, &path)
                                         .filter(|r| r.valid_json);
                                     out.push(SourcePolicy {
+                                        tags: self.resource_tags(&scope, block, key.as_ref()),
                                         module_address: scope.address.clone(),
                                         address: address.clone(),
                                         resource_type: kind.as_str().to_string(),
@@ -322,6 +323,29 @@ impl<'a, 'p> Evaluator<'a, 'p> {
         }
         out.sort_by(|a, b| (&a.address, &a.attribute).cmp(&(&b.address, &b.attribute)));
         out
+    }
+
+    /// The `tags` of a resource instance, where they evaluate to strings (for tag annotations).
+    fn resource_tags(&self, scope: &Scope, block: &Block, key: Option<&Key>) -> BTreeMap<String, String> {
+        let mut ctx = self.cached_context(scope);
+        if self.declare_instance(&mut ctx, block, key).is_none() {
+            return BTreeMap::new();
+        }
+        let tags = block
+            .body
+            .attributes()
+            .find(|a| a.key.as_str() == "tags")
+            .and_then(|a| eval(&a.expr, &ctx));
+        match tags {
+            Some(Value::Object(map)) => map
+                .into_iter()
+                .filter_map(|(k, v)| match v {
+                    Value::String(text) => Some((k, text)),
+                    _ => None,
+                })
+                .collect(),
+            _ => BTreeMap::new(),
+        }
     }
 
     /// Instance keys of a block: `None` alone without count/for_each; nothing when they do not evaluate.
@@ -708,6 +732,8 @@ pub struct SourcePolicy {
     pub role: PolicyRole,
     pub service: String,
     pub value: Option<Resolved>,
+    /// The resource's `tags` (string values only), for tag annotations.
+    pub tags: BTreeMap<String, String>,
 }
 
 /// `assume_role_policy` when the body sets it; `inline_policy[*].policy` → one path per nested block that
