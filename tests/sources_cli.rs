@@ -1,6 +1,8 @@
 //! End-to-end tests of `--source`: file/line locations, comment annotations, unparsable files.
 
 mod common;
+#[path = "common/json_schema.rs"]
+mod json_schema;
 
 use common::{TODAY, run};
 
@@ -306,6 +308,12 @@ fn github_and_sarif_point_at_the_statement_and_carry_diagnostics() {
         "sarif",
     ]);
     let sarif: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("testdata/schemas/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let errors = json_schema::Validator::new(&schema).validate(&sarif);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
     let lines: Vec<(String, u64)> = sarif["runs"][0]["results"]
         .as_array()
         .unwrap()
