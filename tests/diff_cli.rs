@@ -276,3 +276,76 @@ fn no_change_means_no_finding() {
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["findings"], serde_json::json!([]));
 }
+
+/// A policy that cannot be evaluated (dynamic blocks) on either side is reported as unverifiable when
+/// something it can depend on changed, and not when nothing did.
+#[test]
+fn unevaluable_policies_are_unverifiable_only_when_their_inputs_change() {
+    let repo = tempfile::tempdir().expect("temp dir");
+    let main = r#"
+variable "trusted" {
+  default = []
+}
+data "aws_iam_policy_document" "trust" {
+  dynamic "statement" {
+    for_each = var.trusted
+    content {
+      actions = ["sts:AssumeRole"]
+      principals {
+        type        = "AWS"
+        identifiers = ["arn:aws:iam::${statement.value}:root"]
+      }
+    }
+  }
+}
+resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+"#;
+    std::fs::write(repo.path().join("main.tf"), main).unwrap();
+    std::fs::write(
+        repo.path().join("terraform.tfvars"),
+        "trusted = [\"111111111111\"]\n",
+    )
+    .unwrap();
+    std::fs::write(repo.path().join("README.md"), "docs\n").unwrap();
+    git(repo.path(), &["init", "-q", "-b", "main"]);
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "base"]);
+    let kinds = || -> (i32, Vec<String>) {
+        let out = run_in(
+            Some(repo.path()),
+            &[
+                "diff",
+                "--base",
+                "main",
+                "--account",
+                "111111111111",
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+        let kinds = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["kind"].as_str().unwrap().to_string())
+            .collect();
+        (out.code, kinds)
+    };
+    std::fs::write(repo.path().join("README.md"), "more docs\n").unwrap();
+    assert_eq!(kinds(), (0, vec![]), "an unrelated change");
+    std::fs::write(
+        repo.path().join("terraform.tfvars"),
+        "trusted = [\"111111111111\", \"222222222222\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        kinds(),
+        (1, vec!["unverifiable".to_string()]),
+        "a new trusted account"
+    );
+}

@@ -164,6 +164,37 @@ fn blobs(toplevel: &Path, rev: &str, names: &[String]) -> Result<Vec<Vec<u8>>> {
     Ok(out)
 }
 
+/// Everything a policy of the module at `path` can depend on: the files of that module, of the modules
+/// above it (variables, arguments) and below it (outputs), and the other files in their directories
+/// (`file()`, `templatefile()`, tfvars).
+fn fingerprint(index: &SourceIndex, path: &[String]) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for (module_path, module) in &index.modules {
+        let related = module_path.starts_with(path) || path.starts_with(module_path);
+        if !related {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(&module.dir) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .filter(|p| {
+                let name = p.to_string_lossy();
+                SOURCE_EXTENSIONS.iter().any(|ext| name.ends_with(ext))
+            })
+            .collect();
+        files.sort();
+        for file in files {
+            let name = file.file_name().map(PathBuf::from).unwrap_or_default();
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            out.push((module_path.iter().collect::<PathBuf>().join(name), bytes));
+        }
+    }
+    out
+}
+
 /// Runs the diff and judges it.
 pub fn diff(options: &DiffOptions<'_>) -> Result<Report> {
     let dir = options.dir;
@@ -222,7 +253,16 @@ pub fn diff(options: &DiffOptions<'_>) -> Result<Report> {
             _ => ChangeAction::Update,
         };
         let (before, after) = (value(before), value(after));
-        if change == ChangeAction::Update && before == after {
+        // Two equal known policies cannot widen. Two policies that both fail to evaluate are the same only
+        // when nothing they can depend on changed (their module, its ancestors and descendants).
+        let unchanged = match (&before, &after) {
+            (PolicyValue::Unknown, PolicyValue::Unknown) => {
+                let path = crate::extract::module_call_path(&any.module_address).unwrap_or_default();
+                fingerprint(&base_index, &path) == fingerprint(&work_index, &path)
+            }
+            _ => before == after,
+        };
+        if change == ChangeAction::Update && unchanged {
             continue;
         }
         sites.push(PolicySite {
