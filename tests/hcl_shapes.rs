@@ -525,3 +525,40 @@ output "role_arn" {
         json!({"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"})
     );
 }
+
+#[test]
+fn unknown_instances_keep_their_policies_at_a_star_address() {
+    let found = evaluate(&[
+        (
+            "main.tf",
+            r#"
+resource "aws_iam_role" "per_account" {
+  for_each           = data.aws_organizations_organization.this.accounts
+  name               = each.key
+  assume_role_policy = jsonencode({ Statement = [] })
+}
+module "roles" {
+  source = "./modules/roles"
+  count  = length(data.aws_organizations_organization.this.accounts)
+}
+"#,
+        ),
+        (
+            "modules/roles/main.tf",
+            r#"
+resource "aws_iam_role" "this" {
+  name               = "inner"
+  assume_role_policy = jsonencode({ Statement = [] })
+}
+"#,
+        ),
+    ]);
+    let addresses: Vec<(&str, bool)> = found.iter().map(|(a, p)| (a.as_str(), p.is_some())).collect();
+    assert_eq!(
+        addresses,
+        [
+            ("aws_iam_role.per_account[*] assume_role_policy", false),
+            ("module.roles[*].aws_iam_role.this assume_role_policy", false),
+        ]
+    );
+}

@@ -273,17 +273,33 @@ impl<'a, 'p> Evaluator<'a, 'p> {
                         if self.module(&child).is_none() {
                             continue;
                         }
-                        for key in self.instance_keys(block, &mut ctx) {
-                            let mut next = segments.clone();
-                            next.push((name.as_str().to_string(), key));
-                            pending.push(next);
+                        match self.evaluable_keys(block, &mut ctx) {
+                            Some(keys) => {
+                                for key in keys {
+                                    let mut next = segments.clone();
+                                    next.push((name.as_str().to_string(), key));
+                                    pending.push(next);
+                                }
+                            }
+                            // Instances unknown: every policy below stays, unevaluated, at a `[*]` address,
+                            // so that nothing disappears from the comparison.
+                            None => self.unknown_instances(&scope.address, &child, catalog, &mut out),
                         }
                     }
                     ("resource", [kind, name]) => {
                         let Some(entry) = catalog.entry(kind.as_str()) else {
                             continue;
                         };
-                        for key in self.instance_keys(block, &mut ctx) {
+                        let keys = match self.evaluable_keys(block, &mut ctx) {
+                            Some(keys) => keys,
+                            None => {
+                                let local = format!("{}.{}[*]", kind.as_str(), name.as_str());
+                                let address = join_address(&scope.address, &local);
+                                push_unknown(&mut out, &scope.address, &address, kind.as_str(), block, entry);
+                                continue;
+                            }
+                        };
+                        for key in keys {
                             let local = format!(
                                 "{}.{}{}",
                                 kind.as_str(),
@@ -350,24 +366,58 @@ impl<'a, 'p> Evaluator<'a, 'p> {
 
     /// Instance keys of a block: `None` alone without count/for_each; nothing when they do not evaluate.
     fn instance_keys(&self, block: &Block, ctx: &mut Context<'_>) -> Vec<Option<Key>> {
+        self.evaluable_keys(block, ctx).unwrap_or_default()
+    }
+
+    /// Instance keys of a block, or None when its count/for_each does not evaluate.
+    fn evaluable_keys(&self, block: &Block, ctx: &mut Context<'_>) -> Option<Vec<Option<Key>>> {
         let attribute = |name: &str| block.body.attributes().find(|a| a.key.as_str() == name);
         if let Some(for_each) = attribute("for_each") {
-            return match eval(&for_each.expr, ctx) {
-                Some(Value::Object(map)) => map.keys().map(|k| Some(Key::Str(k.clone()))).collect(),
-                Some(Value::Array(items)) => items
+            return match eval(&for_each.expr, ctx)? {
+                Value::Object(map) => Some(map.keys().map(|k| Some(Key::Str(k.clone()))).collect()),
+                Value::Array(items) => items
                     .iter()
-                    .filter_map(|v| v.as_str().map(|k| Some(Key::Str(k.to_string()))))
+                    .map(|v| {
+                        v.as_str()
+                            .filter(|k| !k.contains("${"))
+                            .map(|k| Some(Key::Str(k.to_string())))
+                    })
                     .collect(),
-                _ => Vec::new(),
+                _ => None,
             };
         }
         if let Some(count) = attribute("count") {
-            return match eval(&count.expr, ctx).and_then(|v| v.as_u64()) {
-                Some(n) => (0..n.min(1000)).map(|i| Some(Key::Int(i))).collect(),
-                None => Vec::new(),
-            };
+            let n = eval(&count.expr, ctx)?.as_u64()?;
+            return Some((0..n.min(1000)).map(|i| Some(Key::Int(i))).collect());
         }
-        vec![None]
+        Some(vec![None])
+    }
+
+    /// The policies of every resource in the module at `child` and below, at `[*]` addresses with no value:
+    /// the module's instances are not known.
+    fn unknown_instances(
+        &self,
+        parent_address: &str,
+        child: &[String],
+        catalog: &Catalog,
+        out: &mut Vec<SourcePolicy>,
+    ) {
+        for path in self.index.modules.keys().filter(|p| p.starts_with(child)) {
+            let mut module_address = parent_address.to_string();
+            for name in &path[child.len() - 1..] {
+                module_address = join_address(&module_address, &format!("module.{name}[*]"));
+            }
+            for block in self.blocks(path).filter(|b| b.identifier() == "resource") {
+                let [kind, name] = block.labels.as_slice() else {
+                    continue;
+                };
+                let Some(entry) = catalog.entry(kind.as_str()) else {
+                    continue;
+                };
+                let address = join_address(&module_address, &format!("{}.{}", kind.as_str(), name.as_str()));
+                push_unknown(out, &module_address, &address, kind.as_str(), block, entry);
+            }
+        }
     }
 
     fn module(&self, path: &[String]) -> Option<&ModuleSources> {
@@ -734,6 +784,43 @@ pub struct SourcePolicy {
     pub value: Option<Resolved>,
     /// The resource's `tags` (string values only), for tag annotations.
     pub tags: BTreeMap<String, String>,
+}
+
+fn join_address(module_address: &str, local: &str) -> String {
+    if module_address.is_empty() {
+        local.to_string()
+    } else {
+        format!("{module_address}.{local}")
+    }
+}
+
+/// The policy attributes of a resource whose instances are not known, each with no value.
+fn push_unknown(
+    out: &mut Vec<SourcePolicy>,
+    module_address: &str,
+    address: &str,
+    kind: &str,
+    block: &Block,
+    entry: &crate::catalog::CatalogEntry,
+) {
+    for attribute in entry
+        .attributes
+        .iter()
+        .filter(|a| a.source == PolicySource::IamJson)
+    {
+        for path in concrete_paths(&block.body, &attribute.path.steps) {
+            out.push(SourcePolicy {
+                module_address: module_address.to_string(),
+                address: address.to_string(),
+                resource_type: kind.to_string(),
+                attribute: path,
+                role: attribute.role,
+                service: attribute.service.clone(),
+                value: None,
+                tags: BTreeMap::new(),
+            });
+        }
+    }
 }
 
 /// `assume_role_policy` when the body sets it; `inline_policy[*].policy` → one path per nested block that
