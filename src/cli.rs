@@ -333,6 +333,10 @@ fn run_terraform(args: TerraformArgs, color: bool) -> Result<i32> {
         today: args.today.unwrap_or_else(Date::today_utc),
         format: args.format,
         color,
+        source_dir: {
+            let dir = invocation.chdir().unwrap_or_else(|| PathBuf::from("."));
+            crate::source::has_tf_files(&dir).then_some(dir)
+        },
     };
     terraform::run(&binary, &invocation, &judge)
 }
