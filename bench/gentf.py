@@ -2,7 +2,7 @@
 """Generates a tree of Terraform `.tf` files for the HCL index benchmark (issue 5).
 
 Standard library only, deterministic for a given (--files, --seed). Files are spread over one directory per
-module (`modules/svc_<i>/`) and look like real AWS configurations: IAM roles with jsonencode trust
+module (`modules/svc_<i>/`), called from a root `main.tf`, and look like real AWS configurations: IAM roles with jsonencode trust
 policies, heredoc bucket policies, locals, variables, for_each and count, comments.
 
   gentf.py --files 10000 --out /tmp/tf
@@ -121,6 +121,12 @@ def main():
         with open(os.path.join(directory, "f%05d.tf" % i), "w") as f:
             f.write(text)
         total += len(text)
+    # The root module calls every module directory, so that an indexer that follows module blocks reads all.
+    modules = (args.files + args.per_module - 1) // args.per_module
+    root = "".join('module "svc_%04d" {\n  source = "./modules/svc_%04d"\n}\n\n' % (m, m) for m in range(modules))
+    with open(os.path.join(args.out, "main.tf"), "w") as f:
+        f.write(root)
+    total += len(root)
     print("wrote %d .tf files, %d bytes (%.1f MB) under %s" % (args.files, total, total / 1e6, args.out))
 
 

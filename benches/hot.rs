@@ -97,6 +97,7 @@ fn bench_plan(c: &mut Criterion) {
         config: &config,
         catalog: &catalog,
         today: Date::new(2026, 1, 1).unwrap(),
+        source_dir: None,
     };
     group.bench_function("check_plan_text", |b| {
         b.iter(|| check_plan_text(black_box(&text), &options).unwrap())

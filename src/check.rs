@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::error::Result;
 use crate::judge::{self, BoundaryInfo, JudgeInput, Report};
+use crate::source::Sources;
 use crate::{extract, plan};
 
 /// Everything a check needs besides the plan text.
@@ -21,19 +22,26 @@ pub struct CheckOptions<'a> {
     pub catalog: &'a Catalog,
     /// The date expiries are judged against.
     pub today: Date,
+    /// Directory of the root module's `.tf` files (`--source`), as given; None: the plan alone.
+    pub source_dir: Option<PathBuf>,
 }
 
 /// Parses plan JSON text, extracts its policy sites, and judges them.
 pub fn check_plan_text(text: &str, options: &CheckOptions<'_>) -> Result<Report> {
     let plan = plan::parse_plan(text, &options.display_path)?;
-    let scan = extract::scan(&plan, options.catalog);
+    let mut scan = extract::scan(&plan, options.catalog);
+    let sources = options.source_dir.as_deref().map(|dir| {
+        let mut sources = Sources::load(dir, &plan);
+        sources.resolve_unknown(&mut scan.sites, &plan);
+        sources
+    });
     let boundary = BoundaryInfo::choose(
         options.flag_accounts,
         options.flag_orgs,
         options.config,
         scan.detected_boundary.as_ref(),
     );
-    Ok(judge::judge(
+    let mut report = judge::judge(
         &scan.sites,
         JudgeInput {
             input: options.display_path.clone(),
@@ -41,6 +49,12 @@ pub fn check_plan_text(text: &str, options: &CheckOptions<'_>) -> Result<Report>
             boundary,
             config: options.config,
             today: options.today,
+            sources: sources.as_ref(),
         },
-    ))
+    );
+    if let Some(sources) = sources {
+        report.diagnostics = sources.index.diagnostics;
+        report.notes = sources.index.notes;
+    }
+    Ok(report)
 }

@@ -50,6 +50,34 @@ enum Command {
     /// Run terraform; check every plan before it is shown or applied (`terraform plan`, `terraform apply`).
     #[command(long_about = TERRAFORM_ABOUT)]
     Terraform(TerraformArgs),
+    /// Compare the policies in the HCL of DIR at a git revision with the working tree (no plan, no
+    /// credentials): report widenings exactly as `check` does.
+    Diff(DiffArgs),
+}
+
+#[derive(Args, Debug)]
+struct DiffArgs {
+    /// The git revision to compare against (e.g. main, HEAD~1, a commit id).
+    #[arg(long, value_name = "REV")]
+    base: String,
+    /// The root module directory (default: the current directory).
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+    #[command(flatten)]
+    boundary: BoundaryArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Also write FORMAT (human, json, sarif, github, markdown) to PATH; repeatable. A bare PATH writes the
+    /// --format report there instead of standard output. Files are written whole or not at all.
+    #[arg(long, value_name = "[FORMAT=]PATH", value_parser = report::output::parse_spec)]
+    output: Vec<report::output::OutputSpec>,
+    /// The date expiries are judged against (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    today: Option<Date>,
+    /// Extra catalog entries (format of policies/catalog.hcl); each replaces the built-in entry for its type.
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,6 +123,10 @@ struct CheckArgs {
     /// The terraform binary that converts a binary plan file (default: $TRUSTGATE_TERRAFORM, else terraform).
     #[arg(long, value_name = "PATH")]
     terraform_bin: Option<PathBuf>,
+    /// Directory of the root module's .tf files, read for file/line locations and comment annotations
+    /// (default: the current directory when it holds .tf files).
+    #[arg(long, value_name = "DIR")]
+    source: Option<PathBuf>,
 }
 
 const TERRAFORM_ABOUT: &str = "Run terraform; check every plan before it is shown or applied.\n\n\
@@ -196,6 +228,7 @@ pub fn run() -> i32 {
     let outcome = match cli.command {
         Command::Check(args) => check(args, color),
         Command::Compare(args) => compare(args, color),
+        Command::Diff(args) => diff(args, color),
         Command::Terraform(args) => run_terraform(args, color),
     };
     match outcome {
@@ -258,6 +291,7 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         config: &config,
         catalog: &catalog,
         today,
+        source_dir: source_dir(args.source.as_deref())?,
     };
     let destinations = report::output::Destinations::new(args.format, &args.output)?;
     let report = check_plan_text(&text, &options)?;
@@ -299,8 +333,51 @@ fn run_terraform(args: TerraformArgs, color: bool) -> Result<i32> {
         today: args.today.unwrap_or_else(Date::today_utc),
         format: args.format,
         color,
+        source_dir: {
+            let dir = invocation.chdir().unwrap_or_else(|| PathBuf::from("."));
+            crate::source::has_tf_files(&dir).then_some(dir)
+        },
     };
     terraform::run(&binary, &invocation, &judge)
+}
+
+fn diff(args: DiffArgs, color: bool) -> Result<i32> {
+    let today = args.today.unwrap_or_else(Date::today_utc);
+    let config = load_config(&args.boundary)?;
+    let catalog = load_catalog(args.catalog.as_deref())?;
+    let destinations = report::output::Destinations::new(args.format, &args.output)?;
+    let report = crate::source::diff::diff(&crate::source::diff::DiffOptions {
+        base: &args.base,
+        dir: &args.dir,
+        flag_accounts: &args.boundary.accounts,
+        flag_orgs: &args.boundary.orgs,
+        config: &config,
+        catalog: &catalog,
+        today,
+    })?;
+    let code = report.exit_code();
+    let files: Vec<(PathBuf, String)> = destinations
+        .files
+        .iter()
+        .map(|(format, path)| (path.clone(), report::render(&report, *format, false)))
+        .collect();
+    report::output::write_all(&files)?;
+    if let Some(format) = destinations.stdout {
+        write_stdout(&report::render(&report, format, color));
+    }
+    Ok(code)
+}
+
+/// The `--source` directory, or the current directory when it holds `.tf` files.
+fn source_dir(given: Option<&Path>) -> Result<Option<PathBuf>> {
+    match given {
+        Some(dir) if dir.is_dir() => Ok(Some(dir.to_path_buf())),
+        Some(dir) => Err(Error::Usage(format!(
+            "--source {}: not a directory",
+            dir.display()
+        ))),
+        None => Ok(crate::source::has_tf_files(Path::new(".")).then(|| PathBuf::from("."))),
+    }
 }
 
 fn compare(args: CompareArgs, color: bool) -> Result<i32> {

@@ -13,6 +13,7 @@ use crate::extract::{PolicySite, PolicyValue};
 use crate::plan::ChangeAction;
 use crate::policy::{self, Policy};
 use crate::rules;
+use crate::source::{CommentAnnotation, Sources, eval::symbols_in};
 
 /// Where the boundary came from, in the order they are tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -116,7 +117,26 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Location {
     pub file: PathBuf,
+    /// Line of the resource block.
     pub line: usize,
+    /// Line of the statement (a `statement` block or a statement object) the widening comes from, when the
+    /// sources show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement_line: Option<usize>,
+    /// File of that statement when it is not `file` (a policy document in another file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement_file: Option<PathBuf>,
+}
+
+impl Location {
+    /// The most precise place: the statement when it is known, else the resource block.
+    pub fn precise(&self) -> (&std::path::Path, usize) {
+        match (&self.statement_file, self.statement_line) {
+            (Some(file), Some(line)) => (file, line),
+            (None, Some(line)) => (&self.file, line),
+            _ => (&self.file, self.line),
+        }
+    }
 }
 
 /// One widening with its verdict.
@@ -142,6 +162,8 @@ pub struct Finding {
     /// Tags that look like annotations but are not read (e.g. `trustgate:Owner`), as hint sentences.
     pub hints: Vec<String>,
     pub location: Option<Location>,
+    /// The plan knows this policy only after apply; it was evaluated from the HCL sources.
+    pub resolved_from_source: bool,
 }
 
 impl Finding {
@@ -213,6 +235,13 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Sites that have at least one finding, in address order.
     pub sites: Vec<SiteView>,
+    /// Problems with the inputs that did not stop the check (a `.tf` file that does not parse, a malformed
+    /// annotation comment), one sentence each naming the file and place.
+    pub diagnostics: Vec<String>,
+    /// Things not read (modules not on disk), one sentence each.
+    pub notes: Vec<String>,
+    /// The command that produced the report (`check`, `diff`), for headings.
+    pub command: &'static str,
 }
 
 impl Report {
@@ -228,6 +257,8 @@ pub struct JudgeInput<'a> {
     pub boundary: BoundaryInfo,
     pub config: &'a Config,
     pub today: Date,
+    /// The HCL sources behind the plan, when read (`--source`): locations and comment annotations.
+    pub sources: Option<&'a Sources>,
 }
 
 /// Compares every site (in parallel), annotates, and builds the report.
@@ -269,6 +300,9 @@ pub fn judge(sites: &[PolicySite], input: JudgeInput<'_>) -> Report {
         summary,
         findings,
         sites: views,
+        diagnostics: Vec::new(),
+        notes: Vec::new(),
+        command: "check",
     }
 }
 
@@ -318,15 +352,33 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
     };
     let before = parse_side(&site.before);
     let after = parse_side(&site.after);
+    let resolution = input
+        .sources
+        .and_then(|sources| sources.resolution(&site.address, &site.attribute));
     let widenings: Vec<Widening> = match &after {
         Parsed::Absent => Vec::new(),
-        Parsed::Unknown => vec![site_level(
-            WideningKind::Unverifiable,
-            format!(
-                "{} is known only after apply, so the new policy cannot be checked",
-                site.attribute
-            ),
-        )],
+        Parsed::Unknown => {
+            let unresolved = resolution
+                .map(|r| r.resolved.symbols.clone())
+                .filter(|symbols| !symbols.is_empty());
+            let reason = match unresolved {
+                Some(symbols) => format!(
+                    "{} is known only after apply, and the HCL sources leave {} unresolved, so the new \
+                     policy cannot be checked",
+                    site.attribute,
+                    symbols.join(", ")
+                ),
+                None if input.sources.is_some_and(|s| s.all_from_source) => format!(
+                    "{} cannot be evaluated from the HCL sources, so the new policy cannot be checked",
+                    site.attribute
+                ),
+                None => format!(
+                    "{} is known only after apply, so the new policy cannot be checked",
+                    site.attribute
+                ),
+            };
+            vec![site_level(WideningKind::Unverifiable, reason)]
+        }
         Parsed::Invalid(error) => vec![site_level(
             WideningKind::InvalidPolicy,
             format!("{} is not a valid IAM policy: {error}", site.attribute),
@@ -338,7 +390,13 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
                 Parsed::Known(old) => Some(old),
                 _ => None,
             };
-            analysis::compare(old, new, &ctx).widenings
+            let widenings = analysis::compare(old, new, &ctx).widenings;
+            let from_source = resolution.is_some() || input.sources.is_some_and(|s| s.all_from_source);
+            if from_source {
+                symbolic_principals(widenings, input)
+            } else {
+                widenings
+            }
         }
     };
     if widenings.is_empty() {
@@ -350,13 +408,48 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
         attribute: site.attribute.clone(),
         change: site.change,
         before: side_view(&before, &ctx),
-        after: side_view(&after, &ctx),
+        after: symbolic_view(side_view(&after, &ctx), input),
     };
     let findings = widenings
         .into_iter()
         .map(|w| finding_for(site, w, input))
         .collect();
     (findings, Some(view))
+}
+
+/// For a policy evaluated from source: a principal that is the symbolic ARN of a resource managed in this
+/// configuration (`${aws_iam_role.ci.arn}`) is inside the boundary, so its widening is dropped; any other
+/// principal that depends on an unresolved reference cannot be classified and becomes unverifiable, naming
+/// the reference.
+fn symbolic_principals(widenings: Vec<Widening>, input: &JudgeInput<'_>) -> Vec<Widening> {
+    let Some(sources) = input.sources else {
+        return widenings;
+    };
+    widenings
+        .into_iter()
+        .filter_map(|mut widening| {
+            let symbols = symbols_in(&widening.principal);
+            // A federated identity is an external population whatever its provider: the unknown provider
+            // ARN does not change the kind.
+            if symbols.is_empty() || widening.kind == WideningKind::Federated {
+                return Some(widening);
+            }
+            let whole = widening.principal.trim();
+            let managed = symbols.len() == 1
+                && whole == format!("${{{}}}", symbols[0])
+                && sources.is_managed_arn(&symbols[0]);
+            if managed {
+                return None;
+            }
+            widening.kind = WideningKind::Unverifiable;
+            widening.reason = format!(
+                "principal {} depends on {}, which is known only after apply",
+                widening.principal,
+                symbols.join(", ")
+            );
+            Some(widening)
+        })
+        .collect()
 }
 
 fn site_level(kind: WideningKind, reason: String) -> Widening {
@@ -371,6 +464,29 @@ fn site_level(kind: WideningKind, reason: String) -> Widening {
     }
 }
 
+/// In the view of a policy evaluated from source, the symbolic ARN of a resource managed in this
+/// configuration is shown as internal, as the comparison treats it.
+fn symbolic_view(view: SideView, input: &JudgeInput<'_>) -> SideView {
+    let Some(sources) = input.sources else {
+        return view;
+    };
+    match view {
+        SideView::Known(mut accesses) => {
+            for access in &mut accesses {
+                let symbols = symbols_in(&access.principal);
+                if symbols.len() == 1
+                    && access.principal.trim() == format!("${{{}}}", symbols[0])
+                    && sources.is_managed_arn(&symbols[0])
+                {
+                    access.reach = analysis::Reach::Internal;
+                }
+            }
+            SideView::Known(accesses)
+        }
+        other => other,
+    }
+}
+
 fn side_view(parsed: &Parsed, ctx: &Context<'_>) -> SideView {
     match parsed {
         Parsed::Absent => SideView::Absent,
@@ -382,20 +498,38 @@ fn side_view(parsed: &Parsed, ctx: &Context<'_>) -> SideView {
 
 fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) -> Finding {
     let settings = &input.config.annotations;
+    let entry = input
+        .sources
+        .and_then(|sources| sources.index.resource(&site.module_address, &site.address));
+    let statement =
+        entry.and_then(|e| e.statement(&site.attribute, widening.statement, widening.sid.as_deref()));
+    let location = entry.map(|e| Location {
+        file: e.file.clone(),
+        line: e.line,
+        statement_line: statement.map(|s| s.line),
+        statement_file: statement.filter(|s| s.file != e.file).map(|s| s.file.clone()),
+    });
+    // Precedence: exception > statement comment > resource comment > tags.
     let from_exception =
         annotation::matching_exception(&input.config.exceptions, &site.address, &widening.principal)
-            .map(|exception| exception.annotation.clone());
-    let annotation = from_exception.or_else(|| {
-        if settings.inline {
-            annotation::from_tags(&site.tags)
-        } else {
-            None
+            .map(|exception| (exception.annotation.clone(), Vec::new()));
+    let from_comment =
+        |comment: Option<&CommentAnnotation>| comment.map(|c| (c.annotation.clone(), c.problems.clone()));
+    let inline = || {
+        if !settings.inline {
+            return None;
         }
-    });
-    let annotation_problems = annotation
-        .as_ref()
-        .map(|a| annotation::validate(a, settings, input.today))
-        .unwrap_or_default();
+        from_comment(statement.and_then(|s| s.annotation.as_ref()))
+            .or_else(|| from_comment(entry.and_then(|e| e.annotation.as_ref())))
+            .or_else(|| annotation::from_tags(&site.tags).map(|a| (a, Vec::new())))
+    };
+    let (annotation, mut annotation_problems) = match from_exception.or_else(inline) {
+        Some((annotation, problems)) => (Some(annotation), problems),
+        None => (None, Vec::new()),
+    };
+    if let Some(a) = &annotation {
+        annotation_problems.extend(annotation::validate(a, settings, input.today));
+    }
     let hints = if settings.inline {
         annotation::near_miss_tags(&site.tags)
     } else {
@@ -406,6 +540,16 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
     } else {
         Status::Violation
     };
+    let resolved_from_source = input
+        .sources
+        .and_then(|sources| sources.resolution(&site.address, &site.attribute))
+        .is_some_and(|r| r.used);
+    let mut widening = widening;
+    if resolved_from_source {
+        widening.reason.push_str(
+            " (the plan knows this policy only after apply; it was evaluated from the HCL sources)",
+        );
+    }
     Finding {
         rule: rules::for_kind(widening.kind),
         kind: widening.kind,
@@ -423,6 +567,7 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
         annotation,
         annotation_problems,
         hints,
-        location: None,
+        location,
+        resolved_from_source,
     }
 }

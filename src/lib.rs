@@ -18,5 +18,6 @@ pub mod plan;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod source;
 pub mod terraform;
 pub mod vendors;

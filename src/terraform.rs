@@ -250,6 +250,9 @@ pub struct Judge<'a> {
     pub today: Date,
     pub format: Format,
     pub color: bool,
+    /// The configuration terraform runs in (`-chdir=DIR`, else the working directory) when it holds `.tf`
+    /// files: read as HCL sources, for file/line locations, comment annotations and unknown policies.
+    pub source_dir: Option<PathBuf>,
 }
 
 /// The outcome of a check, as far as the wrapper needs it.
@@ -269,6 +272,9 @@ impl Judge<'_> {
             config: self.config,
             catalog: self.catalog,
             today: self.today,
+            // The HCL sources (locations, comment annotations) are not read by the wrapper yet; terraform's
+            // working directory (-chdir) would be the natural `--source`.
+            source_dir: self.source_dir.clone(),
         };
         let report = check_plan_text(text, &options)?;
         crate::cli::write_stdout(&report::render(&report, self.format, self.color));

@@ -736,3 +736,28 @@ fn real_terraform_when_available() {
         "no temporary files left"
     );
 }
+
+/// The configuration terraform runs in is read as HCL sources: findings point at `.tf` lines.
+#[test]
+fn wrapper_reads_the_configuration_it_runs_in_as_sources() {
+    let fake = Fake::new();
+    let copied = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(common::root().join("testdata/hcl/modules"))
+        .arg(fake.work().join("infra"))
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    let out = wrap(
+        &fake,
+        "testdata/hcl/modules/plan.json",
+        &[],
+        &["-chdir=infra", "plan"],
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("main.tf:"),
+        "locations from the .tf files: {}",
+        out.stdout
+    );
+}

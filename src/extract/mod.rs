@@ -10,6 +10,8 @@ mod grants;
 mod json;
 mod opensearch_serverless;
 
+pub use configured::module_call_path;
+
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;

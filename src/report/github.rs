@@ -13,6 +13,12 @@ pub fn render(report: &Report) -> String {
         out.push_str(&command(f));
         out.push('\n');
     }
+    for diagnostic in &report.diagnostics {
+        let _ = writeln!(out, "::warning title=trustgate::{}", workflow_data(diagnostic));
+    }
+    for note in &report.notes {
+        let _ = writeln!(out, "::notice title=trustgate::{}", workflow_data(note));
+    }
     let s = &report.summary;
     let _ = writeln!(
         out,
@@ -56,11 +62,12 @@ fn command(f: &Finding) -> String {
     }
     let mut properties = Vec::new();
     if let Some(location) = &f.location {
+        let (file, line) = location.precise();
         properties.push(format!(
             "file={}",
-            workflow_property(&location.file.display().to_string().replace('\\', "/"))
+            workflow_property(&file.display().to_string().replace('\\', "/"))
         ));
-        properties.push(format!("line={}", location.line.max(1)));
+        properties.push(format!("line={}", line.max(1)));
     }
     properties.push(format!("title={}", workflow_property(&title)));
     format!("::{name} {}::{}", properties.join(","), workflow_data(&message))
@@ -77,6 +84,8 @@ mod tests {
         report.findings[1].location = Some(Location {
             file: "stacks/a,b:c/main.tf".into(),
             line: 7,
+            statement_line: None,
+            statement_file: None,
         });
         let out = render(&report);
         let lines: Vec<&str> = out.lines().collect();

@@ -8,7 +8,7 @@ use owo_colors::OwoColorize;
 use super::escape::terminal;
 use crate::analysis::{Access, Reach, WideningKind};
 use crate::annotation::Origin;
-use crate::judge::{BoundarySource, Finding, Report, SideView, SiteView, Status, account_of};
+use crate::judge::{BoundarySource, Finding, Location, Report, SideView, SiteView, Status, account_of};
 
 /// Applies colours only when asked, so the same code renders for terminals and files.
 #[derive(Clone, Copy)]
@@ -67,13 +67,22 @@ pub fn render(report: &Report, color: bool) -> String {
     let _ = writeln!(
         out,
         "{} {}",
-        p.bold("trustgate check"),
+        p.bold(&format!("trustgate {}", report.command)),
         terminal(&report.input.display().to_string())
     );
     let _ = writeln!(out, "{}", boundary_line(report, p));
     for site in &report.sites {
         out.push('\n');
         render_site(&mut out, site, report, p);
+    }
+    if !report.diagnostics.is_empty() || !report.notes.is_empty() {
+        out.push('\n');
+    }
+    for diagnostic in &report.diagnostics {
+        let _ = writeln!(out, "{} {}", p.yellow("warning:"), terminal(diagnostic));
+    }
+    for note in &report.notes {
+        let _ = writeln!(out, "{} {}", p.dim("note:"), terminal(note));
     }
     out.push('\n');
     let _ = writeln!(out, "{}", summary_line(report, p));
@@ -207,6 +216,9 @@ fn render_finding(out: &mut String, f: &Finding, report: &Report, p: Painter) {
         p.dim(&f.rule.id),
         terminal(&f.message())
     );
+    if let Some(location) = &f.location {
+        let _ = writeln!(out, "        {} {}", p.dim("at"), location_text(location));
+    }
     if let Some(sid) = &f.sid {
         let _ = writeln!(
             out,
@@ -255,6 +267,29 @@ fn render_finding(out: &mut String, f: &Finding, report: &Report, p: Painter) {
     }
 }
 
+/// `main.tf:12` or `main.tf:12, statement at line 20` (or `at policies.tf:20` in another file).
+fn location_text(location: &Location) -> String {
+    let mut text = format!(
+        "{}:{}",
+        terminal(&location.file.display().to_string()),
+        location.line
+    );
+    match (&location.statement_file, location.statement_line) {
+        (Some(file), Some(line)) => {
+            let _ = write!(
+                text,
+                ", statement at {}:{line}",
+                terminal(&file.display().to_string())
+            );
+        }
+        (None, Some(line)) => {
+            let _ = write!(text, ", statement at line {line}");
+        }
+        _ => {}
+    }
+    text
+}
+
 fn origin_text(origin: &Origin) -> String {
     match origin {
         Origin::Tags => "tags".to_string(),
@@ -295,11 +330,26 @@ fn approve_hints(f: &Finding, report: &Report) -> [String; 2] {
     } else {
         format!(" principal = {:?}", f.principal)
     };
-    [
-        format!(
+    let first = match &f.location {
+        // With sources, a comment is the natural place: above the statement when it is known.
+        Some(location) => {
+            let (file, line) = match (&location.statement_file, location.statement_line) {
+                (Some(file), Some(line)) => (file, line),
+                (None, Some(line)) => (&location.file, line),
+                _ => (&location.file, location.line),
+            };
+            terminal(&format!(
+                "write `# trustgate: owner=… expiry={expiry} justification=\"…\"` above {}:{line}",
+                file.display()
+            ))
+        }
+        None => format!(
             "tag the resource trustgate:owner, trustgate:expiry (YYYY-MM-DD, e.g. {expiry}), \
              trustgate:justification"
         ),
+    };
+    [
+        first,
         terminal(&format!(
             "exception {{ address = {:?}{principal} owner = \"…\" expiry = \"{expiry}\" justification = \"…\" }} \
              in .trustgate.hcl",

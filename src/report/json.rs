@@ -15,6 +15,10 @@ struct JsonReport<'a> {
     today: String,
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    diagnostics: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -46,6 +50,8 @@ struct JsonFinding<'a> {
     hints: &'a [String],
     message: String,
     location: Option<&'a Location>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    resolved_from_source: bool,
 }
 
 #[derive(Serialize)]
@@ -81,6 +87,8 @@ pub fn render(report: &Report) -> String {
         today: report.today.to_string(),
         summary: report.summary,
         findings: report.findings.iter().map(finding).collect(),
+        diagnostics: &report.diagnostics,
+        notes: &report.notes,
     };
     let mut text = serde_json::to_string_pretty(&json).expect("report values always serialise");
     text.push('\n');
@@ -111,5 +119,6 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         hints: &f.hints,
         message: f.message(),
         location: f.location.as_ref(),
+        resolved_from_source: f.resolved_from_source,
     }
 }

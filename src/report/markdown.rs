@@ -258,6 +258,15 @@ fn access_cells(access: &Access) -> String {
 
 fn footer(report: &Report) -> String {
     let mut out = String::new();
+    if !report.diagnostics.is_empty() || !report.notes.is_empty() {
+        out.push('\n');
+        for diagnostic in &report.diagnostics {
+            let _ = writeln!(out, "- ⚠️ {}", md(diagnostic));
+        }
+        for note in &report.notes {
+            let _ = writeln!(out, "- {}", md(note));
+        }
+    }
     if report.summary.violations > 0 {
         out.push_str(
             "\nTo approve an intended widening, tag the resource with `trustgate:owner`, `trustgate:expiry` \

@@ -81,6 +81,7 @@ pub(crate) fn example_report() -> Report {
         config: &config,
         catalog: &catalog,
         today: crate::date::Date::parse_iso("2026-11-24").expect("a valid date"),
+        source_dir: None,
     };
     crate::check::check_plan_text(text, &options).expect("the example plan checks")
 }

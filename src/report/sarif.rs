@@ -114,7 +114,10 @@ fn rule(rule: &Rule) -> Value {
 fn result(f: &Finding, report: &Report, rules: &[Rule]) -> Value {
     let rule_index = rules.iter().position(|r| r.id == f.rule.id).unwrap_or(0);
     let (file, line) = match &f.location {
-        Some(location) => (location.file.display().to_string(), location.line.max(1)),
+        Some(location) => {
+            let (file, line) = location.precise();
+            (file.display().to_string(), line.max(1))
+        }
         None => (report.input.display().to_string(), 1),
     };
     let mut text = format!("{}: {}", f.address, f.message());
@@ -219,6 +222,8 @@ mod tests {
         report.findings[1].location = Some(crate::judge::Location {
             file: "modules/iam roles/main.tf".into(),
             line: 12,
+            statement_line: None,
+            statement_file: None,
         });
         let sarif: Value = serde_json::from_str(&render(&report)).unwrap();
         let results = sarif["runs"][0]["results"].as_array().unwrap();

@@ -1,0 +1,321 @@
+//! `trustgate diff --base REV [DIR]`: the policies of the HCL in DIR at git revision REV against those in
+//! the working tree, judged exactly as `check` judges a plan, with no plan and no cloud credentials.
+//!
+//! The base revision is read through `git ls-tree` and `git show` into a private temporary directory; the
+//! working tree is never touched.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
+
+use super::eval::SourcePolicy;
+use super::{Evaluator, SourceIndex, Sources};
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::extract::{PolicySite, PolicyValue};
+use crate::judge::{self, BoundaryInfo, JudgeInput, Report};
+use crate::plan::ChangeAction;
+
+/// Everything `diff` needs.
+pub struct DiffOptions<'a> {
+    /// The git revision to compare against (`main`, `HEAD~1`, a commit id).
+    pub base: &'a str,
+    /// The root module directory (in a git work tree).
+    pub dir: &'a Path,
+    pub flag_accounts: &'a [String],
+    pub flag_orgs: &'a [String],
+    pub config: &'a Config,
+    pub catalog: &'a Catalog,
+    pub today: Date,
+}
+
+/// Files of the base revision that sources can need.
+const SOURCE_EXTENSIONS: [&str; 6] = [".tf", ".tfvars", ".json", ".tpl", ".tftpl", ".hcl"];
+/// Larger files of the base revision are not read (no configuration file is this big).
+const MAX_BLOB: usize = 8 << 20;
+/// At most this many files are read from the base revision.
+const MAX_FILES: usize = 20_000;
+
+/// A temporary directory removed when dropped.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| Error::Usage(format!("cannot run git: {e}")))?;
+    if !output.status.success() {
+        let message = String::from_utf8_lossy(&output.stderr).trim().to_string();
+        return Err(Error::Usage(format!("git {}: {message}", args.join(" "))));
+    }
+    Ok(output.stdout)
+}
+
+fn git_text(dir: &Path, args: &[&str]) -> Result<String> {
+    Ok(String::from_utf8_lossy(&git(dir, args)?)
+        .trim_end_matches('\n')
+        .to_string())
+}
+
+/// Writes the source files of `rev` into a fresh temporary directory; returns it.
+fn materialise(toplevel: &Path, rev: &str) -> Result<TempDir> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let temp = TempDir(std::env::temp_dir().join(format!("trustgate-diff-{}-{nanos}", std::process::id())));
+    std::fs::create_dir_all(&temp.0)
+        .map_err(|e| Error::Usage(format!("cannot create a temporary directory: {e}")))?;
+    let listing = git(
+        toplevel,
+        &["ls-tree", "-r", "-z", "--name-only", "--full-tree", rev],
+    )?;
+    let names: Vec<String> = listing
+        .split(|&b| b == 0)
+        .filter(|name| !name.is_empty())
+        .map(|name| String::from_utf8_lossy(name).into_owned())
+        .filter(|name| SOURCE_EXTENSIONS.iter().any(|ext| name.ends_with(ext)))
+        .take(MAX_FILES)
+        .collect();
+    let names: Vec<String> = names
+        .into_iter()
+        .filter(|name| {
+            !name.contains('\n')
+                && Path::new(name)
+                    .components()
+                    .all(|c| matches!(c, Component::Normal(_)))
+        })
+        .collect();
+    for (name, bytes) in names.iter().zip(blobs(toplevel, rev, &names)?) {
+        let target = temp.0.join(name);
+        if let Some(parent) = target.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        std::fs::write(&target, bytes)
+            .map_err(|e| Error::Usage(format!("cannot write a temporary file: {e}")))?;
+    }
+    Ok(temp)
+}
+
+/// The contents of `names` at `rev`, in order, through one `git cat-file --batch` (one process, not one
+/// per file).
+fn blobs(toplevel: &Path, rev: &str, names: &[String]) -> Result<Vec<Vec<u8>>> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let failed = |e: std::io::Error| Error::Usage(format!("cannot run git cat-file: {e}"));
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(toplevel)
+        .args(["cat-file", "--batch"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(failed)?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| failed(std::io::Error::other("no stdin")))?;
+    let requests: String = names.iter().map(|name| format!("{rev}:{name}\n")).collect();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(requests.as_bytes());
+    });
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| failed(std::io::Error::other("no stdout")))?;
+    let mut reader = BufReader::new(stdout);
+    let mut out = Vec::with_capacity(names.len());
+    for _ in names {
+        let mut header = String::new();
+        reader.read_line(&mut header).map_err(failed)?;
+        let size = header
+            .trim_end()
+            .rsplit(' ')
+            .next()
+            .and_then(|size| size.parse::<usize>().ok())
+            .filter(|_| header.split(' ').nth(1) == Some("blob"));
+        let Some(size) = size else {
+            out.push(Vec::new());
+            continue;
+        };
+        if size > MAX_BLOB {
+            // Not a configuration file: skip its bytes (and the newline after them).
+            std::io::copy(&mut (&mut reader).take(size as u64 + 1), &mut std::io::sink()).map_err(failed)?;
+            out.push(Vec::new());
+            continue;
+        }
+        let mut bytes = vec![0; size];
+        reader.read_exact(&mut bytes).map_err(failed)?;
+        let mut newline = [0u8; 1];
+        reader.read_exact(&mut newline).map_err(failed)?;
+        out.push(bytes);
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    Ok(out)
+}
+
+/// Everything a policy of the module at `path` can depend on: the files of that module, of the modules
+/// above it (variables, arguments) and below it (outputs), and the other files in their directories
+/// (`file()`, `templatefile()`, tfvars).
+fn fingerprint(index: &SourceIndex, path: &[String]) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for (module_path, module) in &index.modules {
+        let related = module_path.starts_with(path) || path.starts_with(module_path);
+        if !related {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(&module.dir) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file())
+            .filter(|p| {
+                let name = p.to_string_lossy();
+                SOURCE_EXTENSIONS.iter().any(|ext| name.ends_with(ext))
+            })
+            .collect();
+        files.sort();
+        for file in files {
+            let name = file.file_name().map(PathBuf::from).unwrap_or_default();
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            out.push((module_path.iter().collect::<PathBuf>().join(name), bytes));
+        }
+    }
+    out
+}
+
+/// Runs the diff and judges it.
+pub fn diff(options: &DiffOptions<'_>) -> Result<Report> {
+    let dir = options.dir;
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!("{}: not a directory", dir.display())));
+    }
+    let toplevel = PathBuf::from(git_text(dir, &["rev-parse", "--show-toplevel"])?);
+    let prefix = git_text(dir, &["rev-parse", "--show-prefix"])?;
+    git(
+        dir,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{}^{{commit}}", options.base),
+        ],
+    )
+    .map_err(|_| {
+        Error::Usage(format!(
+            "--base {}: not a revision of this repository",
+            options.base
+        ))
+    })?;
+    let temp = materialise(&toplevel, options.base)?;
+    let base_dir = temp.0.join(&prefix);
+
+    let base_index = SourceIndex::load(&base_dir, None);
+    let work_index = SourceIndex::load(dir, None);
+    let base = Evaluator::new(&base_index, None).policy_attributes(options.catalog);
+    let work = Evaluator::new(&work_index, None).policy_attributes(options.catalog);
+
+    let mut sides: BTreeMap<(String, String), (Option<SourcePolicy>, Option<SourcePolicy>)> = BTreeMap::new();
+    for policy in base {
+        let key = (policy.address.clone(), policy.attribute.clone());
+        sides.entry(key).or_default().0 = Some(policy);
+    }
+    for policy in work {
+        let key = (policy.address.clone(), policy.attribute.clone());
+        sides.entry(key).or_default().1 = Some(policy);
+    }
+    let value = |policy: &Option<SourcePolicy>| match policy {
+        None => PolicyValue::Absent,
+        Some(p) => match &p.value {
+            Some(resolved) => PolicyValue::Known(resolved.policy.clone()),
+            None => PolicyValue::Unknown,
+        },
+    };
+    let mut sites = Vec::new();
+    for ((address, attribute), (before, after)) in &sides {
+        let Some(any) = after.as_ref().or(before.as_ref()) else {
+            continue;
+        };
+        let change = match (before, after) {
+            (None, Some(_)) => ChangeAction::Create,
+            (Some(_), None) => ChangeAction::Delete,
+            _ => ChangeAction::Update,
+        };
+        let (before, after) = (value(before), value(after));
+        // Two equal known policies cannot widen. Two policies that both fail to evaluate are the same only
+        // when nothing they can depend on changed (their module, its ancestors and descendants).
+        let unchanged = match (&before, &after) {
+            (PolicyValue::Unknown, PolicyValue::Unknown) => {
+                let path = crate::extract::module_call_path(&any.module_address).unwrap_or_default();
+                fingerprint(&base_index, &path) == fingerprint(&work_index, &path)
+            }
+            _ => before == after,
+        };
+        if change == ChangeAction::Update && unchanged {
+            continue;
+        }
+        sites.push(PolicySite {
+            address: address.clone(),
+            module_address: any.module_address.clone(),
+            resource_type: any.resource_type.clone(),
+            attribute: attribute.clone(),
+            role: any.role,
+            service: any.service.clone(),
+            change,
+            before,
+            after,
+            tags: any.tags.clone(),
+            partition: "aws".to_string(),
+            previous_address: None,
+        });
+    }
+
+    let resources = sides
+        .keys()
+        .map(|(address, _)| address)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let boundary = BoundaryInfo::choose(options.flag_accounts, options.flag_orgs, options.config, None);
+    let mut sources = Sources {
+        index: work_index,
+        resolved: BTreeMap::new(),
+        all_from_source: true,
+    };
+    let base_label = format!("{}:", options.base);
+    let temp_label = base_dir.display().to_string();
+    let mut diagnostics: Vec<String> = base_index
+        .diagnostics
+        .iter()
+        .map(|d| d.replace(&temp_label, &base_label))
+        .collect();
+    diagnostics.append(&mut sources.index.diagnostics);
+    let mut notes = std::mem::take(&mut sources.index.notes);
+    notes.sort();
+    notes.dedup();
+    let mut report = judge::judge(
+        &sites,
+        JudgeInput {
+            input: PathBuf::from(format!("{} ({} → working tree)", dir.display(), options.base)),
+            resources,
+            boundary,
+            config: options.config,
+            today: options.today,
+            sources: Some(&sources),
+        },
+    );
+    report.diagnostics = diagnostics;
+    report.notes = notes;
+    report.command = "diff";
+    Ok(report)
+}

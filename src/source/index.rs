@@ -1,0 +1,648 @@
+//! The source index: every resource block of the root module and the local modules it calls, with its file,
+//! line span, leading-comment annotation, and the statements of the policies it sets.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use hcl::edit::Span;
+use hcl::edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl::edit::structure::{Block, BlockLabel, Body, Structure};
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::comments::{self, CommentAnnotation};
+
+/// One parsed (or unparsable) `.tf` file.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path on disk.
+    pub path: PathBuf,
+    /// Path shown in reports (the source directory as given, joined with the file's relative path).
+    pub display: PathBuf,
+    pub text: String,
+    pub body: Option<Body>,
+}
+
+/// A statement of a policy written in HCL (a `statement` block of `aws_iam_policy_document`, or a statement
+/// object inside `jsonencode`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementEntry {
+    /// Index in the resulting policy's `Statement` list, when the source fixes it (None when source or
+    /// override documents or dynamic blocks can move statements: then only the `Sid` identifies it).
+    pub index: Option<usize>,
+    pub sid: Option<String>,
+    pub file: PathBuf,
+    pub line: usize,
+    pub annotation: Option<CommentAnnotation>,
+}
+
+/// A `resource` (or `data`) block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceEntry {
+    pub file: PathBuf,
+    pub line: usize,
+    pub end_line: usize,
+    pub annotation: Option<CommentAnnotation>,
+    /// Statements per policy attribute path with indexes removed (`assume_role_policy`,
+    /// `inline_policy.policy`).
+    pub policies: BTreeMap<String, Vec<StatementEntry>>,
+}
+
+impl ResourceEntry {
+    /// The statement of `attribute` (a site attribute such as `inline_policy[0].policy`) that produced the
+    /// statement with this index and Sid in the resulting policy.
+    pub fn statement(
+        &self,
+        attribute: &str,
+        index: Option<usize>,
+        sid: Option<&str>,
+    ) -> Option<&StatementEntry> {
+        let statements = self.policies.get(&strip_indexes(attribute))?;
+        if let Some(sid) = sid.filter(|s| !s.is_empty())
+            && let Some(found) = statements.iter().find(|s| s.sid.as_deref() == Some(sid))
+        {
+            return Some(found);
+        }
+        let index = index?;
+        statements.iter().find(|s| s.index == Some(index))
+    }
+}
+
+/// One module directory of the configuration.
+#[derive(Debug, Clone, Default)]
+pub struct ModuleSources {
+    /// Directory on disk.
+    pub dir: PathBuf,
+    pub files: Vec<SourceFile>,
+    /// `type.name` → entry.
+    pub resources: BTreeMap<String, ResourceEntry>,
+    /// `type.name` of data sources → entry.
+    pub data: BTreeMap<String, ResourceEntry>,
+}
+
+/// Module call path (names without instance keys) → sources.
+#[derive(Debug, Clone, Default)]
+pub struct SourceIndex {
+    pub modules: BTreeMap<Vec<String>, ModuleSources>,
+    /// Files that do not parse, one sentence each with file, line and column.
+    pub diagnostics: Vec<String>,
+    /// Things not read (modules that are not on disk), one sentence each.
+    pub notes: Vec<String>,
+}
+
+impl SourceIndex {
+    /// Reads the root module in `dir` (shown as `dir` as given) and every local module it calls. Module
+    /// sources come from the plan's `configuration` section when there is one, else from `module` blocks.
+    pub fn load(dir: &Path, configuration: Option<&RawValue>) -> SourceIndex {
+        let plan_calls = configuration.and_then(plan_module_sources);
+        let downloaded = downloaded_modules(dir);
+        let mut index = SourceIndex::default();
+        let mut pending = vec![(Vec::<String>::new(), dir.to_path_buf())];
+        while let Some((path, module_dir)) = pending.pop() {
+            if index.modules.contains_key(&path) || path.len() > 32 {
+                continue;
+            }
+            let (module, calls, diagnostics) = read_module(&module_dir);
+            index.diagnostics.extend(diagnostics);
+            for (name, block_source) in calls {
+                let mut child = path.clone();
+                child.push(name.clone());
+                let source = plan_calls
+                    .as_ref()
+                    .and_then(|calls| calls.get(&child).cloned())
+                    .or(block_source)
+                    .unwrap_or_default();
+                let key = child.join(".");
+                if let Some(found) = downloaded.get(&key).map(|d| dir.join(d)).filter(|d| d.is_dir()) {
+                    pending.push((child, found));
+                } else if source.starts_with("./") || source.starts_with("../") {
+                    pending.push((child, module_dir.join(&source)));
+                } else {
+                    index.notes.push(format!(
+                        "module.{} (source \"{source}\") was not read: it is not on disk (run terraform init to \
+                         download it); its resources are checked from the plan alone",
+                        child.join(".module.")
+                    ));
+                }
+            }
+            index.modules.insert(path, module);
+        }
+        index.diagnostics.sort();
+        index.notes.sort();
+        index.notes.dedup();
+        index
+    }
+
+    /// The resource block behind an instance address (`module.a["k"].aws_iam_role.x[0]`).
+    pub fn resource(&self, module_address: &str, address: &str) -> Option<&ResourceEntry> {
+        let path = crate::extract::module_call_path(module_address)?;
+        let local = if module_address.is_empty() {
+            address
+        } else {
+            address.strip_prefix(module_address)?.strip_prefix('.')?
+        };
+        let local = local.split(" (deposed").next().unwrap_or(local);
+        let config_address = local.split('[').next().unwrap_or(local);
+        self.modules.get(&path)?.resources.get(config_address)
+    }
+}
+
+/// Parses every `.tf` file of one directory (one rayon task per file) and indexes its blocks. Returns the
+/// module, its calls (name → `source` attribute) and parse diagnostics.
+/// Module calls of one module: name → `source` attribute (when it is a plain string).
+type ModuleCalls = Vec<(String, Option<String>)>;
+
+fn read_module(dir: &Path) -> (ModuleSources, ModuleCalls, Vec<String>) {
+    let mut names: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.is_file())
+            .collect(),
+        Err(error) => {
+            return (
+                ModuleSources::default(),
+                Vec::new(),
+                vec![format!("{}: cannot read the directory: {error}", dir.display())],
+            );
+        }
+    };
+    names.sort();
+    let files: Vec<(SourceFile, Option<String>)> = names
+        .par_iter()
+        .map(|path| {
+            let display = display_path(path);
+            let text = match std::fs::read(path) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(error) => {
+                    let message = format!("{}: cannot read: {error}", display.display());
+                    let file = SourceFile {
+                        path: path.clone(),
+                        display,
+                        text: String::new(),
+                        body: None,
+                    };
+                    return (file, Some(message));
+                }
+            };
+            match hcl::edit::parser::parse_body(&text) {
+                Ok(body) => (
+                    SourceFile {
+                        path: path.clone(),
+                        display,
+                        text,
+                        body: Some(body),
+                    },
+                    None,
+                ),
+                Err(error) => {
+                    let location = error.location();
+                    let message = format!(
+                        "{}:{}:{}: does not parse, so its resources are checked from the plan alone: {}",
+                        display.display(),
+                        location.line(),
+                        location.column(),
+                        error.message()
+                    );
+                    let file = SourceFile {
+                        path: path.clone(),
+                        display,
+                        text,
+                        body: None,
+                    };
+                    (file, Some(message))
+                }
+            }
+        })
+        .collect();
+    let mut module = ModuleSources {
+        dir: dir.to_path_buf(),
+        ..ModuleSources::default()
+    };
+    let mut diagnostics = Vec::new();
+    let mut calls = Vec::new();
+    // Data sources first, so that resources can link to the policy documents they use.
+    for (file, _) in &files {
+        let Some(body) = &file.body else { continue };
+        let lines: Vec<&str> = file.text.lines().collect();
+        for block in body.blocks() {
+            if block.ident.as_str() == "data"
+                && let Some((kind, name)) = two_labels(block)
+            {
+                let mut entry = block_entry(block, file, &lines);
+                if kind == "aws_iam_policy_document" {
+                    entry
+                        .policies
+                        .insert("json".to_string(), document_statements(block, file, &lines));
+                }
+                module.data.insert(format!("{kind}.{name}"), entry);
+            }
+        }
+    }
+    for (file, problem) in &files {
+        diagnostics.extend(problem.clone());
+        let Some(body) = &file.body else { continue };
+        let lines: Vec<&str> = file.text.lines().collect();
+        for block in body.blocks() {
+            match block.ident.as_str() {
+                "resource" => {
+                    let Some((kind, name)) = two_labels(block) else {
+                        continue;
+                    };
+                    let mut entry = block_entry(block, file, &lines);
+                    collect_policies(&block.body, "", file, &lines, &module.data, &mut entry.policies);
+                    module.resources.insert(format!("{kind}.{name}"), entry);
+                }
+                "module" => {
+                    let Some(name) = block.labels.first().map(label_text) else {
+                        continue;
+                    };
+                    let source = block
+                        .body
+                        .get_attribute("source")
+                        .and_then(|a| a.value.as_str())
+                        .map(str::to_string);
+                    calls.push((name.to_string(), source));
+                }
+                _ => {}
+            }
+        }
+    }
+    // Malformed annotation comments are reported whether or not a widening needs them.
+    let mut problems = std::collections::BTreeSet::new();
+    for entry in module.resources.values().chain(module.data.values()) {
+        let statements = entry
+            .policies
+            .values()
+            .flatten()
+            .filter_map(|s| s.annotation.as_ref());
+        for annotation in entry.annotation.iter().chain(statements) {
+            problems.extend(annotation.problems.iter().cloned());
+        }
+    }
+    diagnostics.extend(problems);
+    module.files = files.into_iter().map(|(file, _)| file).collect();
+    (module, calls, diagnostics)
+}
+
+fn label_text(label: &BlockLabel) -> &str {
+    label.as_str()
+}
+
+fn two_labels(block: &Block) -> Option<(&str, &str)> {
+    match block.labels.as_slice() {
+        [kind, name] => Some((label_text(kind), label_text(name))),
+        _ => None,
+    }
+}
+
+/// One-based line of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+fn block_entry(block: &Block, file: &SourceFile, lines: &[&str]) -> ResourceEntry {
+    let start = block.ident.span().map_or(0, |s| s.start);
+    let end = block.span().map_or(start, |s| s.end.saturating_sub(1).max(start));
+    let line = line_of(&file.text, start);
+    let comment = comments::comment_above(lines, line);
+    ResourceEntry {
+        file: file.display.clone(),
+        line,
+        end_line: line_of(&file.text, end),
+        annotation: comments::parse_annotation(&comment, &file.display, None),
+        policies: BTreeMap::new(),
+    }
+}
+
+/// Finds policy attributes (`jsonencode` with a `Statement` list, or a reference to an
+/// `aws_iam_policy_document`) in a resource body and its nested blocks.
+fn collect_policies(
+    body: &Body,
+    prefix: &str,
+    file: &SourceFile,
+    lines: &[&str],
+    documents: &BTreeMap<String, ResourceEntry>,
+    out: &mut BTreeMap<String, Vec<StatementEntry>>,
+) {
+    for structure in body.iter() {
+        match structure {
+            Structure::Attribute(attribute) => {
+                let key = format!("{prefix}{}", attribute.key.as_str());
+                if let Some(statements) = expression_statements(&attribute.value, file, lines, documents) {
+                    out.insert(key, statements);
+                }
+            }
+            Structure::Block(block) if prefix.is_empty() => {
+                let nested = format!("{}.", block.ident.as_str());
+                collect_policies(&block.body, &nested, file, lines, documents, out);
+            }
+            Structure::Block(_) => {}
+        }
+    }
+}
+
+fn expression_statements(
+    expr: &Expression,
+    file: &SourceFile,
+    lines: &[&str],
+    documents: &BTreeMap<String, ResourceEntry>,
+) -> Option<Vec<StatementEntry>> {
+    match expr {
+        Expression::FuncCall(call) if call.name.name.as_str() == "jsonencode" => {
+            let object = call.args.iter().next()?.as_object()?;
+            let statements = object.iter().find_map(|(key, value)| {
+                (object_key_text(key).as_deref() == Some("Statement")).then_some(value.expr())
+            })?;
+            let elements: Vec<&Expression> = match statements {
+                Expression::Array(array) => array.iter().collect(),
+                Expression::Object(_) => vec![statements],
+                _ => return None,
+            };
+            Some(
+                elements
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, element)| {
+                        let line = line_of(&file.text, element.span().map_or(0, |s| s.start));
+                        let sid = element.as_object().and_then(|o| {
+                            o.iter().find_map(|(k, v)| {
+                                (object_key_text(k).as_deref() == Some("Sid"))
+                                    .then(|| v.expr().as_str().map(str::to_string))
+                                    .flatten()
+                            })
+                        });
+                        let comment = comments::comment_above(lines, line);
+                        StatementEntry {
+                            index: Some(index),
+                            sid,
+                            file: file.display.clone(),
+                            line,
+                            annotation: comments::parse_annotation(&comment, &file.display, Some(index)),
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        Expression::Traversal(traversal) => {
+            let mut names = Vec::new();
+            names.push(traversal.expr.as_variable()?.as_str().to_string());
+            for operator in &traversal.operators {
+                match operator.value() {
+                    TraversalOperator::GetAttr(ident) => names.push(ident.as_str().to_string()),
+                    // `data.aws_iam_policy_document.x[each.key].json`: every instance has the same blocks.
+                    TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_) => {}
+                    _ => return None,
+                }
+            }
+            match names.as_slice() {
+                [data, kind, name, json]
+                    if data == "data"
+                        && kind == "aws_iam_policy_document"
+                        && (json == "json" || json == "minified_json") =>
+                {
+                    documents
+                        .get(&format!("{kind}.{name}"))?
+                        .policies
+                        .get("json")
+                        .cloned()
+                }
+                _ => None,
+            }
+        }
+        Expression::Parenthesis(inner) => expression_statements(inner.inner(), file, lines, documents),
+        _ => None,
+    }
+}
+
+fn object_key_text(key: &ObjectKey) -> Option<String> {
+    match key {
+        ObjectKey::Ident(ident) => Some(ident.as_str().to_string()),
+        ObjectKey::Expression(expr) => expr.as_str().map(str::to_string),
+    }
+}
+
+/// The `statement` blocks of an `aws_iam_policy_document`, in block order (which is the order of the
+/// generated JSON). Indexes are left out when other documents or dynamic blocks can shift them.
+fn document_statements(block: &Block, file: &SourceFile, lines: &[&str]) -> Vec<StatementEntry> {
+    let body = &block.body;
+    let shifting = [
+        "source_policy_documents",
+        "override_policy_documents",
+        "source_json",
+        "override_json",
+    ]
+    .iter()
+    .any(|key| body.get_attribute(key).is_some())
+        || body.get_blocks("dynamic").next().is_some();
+    body.get_blocks("statement")
+        .enumerate()
+        .map(|(index, statement)| {
+            let line = line_of(&file.text, statement.ident.span().map_or(0, |s| s.start));
+            let comment = comments::comment_above(lines, line);
+            let index = (!shifting).then_some(index);
+            StatementEntry {
+                index,
+                sid: statement
+                    .body
+                    .get_attribute("sid")
+                    .and_then(|a| a.value.as_str())
+                    .map(str::to_string),
+                file: file.display.clone(),
+                line,
+                annotation: comments::parse_annotation(&comment, &file.display, index),
+            }
+        })
+        .collect()
+}
+
+/// `inline_policy[0].policy` → `inline_policy.policy`.
+fn strip_indexes(attribute: &str) -> String {
+    let mut out = String::with_capacity(attribute.len());
+    let mut depth = 0usize;
+    for c in attribute.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The path shown for a file: the source directory as given joined with the file's path inside it,
+/// normalised lexically (`./` and `dir/../` removed).
+fn display_path(path: &Path) -> PathBuf {
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                _ => out.push(component),
+            },
+            other => out.push(other),
+        }
+    }
+    out.iter().collect()
+}
+
+#[derive(Deserialize)]
+struct PlanConfiguration {
+    root_module: Option<PlanModule>,
+}
+
+#[derive(Deserialize)]
+struct PlanModule {
+    #[serde(default)]
+    module_calls: BTreeMap<String, PlanModuleCall>,
+}
+
+#[derive(Deserialize)]
+struct PlanModuleCall {
+    source: Option<String>,
+    module: Option<PlanModule>,
+}
+
+/// Module call path → `source`, from the plan's configuration section.
+fn plan_module_sources(configuration: &RawValue) -> Option<BTreeMap<Vec<String>, String>> {
+    let parsed: PlanConfiguration = serde_json::from_str(configuration.get()).ok()?;
+    let mut out = BTreeMap::new();
+    fn walk(module: &PlanModule, path: &mut Vec<String>, out: &mut BTreeMap<Vec<String>, String>) {
+        for (name, call) in &module.module_calls {
+            path.push(name.clone());
+            if let Some(source) = &call.source {
+                out.insert(path.clone(), source.clone());
+            }
+            if let Some(child) = &call.module {
+                walk(child, path, out);
+            }
+            path.pop();
+        }
+    }
+    if let Some(root) = &parsed.root_module {
+        walk(root, &mut Vec::new(), &mut out);
+    }
+    Some(out)
+}
+
+#[derive(Deserialize)]
+struct ModulesJson {
+    #[serde(rename = "Modules", default)]
+    modules: Vec<ModulesJsonEntry>,
+}
+
+#[derive(Deserialize)]
+struct ModulesJsonEntry {
+    #[serde(rename = "Key", default)]
+    key: String,
+    #[serde(rename = "Dir", default)]
+    dir: String,
+}
+
+/// `.terraform/modules/modules.json`: module key (`a.b`) → directory relative to the root module.
+fn downloaded_modules(root: &Path) -> BTreeMap<String, PathBuf> {
+    let Ok(text) = std::fs::read_to_string(root.join(".terraform/modules/modules.json")) else {
+        return BTreeMap::new();
+    };
+    let Ok(parsed) = serde_json::from_str::<ModulesJson>(&text) else {
+        return BTreeMap::new();
+    };
+    parsed
+        .modules
+        .into_iter()
+        .filter(|m| !m.key.is_empty() && !m.dir.is_empty())
+        .map(|m| (m.key, PathBuf::from(m.dir)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_indexes_and_normalises_paths() {
+        assert_eq!(strip_indexes("inline_policy[0].policy"), "inline_policy.policy");
+        assert_eq!(strip_indexes("policy"), "policy");
+        assert_eq!(
+            display_path(Path::new("./a/../modules/x/main.tf")),
+            PathBuf::from("modules/x/main.tf")
+        );
+        assert_eq!(
+            display_path(Path::new("../x/./main.tf")),
+            PathBuf::from("../x/main.tf")
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Whatever a `.tf` file holds, loading it never panics.
+        #[test]
+        fn loading_any_text_never_panics(text in r##"[a-z_ {}\[\]()="#/*\n.,:$0-9"-]{0,160}"##) {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("main.tf"), &text).unwrap();
+            let index = SourceIndex::load(dir.path(), None);
+            let _ = crate::source::Evaluator::new(&index, None)
+                .policy_attributes(&crate::catalog::Catalog::builtin());
+        }
+    }
+
+    #[test]
+    fn loads_structured_random_blocks_without_panicking() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("main.tf"),
+            "# trustgate: owner=\"\nresource \"aws_iam_role\" \"r\" {\n  assume_role_policy = jsonencode({Statement = \
+             {}})\n}\nmodule \"m\" {\n source = \"../../../../nope\"\n}\n",
+        )
+        .unwrap();
+        let index = SourceIndex::load(dir.path(), None);
+        assert!(index.resource("", "aws_iam_role.r").is_some());
+    }
+
+    #[test]
+    fn downloaded_modules_are_read_through_modules_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("main.tf"),
+            "module \"iam\" {\n  source = \"terraform-aws-modules/iam/aws\"\n}\n\
+             module \"git\" {\n  source = \"git::https://example.com/m.git\"\n}\n",
+        )
+        .unwrap();
+        let downloaded = root.join(".terraform/modules/iam");
+        std::fs::create_dir_all(&downloaded).unwrap();
+        std::fs::write(
+            downloaded.join("role.tf"),
+            "resource \"aws_iam_role\" \"this\" {\n  count = 1\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            root.join(".terraform/modules/modules.json"),
+            r#"{"Modules":[{"Key":"","Source":"","Dir":"."},
+                {"Key":"iam","Source":"registry.terraform.io/terraform-aws-modules/iam/aws","Dir":".terraform/modules/iam"}]}"#,
+        )
+        .unwrap();
+        let index = SourceIndex::load(root, None);
+        let entry = index
+            .resource("module.iam", "module.iam.aws_iam_role.this[0]")
+            .expect("the downloaded module is indexed");
+        assert_eq!(entry.line, 1);
+        assert!(entry.file.ends_with(".terraform/modules/iam/role.tf"));
+        assert_eq!(index.notes.len(), 1, "{:?}", index.notes);
+        assert!(
+            index.notes[0].starts_with("module.git (source \"git::https://example.com/m.git\") was not read")
+        );
+    }
+
+    #[test]
+    fn line_numbers() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 99), 3);
+    }
+}

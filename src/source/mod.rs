@@ -1,0 +1,174 @@
+//! HCL sources behind a plan: where each resource is written (file and line), the `# trustgate:` comment
+//! annotations above resources and statements, and (later) policies the plan only knows after apply.
+//!
+//! Annotation precedence, strongest first: an `exception` in the config file, a comment above the statement
+//! that creates the widening, a comment above the resource block, the resource's tags. Comments and tags
+//! count only while `annotations { inline = true }` (the default).
+
+pub mod comments;
+pub mod diff;
+pub mod eval;
+pub mod functions;
+pub mod index;
+
+pub use comments::CommentAnnotation;
+pub use index::{ResourceEntry, SourceIndex, StatementEntry};
+
+use std::path::Path;
+
+/// Whether `dir` holds at least one `.tf` file (the default source directory is the current one when so).
+pub fn has_tf_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|e| e.path().extension().is_some_and(|x| x == "tf"))
+    })
+}
+
+use std::collections::BTreeMap;
+
+use crate::extract::{PolicySite, PolicyValue};
+use crate::plan::Plan;
+
+pub use eval::{Evaluator, Resolved};
+
+/// What the sources add to one check: the index, and the policies evaluated from source.
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub index: SourceIndex,
+    /// (site address, attribute) → the policy evaluated from source, for sites the plan only knows after
+    /// apply. Present also when the result was not used (see `used`).
+    pub resolved: BTreeMap<(String, String), Resolution>,
+    /// Every policy comes from the sources (`trustgate diff`, no plan).
+    pub all_from_source: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    pub resolved: Resolved,
+    /// False when the evaluated policy could not be used soundly (a Deny statement depends on something
+    /// unknown): the site stays unverifiable, and its finding names the unresolved references.
+    pub used: bool,
+}
+
+impl Sources {
+    /// Reads the sources in `dir` for `plan`.
+    pub fn load(dir: &Path, plan: &Plan<'_>) -> Sources {
+        Sources {
+            index: SourceIndex::load(dir, plan.configuration),
+            resolved: BTreeMap::new(),
+            all_from_source: false,
+        }
+    }
+
+    /// Evaluates from source every policy the plan only knows after apply, and puts what it finds in place
+    /// of the unknown (when sound).
+    pub fn resolve_unknown(&mut self, sites: &mut [PolicySite], plan: &Plan<'_>) {
+        if !sites.iter().any(|s| s.after == PolicyValue::Unknown) {
+            return;
+        }
+        let evaluator = Evaluator::new(&self.index, Some(plan));
+        for site in sites.iter_mut().filter(|s| s.after == PolicyValue::Unknown) {
+            let Some(resolved) = evaluator.resolve(&site.module_address, &site.address, &site.attribute)
+            else {
+                continue;
+            };
+            let used = resolved.valid_json && !deny_depends_on_unknown(&resolved.policy);
+            if used {
+                site.after = PolicyValue::Known(resolved.policy.clone());
+            }
+            self.resolved.insert(
+                (site.address.clone(), site.attribute.clone()),
+                Resolution { resolved, used },
+            );
+        }
+    }
+
+    /// The resolution of one site, if the sources evaluated it.
+    pub fn resolution(&self, address: &str, attribute: &str) -> Option<&Resolution> {
+        self.resolved.get(&(address.to_string(), attribute.to_string()))
+    }
+
+    /// Whether `reference` (`aws_iam_role.ci.arn`, `module.a["k"].aws_iam_role.x[0].arn`: symbols name
+    /// absolute addresses) is the ARN of a resource managed in this configuration.
+    pub fn is_managed_arn(&self, reference: &str) -> bool {
+        let Some(rest) = reference.strip_suffix(".arn") else {
+            return false;
+        };
+        let Some((module_address, local)) = eval::split_module_address(rest) else {
+            return false;
+        };
+        let Some(path) = crate::extract::module_call_path(&module_address) else {
+            return false;
+        };
+        let Some(module) = self.index.modules.get(&path) else {
+            return false;
+        };
+        let config_address = local.split('[').next().unwrap_or(local);
+        !config_address.starts_with("data.") && module.resources.contains_key(config_address)
+    }
+}
+
+/// A Deny statement that mentions a `${…}` reference could deny less than it says: using it would not be
+/// sound, so such a policy stays unverifiable.
+fn deny_depends_on_unknown(policy: &str) -> bool {
+    let Ok(parsed) = serde_json::from_str::<serde_json::Value>(policy) else {
+        return false;
+    };
+    let statements = match parsed.get("Statement") {
+        Some(serde_json::Value::Array(list)) => list.clone(),
+        Some(single) => vec![single.clone()],
+        None => Vec::new(),
+    };
+    statements
+        .iter()
+        .any(|s| s.get("Effect").and_then(|e| e.as_str()) == Some("Deny") && s.to_string().contains("${"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deny_that_depends_on_the_unknown_is_not_used() {
+        assert!(deny_depends_on_unknown(
+            r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"${var.account}"}}}]}"#
+        ));
+        assert!(deny_depends_on_unknown(
+            r#"{"Statement":{"Effect":"Deny","NotPrincipal":{"AWS":"${aws_iam_role.x.arn}"},"Action":"*"}}"#
+        ));
+        assert!(!deny_depends_on_unknown(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"${aws_iam_role.x.arn}"},"Action":"*"},
+                             {"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket"}]}"#
+        ));
+        assert!(!deny_depends_on_unknown("not json"));
+    }
+
+    #[test]
+    fn managed_arns_are_recognised_by_absolute_address() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("m")).unwrap();
+        std::fs::write(
+            dir.path().join("main.tf"),
+            "resource \"aws_iam_role\" \"ci\" {}\ndata \"aws_iam_role\" \"ext\" {}\nmodule \"m\" {\n  source = \"./m\"\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("m/main.tf"),
+            "resource \"aws_iam_role\" \"inner\" {}\n",
+        )
+        .unwrap();
+        let sources = Sources {
+            index: SourceIndex::load(dir.path(), None),
+            ..Sources::default()
+        };
+        assert!(sources.is_managed_arn("aws_iam_role.ci.arn"));
+        assert!(sources.is_managed_arn("aws_iam_role.ci[0].arn"));
+        assert!(sources.is_managed_arn("module.m[\"k\"].aws_iam_role.inner.arn"));
+        assert!(!sources.is_managed_arn("module.m.aws_iam_role.ci.arn"));
+        assert!(!sources.is_managed_arn("aws_iam_role.ci.name"));
+        assert!(!sources.is_managed_arn("data.aws_iam_role.ext.arn"));
+        assert!(!sources.is_managed_arn("var.role_arn"));
+        assert!(!sources.is_managed_arn("aws_iam_role.other.arn"));
+    }
+}

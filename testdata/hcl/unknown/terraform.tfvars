@@ -1,0 +1,1 @@
+trusted_account = "222222222222"

@@ -1,0 +1,351 @@
+//! End-to-end tests of `trustgate diff --base REV [DIR]` on a throwaway git repository.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{TODAY, run_in};
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const BASE_MAIN: &str = r#"
+variable "partners" {
+  default = { alpha = "222222222222" }
+}
+
+resource "aws_iam_role" "deploy" {
+  name = "deploy"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::111111111111:root" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+module "partner" {
+  source     = "./modules/partner"
+  for_each   = var.partners
+  account_id = each.value
+}
+"#;
+
+const PARTNER_MODULE: &str = r#"
+variable "account_id" {}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    sid     = "Partner"
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${var.account_id}:root"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "sts:ExternalId"
+      values   = ["partner-${var.account_id}"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = "partner"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+"#;
+
+const WORK_MAIN: &str = r#"
+variable "partners" {
+  default = { alpha = "222222222222", beta = "444444444444" }
+}
+
+resource "aws_iam_role" "deploy" {
+  name = "deploy"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::111111111111:root" }
+        Action    = "sts:AssumeRole"
+      },
+      # trustgate: owner=@team/release expiry=2027-02-01 justification="Release tooling account, REL-9"
+      {
+        Sid       = "Build"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::555555555555:root" }
+        Action    = "sts:AssumeRole"
+      },
+      {
+        Sid       = "Worker"
+        Effect    = "Allow"
+        Principal = { AWS = aws_iam_role.worker.arn }
+        Action    = "sts:AssumeRole"
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role" "worker" {
+  name = "worker"
+  tags = {
+    "trustgate:owner"         = "@team/compute"
+    "trustgate:expiry"        = "2027-01-01"
+    "trustgate:justification" = "EC2 instances of the worker fleet"
+  }
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+module "partner" {
+  source     = "./modules/partner"
+  for_each   = var.partners
+  account_id = each.value
+}
+"#;
+
+fn repository() -> tempfile::TempDir {
+    let repo = tempfile::tempdir().expect("temp dir");
+    let infra = repo.path().join("infra");
+    std::fs::create_dir_all(infra.join("modules/partner")).unwrap();
+    std::fs::write(infra.join("main.tf"), BASE_MAIN).unwrap();
+    std::fs::write(infra.join("modules/partner/main.tf"), PARTNER_MODULE).unwrap();
+    git(repo.path(), &["init", "-q", "-b", "main"]);
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "base"]);
+    std::fs::write(infra.join("main.tf"), WORK_MAIN).unwrap();
+    repo
+}
+
+#[test]
+fn diff_reports_widenings_between_a_revision_and_the_working_tree() {
+    let repo = repository();
+    let status_before = git(repo.path(), &["status", "--porcelain"]);
+    let out = run_in(
+        Some(repo.path()),
+        &[
+            "diff",
+            "--base",
+            "main",
+            "infra",
+            "--account",
+            "111111111111",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        git(repo.path(), &["status", "--porcelain"]),
+        status_before,
+        "working tree untouched"
+    );
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+    let findings: Vec<(String, String, String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["address"].as_str().unwrap().to_string(),
+                f["principal"].as_str().unwrap().to_string(),
+                f["kind"].as_str().unwrap().to_string(),
+                f["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        vec![
+            (
+                "aws_iam_role.deploy".to_string(),
+                "arn:aws:iam::555555555555:root".to_string(),
+                "external-account".to_string(),
+                "approved".to_string()
+            ),
+            (
+                "aws_iam_role.worker".to_string(),
+                "service:ec2.amazonaws.com".to_string(),
+                "service".to_string(),
+                "approved".to_string()
+            ),
+            (
+                "module.partner[\"beta\"].aws_iam_role.this".to_string(),
+                "arn:aws:iam::444444444444:root".to_string(),
+                "external-account".to_string(),
+                "violation".to_string()
+            ),
+        ]
+    );
+    let beta = &json["findings"][2];
+    assert_eq!(beta["change"], "create");
+    assert_eq!(beta["location"]["file"], "infra/modules/partner/main.tf");
+    assert_eq!(beta["location"]["line"], 20);
+    assert_eq!(beta["location"]["statement_line"], 5);
+}
+
+#[test]
+fn diff_human_output() {
+    let repo = repository();
+    let out = run_in(
+        Some(repo.path()),
+        &[
+            "diff",
+            "--base",
+            "main",
+            "infra",
+            "--account",
+            "111111111111",
+            "--today",
+            TODAY,
+            "--color",
+            "never",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    insta::assert_snapshot!("diff_human", out.stdout);
+}
+
+#[test]
+fn unknown_revision_is_a_usage_error() {
+    let repo = repository();
+    let out = run_in(Some(repo.path()), &["diff", "--base", "nope", "infra"], None);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("--base nope: not a revision"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn no_change_means_no_finding() {
+    let repo = repository();
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "work"]);
+    let out = run_in(
+        Some(repo.path()),
+        &[
+            "diff",
+            "--base",
+            "HEAD",
+            "infra",
+            "--account",
+            "111111111111",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["findings"], serde_json::json!([]));
+}
+
+/// A policy that cannot be evaluated (dynamic blocks) on either side is reported as unverifiable when
+/// something it can depend on changed, and not when nothing did.
+#[test]
+fn unevaluable_policies_are_unverifiable_only_when_their_inputs_change() {
+    let repo = tempfile::tempdir().expect("temp dir");
+    let main = r#"
+variable "trusted" {
+  default = []
+}
+data "aws_iam_policy_document" "trust" {
+  dynamic "statement" {
+    for_each = var.trusted
+    content {
+      actions = ["sts:AssumeRole"]
+      principals {
+        type        = "AWS"
+        identifiers = ["arn:aws:iam::${statement.value}:root"]
+      }
+    }
+  }
+}
+resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+"#;
+    std::fs::write(repo.path().join("main.tf"), main).unwrap();
+    std::fs::write(
+        repo.path().join("terraform.tfvars"),
+        "trusted = [\"111111111111\"]\n",
+    )
+    .unwrap();
+    std::fs::write(repo.path().join("README.md"), "docs\n").unwrap();
+    git(repo.path(), &["init", "-q", "-b", "main"]);
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "base"]);
+    let kinds = || -> (i32, Vec<String>) {
+        let out = run_in(
+            Some(repo.path()),
+            &[
+                "diff",
+                "--base",
+                "main",
+                "--account",
+                "111111111111",
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+        let kinds = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["kind"].as_str().unwrap().to_string())
+            .collect();
+        (out.code, kinds)
+    };
+    std::fs::write(repo.path().join("README.md"), "more docs\n").unwrap();
+    assert_eq!(kinds(), (0, vec![]), "an unrelated change");
+    std::fs::write(
+        repo.path().join("terraform.tfvars"),
+        "trusted = [\"111111111111\", \"222222222222\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        kinds(),
+        (1, vec!["unverifiable".to_string()]),
+        "a new trusted account"
+    );
+}
