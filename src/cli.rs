@@ -13,7 +13,7 @@ use crate::config::{self, Config};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::input::{self, Source};
-use crate::judge::BoundaryInfo;
+use crate::judge::{BoundaryInfo, Report};
 use crate::policy;
 use crate::report::{self, Format};
 use crate::terraform::{self, Terraform};
@@ -65,7 +65,14 @@ struct DiffArgs {
     dir: PathBuf,
     #[command(flatten)]
     boundary: BoundaryArgs,
-    /// Output format.
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+/// How a check's report is judged and written; shared by `check` and `diff`.
+#[derive(Args, Debug)]
+struct ReportArgs {
+    /// Output format for standard output.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Also write FORMAT (human, json, sarif, github, markdown) to PATH; repeatable. A bare PATH writes the
@@ -107,19 +114,8 @@ struct CheckArgs {
     plan: Option<PathBuf>,
     #[command(flatten)]
     boundary: BoundaryArgs,
-    /// Output format for standard output.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-    /// Also write FORMAT (human, json, sarif, github, markdown) to PATH; repeatable. A bare PATH writes the
-    /// --format report there instead of standard output. Files are written whole or not at all.
-    #[arg(long, value_name = "[FORMAT=]PATH", value_parser = report::output::parse_spec)]
-    output: Vec<report::output::OutputSpec>,
-    /// The date expiries are judged against (default: today, UTC).
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    today: Option<Date>,
-    /// Extra catalog entries (format of policies/catalog.hcl); each replaces the built-in entry for its type.
-    #[arg(long, value_name = "FILE")]
-    catalog: Option<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
     /// The terraform binary that converts a binary plan file (default: $TRUSTGATE_TERRAFORM, else terraform).
     #[arg(long, value_name = "PATH")]
     terraform_bin: Option<PathBuf>,
@@ -268,7 +264,7 @@ fn load_catalog(path: Option<&Path>) -> Result<Catalog> {
 }
 
 fn check(args: CheckArgs, color: bool) -> Result<i32> {
-    let today = args.today.unwrap_or_else(Date::today_utc);
+    let today = args.report.today.unwrap_or_else(Date::today_utc);
     let config = load_config(&args.boundary)?;
     let source = match &args.plan {
         Some(path) => Source::from_arg(path),
@@ -281,7 +277,7 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         }
         None => Source::Stdin,
     };
-    let catalog = load_catalog(args.catalog.as_deref())?;
+    let catalog = load_catalog(args.report.catalog.as_deref())?;
     let display_path = source.display_path();
     let text = terraform::read_plan(&source, &Terraform::choose(args.terraform_bin.as_deref()))?;
     let options = CheckOptions {
@@ -293,19 +289,9 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         today,
         source_dir: source_dir(args.source.as_deref())?,
     };
-    let destinations = report::output::Destinations::new(args.format, &args.output)?;
+    let destinations = report::output::Destinations::new(args.report.format, &args.report.output)?;
     let report = check_plan_text(&text, &options)?;
-    let code = report.exit_code();
-    let files: Vec<(PathBuf, String)> = destinations
-        .files
-        .iter()
-        .map(|(format, path)| (path.clone(), report::render(&report, *format, false)))
-        .collect();
-    report::output::write_all(&files)?;
-    if let Some(format) = destinations.stdout {
-        write_stdout(&report::render(&report, format, color));
-    }
-    Ok(code)
+    emit(&report, &destinations, color)
 }
 
 fn run_terraform(args: TerraformArgs, color: bool) -> Result<i32> {
@@ -342,10 +328,10 @@ fn run_terraform(args: TerraformArgs, color: bool) -> Result<i32> {
 }
 
 fn diff(args: DiffArgs, color: bool) -> Result<i32> {
-    let today = args.today.unwrap_or_else(Date::today_utc);
+    let today = args.report.today.unwrap_or_else(Date::today_utc);
     let config = load_config(&args.boundary)?;
-    let catalog = load_catalog(args.catalog.as_deref())?;
-    let destinations = report::output::Destinations::new(args.format, &args.output)?;
+    let catalog = load_catalog(args.report.catalog.as_deref())?;
+    let destinations = report::output::Destinations::new(args.report.format, &args.report.output)?;
     let report = crate::source::diff::diff(&crate::source::diff::DiffOptions {
         base: &args.base,
         dir: &args.dir,
@@ -355,17 +341,21 @@ fn diff(args: DiffArgs, color: bool) -> Result<i32> {
         catalog: &catalog,
         today,
     })?;
-    let code = report.exit_code();
+    emit(&report, &destinations, color)
+}
+
+/// Writes the report's files (all or none), then standard output; returns the report's exit code.
+fn emit(report: &Report, destinations: &report::output::Destinations, color: bool) -> Result<i32> {
     let files: Vec<(PathBuf, String)> = destinations
         .files
         .iter()
-        .map(|(format, path)| (path.clone(), report::render(&report, *format, false)))
+        .map(|(format, path)| (path.clone(), report::render(report, *format, false)))
         .collect();
     report::output::write_all(&files)?;
     if let Some(format) = destinations.stdout {
-        write_stdout(&report::render(&report, format, color));
+        write_stdout(&report::render(report, format, color));
     }
-    Ok(code)
+    Ok(report.exit_code())
 }
 
 /// The `--source` directory, or the current directory when it holds `.tf` files.
