@@ -106,7 +106,7 @@ impl<'a, 'p> Evaluator<'a, 'p> {
                 let bodies = module
                     .files
                     .iter()
-                    .filter(|f| f.body.is_some())
+                    .filter(|f| f.parsed)
                     .filter_map(|f| hcl::parse(&f.text).ok())
                     .collect();
                 (path.clone(), bodies)
