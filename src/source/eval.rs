@@ -13,6 +13,7 @@ use std::sync::Mutex;
 
 use hcl::eval::{Context, Evaluate};
 use hcl::{Block, Body, Expression, Map, Value};
+use rayon::prelude::*;
 use serde_json::value::RawValue;
 
 use super::functions;
@@ -99,14 +100,15 @@ impl<'a, 'p> Evaluator<'a, 'p> {
                 facts.variables = plan_variables(variables);
             }
         }
+        // Parsed again in hcl-rs form (the index keeps no syntax trees), every file on the rayon pool.
         let bodies = index
             .modules
-            .iter()
+            .par_iter()
             .map(|(path, module)| {
                 let bodies = module
                     .files
-                    .iter()
-                    .filter(|f| f.body.is_some())
+                    .par_iter()
+                    .filter(|f| f.parsed)
                     .filter_map(|f| hcl::parse(&f.text).ok())
                     .collect();
                 (path.clone(), bodies)

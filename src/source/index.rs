@@ -20,8 +20,10 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Path shown in reports (the source directory as given, joined with the file's relative path).
     pub display: PathBuf,
+    /// The text as read (for evaluation, which parses it again only when a policy is unknown).
     pub text: String,
-    pub body: Option<Body>,
+    /// Whether the text parses (its syntax tree is not kept: the index holds what it needs).
+    pub parsed: bool,
 }
 
 /// A statement of a policy written in HCL (a `statement` block of `aws_iam_policy_document`, or a statement
@@ -94,39 +96,60 @@ pub struct SourceIndex {
 impl SourceIndex {
     /// Reads the root module in `dir` (shown as `dir` as given) and every local module it calls. Module
     /// sources come from the plan's `configuration` section when there is one, else from `module` blocks.
+    ///
+    /// Modules are read one call depth at a time, the modules of one depth in parallel (and the files of
+    /// each module in parallel), so that a configuration of many small modules keeps every thread busy.
     pub fn load(dir: &Path, configuration: Option<&RawValue>) -> SourceIndex {
         let plan_calls = configuration.and_then(plan_module_sources);
         let downloaded = downloaded_modules(dir);
         let mut index = SourceIndex::default();
-        let mut pending = vec![(Vec::<String>::new(), dir.to_path_buf())];
-        while let Some((path, module_dir)) = pending.pop() {
-            if index.modules.contains_key(&path) || path.len() > 32 {
-                continue;
-            }
-            let (module, calls, diagnostics) = read_module(&module_dir);
-            index.diagnostics.extend(diagnostics);
-            for (name, block_source) in calls {
-                let mut child = path.clone();
-                child.push(name.clone());
-                let source = plan_calls
-                    .as_ref()
-                    .and_then(|calls| calls.get(&child).cloned())
-                    .or(block_source)
-                    .unwrap_or_default();
-                let key = child.join(".");
-                if let Some(found) = downloaded.get(&key).map(|d| dir.join(d)).filter(|d| d.is_dir()) {
-                    pending.push((child, found));
-                } else if source.starts_with("./") || source.starts_with("../") {
-                    pending.push((child, module_dir.join(&source)));
-                } else {
-                    index.notes.push(format!(
-                        "module.{} (source \"{source}\") was not read: it is not on disk (run terraform init to \
-                         download it); its resources are checked from the plan alone",
-                        child.join(".module.")
-                    ));
+        let mut level = vec![(Vec::<String>::new(), dir.to_path_buf())];
+        while !level.is_empty() {
+            // The same path can be called twice from one module (two blocks with one name): the later call
+            // wins, as it did when modules were read one by one from a stack.
+            let mut seen = std::collections::BTreeSet::new();
+            let mut todo: Vec<(Vec<String>, PathBuf)> = Vec::new();
+            for (path, module_dir) in level.into_iter().rev() {
+                if index.modules.contains_key(&path) || path.len() > 32 || !seen.insert(path.clone()) {
+                    continue;
                 }
+                todo.push((path, module_dir));
             }
-            index.modules.insert(path, module);
+            todo.reverse();
+            let read: Vec<_> = todo
+                .into_par_iter()
+                .map(|(path, module_dir)| {
+                    let read = read_module(&module_dir);
+                    (path, module_dir, read)
+                })
+                .collect();
+            let mut next = Vec::new();
+            for (path, module_dir, (module, calls, diagnostics)) in read {
+                index.diagnostics.extend(diagnostics);
+                for (name, block_source) in calls {
+                    let mut child = path.clone();
+                    child.push(name.clone());
+                    let source = plan_calls
+                        .as_ref()
+                        .and_then(|calls| calls.get(&child).cloned())
+                        .or(block_source)
+                        .unwrap_or_default();
+                    let key = child.join(".");
+                    if let Some(found) = downloaded.get(&key).map(|d| dir.join(d)).filter(|d| d.is_dir()) {
+                        next.push((child, found));
+                    } else if source.starts_with("./") || source.starts_with("../") {
+                        next.push((child, module_dir.join(&source)));
+                    } else {
+                        index.notes.push(format!(
+                            "module.{} (source \"{source}\") was not read: it is not on disk (run terraform init to \
+                             download it); its resources are checked from the plan alone",
+                            child.join(".module.")
+                        ));
+                    }
+                }
+                index.modules.insert(path, module);
+            }
+            level = next;
         }
         index.diagnostics.sort();
         index.notes.sort();
@@ -153,6 +176,28 @@ impl SourceIndex {
 /// Module calls of one module: name → `source` attribute (when it is a plain string).
 type ModuleCalls = Vec<(String, Option<String>)>;
 
+/// What one file adds to its module, found in the same rayon task that reads and parses it.
+struct FileIndex {
+    file: SourceFile,
+    problem: Option<String>,
+    /// `type.name` of data sources → entry, in block order.
+    data: Vec<(String, ResourceEntry)>,
+    /// `type.name` of resources → entry and its policy attributes, in block order. A policy that refers to
+    /// an `aws_iam_policy_document` is linked once every file of the module is read.
+    resources: Vec<(String, ResourceEntry, PolicyAttributes)>,
+    calls: ModuleCalls,
+}
+
+/// Policy attributes of one resource block (path without indexes → statements), in source order.
+type PolicyAttributes = Vec<(String, PolicyStatements)>;
+
+/// The statements of one policy attribute, as far as one file knows them.
+enum PolicyStatements {
+    Found(Vec<StatementEntry>),
+    /// The `json` of this `aws_iam_policy_document` (`type.name`), which may be written in another file.
+    Document(String),
+}
+
 fn read_module(dir: &Path) -> (ModuleSources, ModuleCalls, Vec<String>) {
     let mut names: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(entries) => entries
@@ -168,105 +213,38 @@ fn read_module(dir: &Path) -> (ModuleSources, ModuleCalls, Vec<String>) {
         }
     };
     names.sort();
-    let files: Vec<(SourceFile, Option<String>)> = names
-        .par_iter()
-        .map(|path| {
-            let display = display_path(path);
-            let text = match std::fs::read(path) {
-                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-                Err(error) => {
-                    let message = format!("{}: cannot read: {error}", display.display());
-                    let file = SourceFile {
-                        path: path.clone(),
-                        display,
-                        text: String::new(),
-                        body: None,
-                    };
-                    return (file, Some(message));
-                }
-            };
-            match hcl::edit::parser::parse_body(&text) {
-                Ok(body) => (
-                    SourceFile {
-                        path: path.clone(),
-                        display,
-                        text,
-                        body: Some(body),
-                    },
-                    None,
-                ),
-                Err(error) => {
-                    let location = error.location();
-                    let message = format!(
-                        "{}:{}:{}: does not parse, so its resources are checked from the plan alone: {}",
-                        display.display(),
-                        location.line(),
-                        location.column(),
-                        error.message()
-                    );
-                    let file = SourceFile {
-                        path: path.clone(),
-                        display,
-                        text,
-                        body: None,
-                    };
-                    (file, Some(message))
-                }
-            }
-        })
-        .collect();
+    let files: Vec<FileIndex> = names.par_iter().map(|path| index_file(path)).collect();
     let mut module = ModuleSources {
         dir: dir.to_path_buf(),
         ..ModuleSources::default()
     };
     let mut diagnostics = Vec::new();
     let mut calls = Vec::new();
-    // Data sources first, so that resources can link to the policy documents they use.
-    for (file, _) in &files {
-        let Some(body) = &file.body else { continue };
-        let lines: Vec<&str> = file.text.lines().collect();
-        for block in body.blocks() {
-            if block.ident.as_str() == "data"
-                && let Some((kind, name)) = two_labels(block)
-            {
-                let mut entry = block_entry(block, file, &lines);
-                if kind == "aws_iam_policy_document" {
-                    entry
-                        .policies
-                        .insert("json".to_string(), document_statements(block, file, &lines));
-                }
-                module.data.insert(format!("{kind}.{name}"), entry);
-            }
-        }
+    let mut resources = Vec::new();
+    let mut kept = Vec::with_capacity(files.len());
+    // Data sources first (of every file), so that resources can link to the policy documents they use.
+    for file in files {
+        module.data.extend(file.data);
+        diagnostics.extend(file.problem);
+        calls.extend(file.calls);
+        resources.extend(file.resources);
+        kept.push(file.file);
     }
-    for (file, problem) in &files {
-        diagnostics.extend(problem.clone());
-        let Some(body) = &file.body else { continue };
-        let lines: Vec<&str> = file.text.lines().collect();
-        for block in body.blocks() {
-            match block.ident.as_str() {
-                "resource" => {
-                    let Some((kind, name)) = two_labels(block) else {
-                        continue;
-                    };
-                    let mut entry = block_entry(block, file, &lines);
-                    collect_policies(&block.body, "", file, &lines, &module.data, &mut entry.policies);
-                    module.resources.insert(format!("{kind}.{name}"), entry);
-                }
-                "module" => {
-                    let Some(name) = block.labels.first().map(label_text) else {
-                        continue;
-                    };
-                    let source = block
-                        .body
-                        .get_attribute("source")
-                        .and_then(|a| a.value.as_str())
-                        .map(str::to_string);
-                    calls.push((name.to_string(), source));
-                }
-                _ => {}
+    for (key, mut entry, policies) in resources {
+        for (attribute, statements) in policies {
+            let statements = match statements {
+                PolicyStatements::Found(statements) => Some(statements),
+                PolicyStatements::Document(name) => module
+                    .data
+                    .get(&name)
+                    .and_then(|document| document.policies.get("json"))
+                    .cloned(),
+            };
+            if let Some(statements) = statements {
+                entry.policies.insert(attribute, statements);
             }
         }
+        module.resources.insert(key, entry);
     }
     // Malformed annotation comments are reported whether or not a widening needs them.
     let mut problems = std::collections::BTreeSet::new();
@@ -281,8 +259,125 @@ fn read_module(dir: &Path) -> (ModuleSources, ModuleCalls, Vec<String>) {
         }
     }
     diagnostics.extend(problems);
-    module.files = files.into_iter().map(|(file, _)| file).collect();
+    module.files = kept;
     (module, calls, diagnostics)
+}
+
+/// Reads, parses and indexes one file. The syntax tree is dropped here: the index keeps what it needs.
+fn index_file(path: &Path) -> FileIndex {
+    let display = display_path(path);
+    let mut out = FileIndex {
+        file: SourceFile {
+            path: path.to_path_buf(),
+            display,
+            text: String::new(),
+            parsed: false,
+        },
+        problem: None,
+        data: Vec::new(),
+        resources: Vec::new(),
+        calls: Vec::new(),
+    };
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
+        },
+        Err(error) => {
+            out.problem = Some(format!("{}: cannot read: {error}", out.file.display.display()));
+            return out;
+        }
+    };
+    match hcl::edit::parser::parse_body(&text) {
+        Ok(body) => {
+            let display = out.file.display.clone();
+            let file = Text::new(&text, &display);
+            index_body(&body, &file, &mut out);
+            out.file.parsed = true;
+        }
+        Err(error) => {
+            let location = error.location();
+            out.problem = Some(format!(
+                "{}:{}:{}: does not parse, so its resources are checked from the plan alone: {}",
+                out.file.display.display(),
+                location.line(),
+                location.column(),
+                error.message()
+            ));
+        }
+    }
+    out.file.text = text;
+    out
+}
+
+fn index_body(body: &Body, file: &Text<'_>, out: &mut FileIndex) {
+    for block in body.blocks() {
+        match block.ident.as_str() {
+            "data" => {
+                let Some((kind, name)) = two_labels(block) else {
+                    continue;
+                };
+                let mut entry = block_entry(block, file);
+                if kind == "aws_iam_policy_document" {
+                    entry
+                        .policies
+                        .insert("json".to_string(), document_statements(block, file));
+                }
+                out.data.push((format!("{kind}.{name}"), entry));
+            }
+            "resource" => {
+                let Some((kind, name)) = two_labels(block) else {
+                    continue;
+                };
+                let entry = block_entry(block, file);
+                let mut policies = Vec::new();
+                collect_policies(&block.body, "", file, &mut policies);
+                out.resources.push((format!("{kind}.{name}"), entry, policies));
+            }
+            "module" => {
+                let Some(name) = block.labels.first().map(label_text) else {
+                    continue;
+                };
+                let source = block
+                    .body
+                    .get_attribute("source")
+                    .and_then(|a| a.value.as_str())
+                    .map(str::to_string);
+                out.calls.push((name.to_string(), source));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A file's text with its line starts, for line numbers of byte offsets and the comments above a line.
+struct Text<'t> {
+    text: &'t str,
+    display: &'t Path,
+    /// Byte offsets of every `\n`.
+    newlines: Vec<usize>,
+    lines: Vec<&'t str>,
+}
+
+impl<'t> Text<'t> {
+    fn new(text: &'t str, display: &'t Path) -> Text<'t> {
+        Text {
+            text,
+            display,
+            newlines: text
+                .bytes()
+                .enumerate()
+                .filter_map(|(i, b)| (b == b'\n').then_some(i))
+                .collect(),
+            lines: text.lines().collect(),
+        }
+    }
+
+    /// One-based line of a byte offset (as `line_of`).
+    fn line(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.newlines.partition_point(|&at| at < offset) + 1
+    }
 }
 
 fn label_text(label: &BlockLabel) -> &str {
@@ -302,53 +397,41 @@ pub fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
-fn block_entry(block: &Block, file: &SourceFile, lines: &[&str]) -> ResourceEntry {
+fn block_entry(block: &Block, file: &Text<'_>) -> ResourceEntry {
     let start = block.ident.span().map_or(0, |s| s.start);
     let end = block.span().map_or(start, |s| s.end.saturating_sub(1).max(start));
-    let line = line_of(&file.text, start);
-    let comment = comments::comment_above(lines, line);
+    let line = file.line(start);
+    let comment = comments::comment_above(&file.lines, line);
     ResourceEntry {
-        file: file.display.clone(),
+        file: file.display.to_path_buf(),
         line,
-        end_line: line_of(&file.text, end),
-        annotation: comments::parse_annotation(&comment, &file.display, None),
+        end_line: file.line(end),
+        annotation: comments::parse_annotation(&comment, file.display, None),
         policies: BTreeMap::new(),
     }
 }
 
 /// Finds policy attributes (`jsonencode` with a `Statement` list, or a reference to an
 /// `aws_iam_policy_document`) in a resource body and its nested blocks.
-fn collect_policies(
-    body: &Body,
-    prefix: &str,
-    file: &SourceFile,
-    lines: &[&str],
-    documents: &BTreeMap<String, ResourceEntry>,
-    out: &mut BTreeMap<String, Vec<StatementEntry>>,
-) {
+fn collect_policies(body: &Body, prefix: &str, file: &Text<'_>, out: &mut Vec<(String, PolicyStatements)>) {
     for structure in body.iter() {
         match structure {
             Structure::Attribute(attribute) => {
                 let key = format!("{prefix}{}", attribute.key.as_str());
-                if let Some(statements) = expression_statements(&attribute.value, file, lines, documents) {
-                    out.insert(key, statements);
+                if let Some(statements) = expression_statements(&attribute.value, file) {
+                    out.push((key, statements));
                 }
             }
             Structure::Block(block) if prefix.is_empty() => {
                 let nested = format!("{}.", block.ident.as_str());
-                collect_policies(&block.body, &nested, file, lines, documents, out);
+                collect_policies(&block.body, &nested, file, out);
             }
             Structure::Block(_) => {}
         }
     }
 }
 
-fn expression_statements(
-    expr: &Expression,
-    file: &SourceFile,
-    lines: &[&str],
-    documents: &BTreeMap<String, ResourceEntry>,
-) -> Option<Vec<StatementEntry>> {
+fn expression_statements(expr: &Expression, file: &Text<'_>) -> Option<PolicyStatements> {
     match expr {
         Expression::FuncCall(call) if call.name.name.as_str() == "jsonencode" => {
             let object = call.args.iter().next()?.as_object()?;
@@ -360,12 +443,12 @@ fn expression_statements(
                 Expression::Object(_) => vec![statements],
                 _ => return None,
             };
-            Some(
+            Some(PolicyStatements::Found(
                 elements
                     .into_iter()
                     .enumerate()
                     .map(|(index, element)| {
-                        let line = line_of(&file.text, element.span().map_or(0, |s| s.start));
+                        let line = file.line(element.span().map_or(0, |s| s.start));
                         let sid = element.as_object().and_then(|o| {
                             o.iter().find_map(|(k, v)| {
                                 (object_key_text(k).as_deref() == Some("Sid"))
@@ -373,17 +456,17 @@ fn expression_statements(
                                     .flatten()
                             })
                         });
-                        let comment = comments::comment_above(lines, line);
+                        let comment = comments::comment_above(&file.lines, line);
                         StatementEntry {
                             index: Some(index),
                             sid,
-                            file: file.display.clone(),
+                            file: file.display.to_path_buf(),
                             line,
-                            annotation: comments::parse_annotation(&comment, &file.display, Some(index)),
+                            annotation: comments::parse_annotation(&comment, file.display, Some(index)),
                         }
                     })
                     .collect(),
-            )
+            ))
         }
         Expression::Traversal(traversal) => {
             let mut names = Vec::new();
@@ -402,16 +485,12 @@ fn expression_statements(
                         && kind == "aws_iam_policy_document"
                         && (json == "json" || json == "minified_json") =>
                 {
-                    documents
-                        .get(&format!("{kind}.{name}"))?
-                        .policies
-                        .get("json")
-                        .cloned()
+                    Some(PolicyStatements::Document(format!("{kind}.{name}")))
                 }
                 _ => None,
             }
         }
-        Expression::Parenthesis(inner) => expression_statements(inner.inner(), file, lines, documents),
+        Expression::Parenthesis(inner) => expression_statements(inner.inner(), file),
         _ => None,
     }
 }
@@ -425,7 +504,7 @@ fn object_key_text(key: &ObjectKey) -> Option<String> {
 
 /// The `statement` blocks of an `aws_iam_policy_document`, in block order (which is the order of the
 /// generated JSON). Indexes are left out when other documents or dynamic blocks can shift them.
-fn document_statements(block: &Block, file: &SourceFile, lines: &[&str]) -> Vec<StatementEntry> {
+fn document_statements(block: &Block, file: &Text<'_>) -> Vec<StatementEntry> {
     let body = &block.body;
     let shifting = [
         "source_policy_documents",
@@ -439,8 +518,8 @@ fn document_statements(block: &Block, file: &SourceFile, lines: &[&str]) -> Vec<
     body.get_blocks("statement")
         .enumerate()
         .map(|(index, statement)| {
-            let line = line_of(&file.text, statement.ident.span().map_or(0, |s| s.start));
-            let comment = comments::comment_above(lines, line);
+            let line = file.line(statement.ident.span().map_or(0, |s| s.start));
+            let comment = comments::comment_above(&file.lines, line);
             let index = (!shifting).then_some(index);
             StatementEntry {
                 index,
@@ -449,9 +528,9 @@ fn document_statements(block: &Block, file: &SourceFile, lines: &[&str]) -> Vec<
                     .get_attribute("sid")
                     .and_then(|a| a.value.as_str())
                     .map(str::to_string),
-                file: file.display.clone(),
+                file: file.display.to_path_buf(),
                 line,
-                annotation: comments::parse_annotation(&comment, &file.display, index),
+                annotation: comments::parse_annotation(&comment, file.display, index),
             }
         })
         .collect()
@@ -644,5 +723,10 @@ mod tests {
         assert_eq!(line_of("a\nb\nc", 0), 1);
         assert_eq!(line_of("a\nb\nc", 2), 2);
         assert_eq!(line_of("a\nb\nc", 99), 3);
+        let text = "a\r\nb\n\nc\n";
+        let file = Text::new(text, Path::new("x.tf"));
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(file.line(offset), line_of(text, offset), "offset {offset}");
+        }
     }
 }
