@@ -562,3 +562,43 @@ resource "aws_iam_role" "this" {
         ]
     );
 }
+
+/// Modules nested past the expansion limit are not dropped: their policies stay, unevaluated.
+#[test]
+fn modules_past_the_nesting_limit_keep_their_policies_unevaluated() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    files.push((
+        "main.tf".to_string(),
+        "module \"m1\" {\n  source = \"./m1\"\n}\n".to_string(),
+    ));
+    let depth = 10;
+    for level in 1..=depth {
+        let dir: Vec<String> = (1..=level).map(|l| format!("m{l}")).collect();
+        let dir = dir.join("/");
+        let text = if level < depth {
+            format!(
+                "module \"m{next}\" {{\n  source = \"./m{next}\"\n}}\n",
+                next = level + 1
+            )
+        } else {
+            "resource \"aws_iam_role\" \"deep\" {\n  assume_role_policy = jsonencode({\n    Version = \
+             \"2012-10-17\"\n    Statement = [{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = \
+             { AWS = \"*\" } }]\n  })\n}\n"
+                .to_string()
+        };
+        files.push((format!("{dir}/main.tf"), text));
+    }
+    let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let found = evaluate(&borrowed);
+    let deep: Vec<_> = found
+        .iter()
+        .filter(|(a, _)| a.contains("aws_iam_role.deep"))
+        .collect();
+    assert_eq!(deep.len(), 1, "{found:#?}");
+    assert!(
+        deep[0].0.contains("[*]"),
+        "kept at an unexpanded address: {}",
+        deep[0].0
+    );
+    assert!(deep[0].1.is_none(), "not evaluated past the limit");
+}

@@ -137,6 +137,10 @@ fn render_site(out: &mut String, site: &SiteView, report: &Report, p: Painter) {
         .min(60);
     render_side(out, "before", &site.before, width, p);
     render_side(out, "after ", &site.after, width, p);
+    if findings.iter().any(|f| f.resolved_from_source) {
+        let note = "(after: evaluated from the .tf sources)";
+        let _ = writeln!(out, "            {}", p.dim(note));
+    }
     for finding in findings {
         render_finding(out, finding, report, p);
     }

@@ -257,8 +257,20 @@ impl<'a, 'p> Evaluator<'a, 'p> {
         let mut out = Vec::new();
         let mut pending: Vec<Vec<(String, Option<Key>)>> = vec![Vec::new()];
         let mut budget = MAX_MODULE_INSTANCES;
+        let mut kept_unexpanded = std::collections::BTreeSet::new();
         while let Some(segments) = pending.pop() {
             if segments.len() > MAX_MODULE_DEPTH || budget == 0 {
+                // Past the limits: every policy below stays, unevaluated, at a `[*]` address, so nothing
+                // disappears from the comparison (and an unevaluated policy is never passed).
+                if let Some(((name, _), parent)) = segments.split_last()
+                    && let Some(parent_scope) = self.scope(parent)
+                {
+                    let mut child = parent_scope.path.clone();
+                    child.push(name.clone());
+                    if kept_unexpanded.insert((parent_scope.address.clone(), child.clone())) {
+                        self.unknown_instances(&parent_scope.address, &child, catalog, &mut out);
+                    }
+                }
                 continue;
             }
             budget -= 1;
