@@ -143,17 +143,12 @@ impl Location {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub rule: &'static rules::Rule,
-    pub kind: WideningKind,
+    /// What widened: kind, principal, actions, resources, reason, statement.
+    pub widening: Widening,
     pub address: String,
     pub resource_type: String,
     pub attribute: String,
     pub change: ChangeAction,
-    pub principal: String,
-    pub actions: Vec<String>,
-    pub resources: Vec<String>,
-    pub reason: String,
-    pub statement: Option<usize>,
-    pub sid: Option<String>,
     pub status: Status,
     /// The annotation that was considered (valid or not).
     pub annotation: Option<Annotation>,
@@ -169,20 +164,20 @@ pub struct Finding {
 impl Finding {
     /// One sentence: who gains what, and why.
     pub fn message(&self) -> String {
-        let who = match self.kind {
-            WideningKind::Unverifiable | WideningKind::InvalidPolicy => return self.reason.clone(),
-            _ => self.principal.as_str(),
+        let who = match self.widening.kind {
+            WideningKind::Unverifiable | WideningKind::InvalidPolicy => return self.widening.reason.clone(),
+            _ => self.widening.principal.as_str(),
         };
-        let what = if self.actions.is_empty() {
+        let what = if self.widening.actions.is_empty() {
             "access".to_string()
         } else {
-            self.actions.join(", ")
+            self.widening.actions.join(", ")
         };
         let whom = match crate::vendors::vendor_name(account_of(who).unwrap_or_default()) {
             Some(vendor) => format!("{who} ({vendor})"),
             None => who.to_string(),
         };
-        format!("{whom} gains {what}: {}", self.reason)
+        format!("{whom} gains {what}: {}", self.widening.reason)
     }
 }
 
@@ -276,13 +271,20 @@ pub fn judge(sites: &[PolicySite], input: JudgeInput<'_>) -> Report {
         findings.extend(site_findings);
     }
     findings.sort_by(|a, b| {
-        (&a.address, &a.attribute, a.status, &a.principal, a.kind).cmp(&(
-            &b.address,
-            &b.attribute,
-            b.status,
-            &b.principal,
-            b.kind,
-        ))
+        (
+            &a.address,
+            &a.attribute,
+            a.status,
+            &a.widening.principal,
+            a.widening.kind,
+        )
+            .cmp(&(
+                &b.address,
+                &b.attribute,
+                b.status,
+                &b.widening.principal,
+                b.widening.kind,
+            ))
     });
     views.sort_by(|a, b| (&a.address, &a.attribute).cmp(&(&b.address, &b.attribute)));
     let approved = findings.iter().filter(|f| f.status == Status::Approved).count();
@@ -552,17 +554,11 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
     }
     Finding {
         rule: rules::for_kind(widening.kind),
-        kind: widening.kind,
+        widening,
         address: site.address.clone(),
         resource_type: site.resource_type.clone(),
         attribute: site.attribute.clone(),
         change: site.change,
-        principal: widening.principal,
-        actions: widening.actions,
-        resources: widening.resources,
-        reason: widening.reason,
-        statement: widening.statement,
-        sid: widening.sid,
         status,
         annotation,
         annotation_problems,

@@ -209,7 +209,7 @@ fn render_finding(out: &mut String, f: &Finding, report: &Report, p: Painter) {
         Status::Violation => p.red("violation"),
         Status::Approved => p.green("approved"),
     };
-    let head = match f.kind {
+    let head = match f.widening.kind {
         WideningKind::Unverifiable | WideningKind::InvalidPolicy => p.yellow(&f.rule.name),
         _ => p.cyan(&f.rule.name),
     };
@@ -223,19 +223,19 @@ fn render_finding(out: &mut String, f: &Finding, report: &Report, p: Painter) {
     if let Some(location) = &f.location {
         let _ = writeln!(out, "        {} {}", p.dim("at"), location_text(location));
     }
-    if let Some(sid) = &f.sid {
+    if let Some(sid) = &f.widening.sid {
         let _ = writeln!(
             out,
             "        {}",
             p.dim(&format!("in statement {:?}", terminal(sid)))
         );
     }
-    if !f.resources.is_empty() && f.resources != ["*"] {
+    if !f.widening.resources.is_empty() && f.widening.resources != ["*"] {
         let _ = writeln!(
             out,
             "        {} {}",
             p.dim("on"),
-            terminal(&f.resources.join(", "))
+            terminal(&f.widening.resources.join(", "))
         );
     }
     for hint in &f.hints {
@@ -307,7 +307,7 @@ fn origin_text(origin: &Origin) -> String {
 }
 
 fn fix_hint(f: &Finding) -> &'static str {
-    match f.kind {
+    match f.widening.kind {
         WideningKind::Public => {
             "name the principals that need access, or pin \"*\" with aws:PrincipalOrgID / aws:SourceAccount"
         }
@@ -329,10 +329,10 @@ fn fix_hint(f: &Finding) -> &'static str {
 /// Two ready-to-use ways to approve: tags on the resource, or an exception block in the config file.
 fn approve_hints(f: &Finding, report: &Report) -> [String; 2] {
     let expiry = report.today.add_days(90);
-    let principal = if f.principal.is_empty() {
+    let principal = if f.widening.principal.is_empty() {
         String::new()
     } else {
-        format!(" principal = {:?}", f.principal)
+        format!(" principal = {:?}", f.widening.principal)
     };
     let first = match &f.location {
         // With sources, a comment is the natural place: above the statement when it is known.

@@ -165,15 +165,15 @@ fn row(f: &Finding) -> String {
         Status::Violation => "❌",
         Status::Approved => "✅",
     };
-    let who = if f.principal.is_empty() {
-        md(&f.reason)
+    let who = if f.widening.principal.is_empty() {
+        md(&f.widening.reason)
     } else {
-        let mut who = format!("<code>{}</code>", md(&f.principal));
-        if let Some(vendor) = account_of(&f.principal).and_then(crate::vendors::vendor_name) {
+        let mut who = format!("<code>{}</code>", md(&f.widening.principal));
+        if let Some(vendor) = account_of(&f.widening.principal).and_then(crate::vendors::vendor_name) {
             let _ = write!(who, " ({})", md(vendor));
         }
-        if !f.actions.is_empty() {
-            let _ = write!(who, "<br>gains {}", md(&f.actions.join(", ")));
+        if !f.widening.actions.is_empty() {
+            let _ = write!(who, "<br>gains {}", md(&f.widening.actions.join(", ")));
         }
         who
     };

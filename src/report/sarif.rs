@@ -153,9 +153,9 @@ fn result(f: &Finding, report: &Report, rules: &[Rule]) -> Value {
             "resourceType": f.resource_type,
             "attribute": f.attribute,
             "change": f.change.as_str(),
-            "principal": f.principal,
-            "actions": f.actions,
-            "widening": f.kind.as_str(),
+            "principal": f.widening.principal,
+            "actions": f.widening.actions,
+            "widening": f.widening.kind.as_str(),
             "status": f.status.as_str(),
         }
     });
@@ -176,8 +176,8 @@ pub fn fingerprint(f: &Finding) -> String {
         "{:016x}",
         fnv1a64(&[
             f.address.as_bytes(),
-            f.principal.as_bytes(),
-            f.kind.as_str().as_bytes()
+            f.widening.principal.as_bytes(),
+            f.widening.kind.as_str().as_bytes()
         ])
     )
 }
