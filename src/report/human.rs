@@ -312,7 +312,7 @@ fn fix_hint(f: &Finding) -> &'static str {
             "name the principals that need access, or pin \"*\" with aws:PrincipalOrgID / aws:SourceAccount"
         }
         WideningKind::ExternalAccount => {
-            "remove the principal, or narrow it to one role with an sts:ExternalId condition"
+            "remove the principal, or narrow it to the role that needs access (sts:ExternalId for a vendor assuming a role)"
         }
         WideningKind::Federated => "pin the provider's aud and sub claims with StringEquals",
         WideningKind::Service => "add an aws:SourceAccount or aws:SourceArn condition with your own values",
