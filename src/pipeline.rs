@@ -12,7 +12,7 @@ use crate::analysis::Boundary;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::date::Date;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::extract::{self, PolicySite};
 use crate::judge::{
     self, BoundaryInfo, JudgeInput, Report, SiteSource, SourceBlock, SourceFacts, SourceResolution,
@@ -79,7 +79,7 @@ pub fn judge_inputs(inputs: Inputs<'_>, settings: &Settings<'_>) -> Result<Repor
         Inputs::Plan(input) => from_plan(input, settings.catalog)?,
         Inputs::Diff(input) => from_diff(input, settings.catalog)?,
     };
-    Ok(judge_extracted(extracted, settings))
+    judge_extracted(extracted, settings)
 }
 
 /// What the load, extract and resolve stages leave for judging, whatever the inputs.
@@ -91,6 +91,9 @@ struct Extracted {
     sites: Vec<PolicySite>,
     resources: usize,
     detected_boundary: Option<(Boundary, String)>,
+    /// Why the boundary the plan shows cannot be trusted (it names more than one account), when it cannot:
+    /// an error unless the boundary is declared (flags, config).
+    boundary_conflict: Option<String>,
     /// The HCL sources, when read.
     sources: Option<Sources>,
     /// Problems with the inputs that did not stop the check, and things not read.
@@ -108,19 +111,21 @@ fn from_plan(input: PlanInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         sources.resolve_unknown(&mut scan.sites, &plan);
         sources
     });
-    let (diagnostics, notes) = match &mut sources {
+    let (diagnostics, mut notes) = match &mut sources {
         Some(sources) => (
             std::mem::take(&mut sources.index.diagnostics),
             std::mem::take(&mut sources.index.notes),
         ),
         None => (Vec::new(), Vec::new()),
     };
+    notes.extend(default_tags_note(&scan.default_tag_annotations));
     Ok(Extracted {
         input: input.display_path,
         command: "check",
         sites: scan.sites,
         resources: scan.resources,
         detected_boundary: scan.detected_boundary,
+        boundary_conflict: scan.boundary_conflict,
         sources,
         diagnostics,
         notes,
@@ -150,24 +155,46 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         sites,
         resources,
         detected_boundary: None,
+        boundary_conflict: None,
         sources: Some(sources),
         diagnostics,
         notes,
     })
 }
 
+/// One note when provider `default_tags` put `trustgate:*` keys on resources: they approve nothing.
+fn default_tags_note(addresses: &[String]) -> Option<String> {
+    let first = addresses.first()?;
+    let more = match addresses.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some(format!(
+        "trustgate:* tags that come from the provider's default_tags (in tags_all, not in the resource's own \
+         tags) approve nothing: {first}{more}; put the annotation on the resource itself"
+    ))
+}
+
 /// Chooses the boundary, tells the judge what the sources say, and judges every site.
-fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Report {
+fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Report> {
     let Extracted {
         input,
         command,
         sites,
         resources,
         detected_boundary,
+        boundary_conflict,
         sources,
         diagnostics,
         notes,
     } = extracted;
+    let declared = !settings.flag_accounts.is_empty()
+        || !settings.flag_orgs.is_empty()
+        || !settings.config.accounts.is_empty()
+        || !settings.config.organizations.is_empty();
+    if !declared && let Some(conflict) = &boundary_conflict {
+        return Err(Error::invalid(&input, "trust boundary", conflict.clone()));
+    }
     let boundary = BoundaryInfo::choose(
         settings.flag_accounts,
         settings.flag_orgs,
@@ -192,7 +219,7 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Report {
     report.diagnostics = diagnostics;
     report.notes = notes;
     report.command = command;
-    report
+    Ok(report)
 }
 
 /// The table of what the sources say about each site: its resource block (file, line, comment
