@@ -49,23 +49,6 @@ fn assert_case(plan: &str, expect: &Value) {
     assert_eq!(got, want, "{plan}");
 }
 
-fn real_case(name: &str) {
-    let dir = common::root().join("testdata/real").join(name);
-    let expect: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("expect.json")).unwrap()).unwrap();
-    assert_case(&dir.join("plan.json").to_string_lossy(), &expect);
-}
-
-#[test]
-fn uncatalogued_types_from_a_real_plan_are_all_reported() {
-    real_case("uncatalogued-types");
-}
-
-#[test]
-fn public_access_blocks_switched_off_or_removed_are_reported() {
-    real_case("guards-switched-off");
-}
-
 #[test]
 fn awscc_cloudcontrol_and_uncatalogued_types_are_reported() {
     let expect = serde_json::json!({
@@ -111,4 +94,42 @@ fn unverifiable_reasons_name_the_gap() {
     );
     assert!(reason("aws_cloudcontrolapi_resource.share").contains("AWS::RAM::ResourceShare"));
     assert!(reason("aws_ram_resource_share.subnets").contains("allow_external_principals"));
+}
+
+#[test]
+fn duplicate_keys_in_a_policy_are_an_invalid_policy_naming_the_key() {
+    let out = common::run(&[
+        "check",
+        "--format",
+        "json",
+        "--account",
+        "123456789012",
+        "testdata/plans/policy-duplicate-keys.json",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["kind"], "invalid-policy");
+    assert_eq!(findings[0]["rule"], "TG009");
+    let reason = findings[0]["reason"].as_str().unwrap();
+    assert!(reason.contains("duplicate key \"Effect\""), "{reason}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.json");
+    let new = dir.path().join("new.json");
+    std::fs::write(&old, r#"{"Version":"2012-10-17","Statement":[]}"#).unwrap();
+    std::fs::write(
+        &new,
+        r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Principal":"*","Action":"sts:AssumeRole"}]}"#,
+    )
+    .unwrap();
+    let out = common::run(&["compare", &old.to_string_lossy(), &new.to_string_lossy()]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("duplicate key \"Principal\""),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("new.json: line 1, column"), "{}", out.stderr);
 }
