@@ -406,6 +406,7 @@ fn introduces_policy(change: ChangeAction) -> bool {
 enum Parsed {
     Absent,
     Unknown,
+    Unverifiable(String),
     Invalid(policy::PolicyError),
     Known(Policy),
 }
@@ -414,6 +415,7 @@ fn parse_side(value: &PolicyValue) -> Parsed {
     match value {
         PolicyValue::Absent => Parsed::Absent,
         PolicyValue::Unknown => Parsed::Unknown,
+        PolicyValue::Unverifiable(reason) => Parsed::Unverifiable(reason.clone()),
         PolicyValue::Known(text) => match policy::parse_policy(text) {
             Ok(policy) => Parsed::Known(policy),
             Err(error) => Parsed::Invalid(error),
@@ -459,6 +461,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
             };
             vec![site_level(WideningKind::Unverifiable, reason)]
         }
+        Parsed::Unverifiable(reason) => vec![site_level(WideningKind::Unverifiable, reason.clone())],
         Parsed::Invalid(error) => vec![site_level(
             WideningKind::InvalidPolicy,
             format!("{} is not a valid IAM policy: {error}", site.attribute),
@@ -563,7 +566,7 @@ fn symbolic_view(view: SideView, input: &JudgeInput<'_>) -> SideView {
 fn side_view(parsed: &Parsed, ctx: &Context<'_>) -> SideView {
     match parsed {
         Parsed::Absent => SideView::Absent,
-        Parsed::Unknown => SideView::Unknown,
+        Parsed::Unknown | Parsed::Unverifiable(_) => SideView::Unknown,
         Parsed::Invalid(error) => SideView::Invalid(error.to_string()),
         Parsed::Known(policy) => SideView::Known(analysis::access(policy, ctx)),
     }
