@@ -961,8 +961,9 @@ fn diff_mode_fetches_the_base_commit_and_reports_the_widening() {
             .arg("-C")
             .arg(&clone)
             .args(["cat-file", "-e", &format!("{base}^{{commit}}")])
-            .status()
+            .output()
             .unwrap()
+            .status
             .success(),
         "the shallow clone lacks the base commit"
     );
