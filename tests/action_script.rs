@@ -486,7 +486,16 @@ fn action_yml_declares_and_maps_everything_the_script_reads() {
         assert!(input_names.contains(&name), "input {name} is declared");
     }
     let outputs = action["outputs"].as_mapping().expect("outputs");
-    for name in ["violations", "widenings", "approved", "sarif-file", "exit-code"] {
+    for name in [
+        "violations",
+        "widenings",
+        "approved",
+        "sarif-file",
+        "exit-code",
+        "json-file",
+        "markdown-file",
+        "reports-dir",
+    ] {
         let value = outputs
             .get(name)
             .and_then(|o| o["value"].as_str())
