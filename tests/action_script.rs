@@ -1228,3 +1228,42 @@ fn only_a_comment_written_by_the_tokens_account_is_updated() {
         out.stdout
     );
 }
+
+/// The README's table of the action's inputs names exactly the inputs `action.yml` declares, with the same
+/// defaults where the default is a plain value.
+#[test]
+fn the_readme_documents_every_input() {
+    let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    let action: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+    let declared: BTreeMap<String, String> = action["inputs"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().unwrap().to_string(),
+                v["default"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split("### Inputs and outputs")
+        .nth(1)
+        .expect("the README has an inputs section");
+    let row = regex::Regex::new(r"(?m)^\| `([a-z-]+)` \|([^|]*)\|").unwrap();
+    let documented: BTreeMap<String, String> = row
+        .captures_iter(section.split("\nOutputs:").next().unwrap())
+        .map(|c| (c[1].to_string(), c[2].trim().to_string()))
+        .collect();
+    assert_eq!(
+        documented.keys().collect::<Vec<_>>(),
+        declared.keys().collect::<Vec<_>>(),
+        "README inputs table vs action.yml"
+    );
+    for (name, default) in &declared {
+        if !default.is_empty() && !default.contains("${{") {
+            assert_eq!(documented[name], format!("`{default}`"), "default of {name}");
+        }
+    }
+}
