@@ -9,6 +9,9 @@
 #       role    = "resource"        # trust | resource | identity | guardrail (see below)
 #       service = "s3"              # action prefix the policy governs ("*" = any service)
 #       format  = "iam"             # optional: "iam" (default) or "opensearch-serverless"
+#       presence = "optional"       # optional: "required" (default) or "optional" — an optional, computed
+#                                   # attribute; when the configuration does not set it, a value unknown in
+#                                   # the plan is absent (AWS computes it). Required ones stay unverifiable.
 #     }
 #     grant "<field>" {             # access granted through plain fields, not a document;
 #       role      = "resource"      # trustgate writes the equivalent IAM policy itself
@@ -40,6 +43,7 @@ resource "aws_iam_role" {
   policy "inline_policy[*].policy" {
     role    = "identity"
     service = "*"
+    presence = "optional"
   }
 }
 
@@ -93,6 +97,7 @@ resource "aws_s3_bucket" {
   policy "policy" {
     role    = "resource"
     service = "s3"
+    presence = "optional"
   }
 }
 
@@ -100,6 +105,7 @@ resource "aws_s3_access_point" {
   policy "policy" {
     role    = "resource"
     service = "s3"
+    presence = "optional"
   }
 }
 
@@ -153,6 +159,7 @@ resource "aws_kms_key" {
   policy "policy" {
     role    = "resource"
     service = "kms"
+    presence = "optional"
   }
 }
 
@@ -167,6 +174,7 @@ resource "aws_kms_replica_key" {
   policy "policy" {
     role    = "resource"
     service = "kms"
+    presence = "optional"
   }
 }
 
@@ -174,6 +182,7 @@ resource "aws_kms_external_key" {
   policy "policy" {
     role    = "resource"
     service = "kms"
+    presence = "optional"
   }
 }
 
@@ -181,6 +190,7 @@ resource "aws_kms_replica_external_key" {
   policy "policy" {
     role    = "resource"
     service = "kms"
+    presence = "optional"
   }
 }
 
@@ -191,6 +201,7 @@ resource "aws_sns_topic" {
   policy "policy" {
     role    = "resource"
     service = "sns"
+    presence = "optional"
   }
 }
 
@@ -205,6 +216,7 @@ resource "aws_sqs_queue" {
   policy "policy" {
     role    = "resource"
     service = "sqs"
+    presence = "optional"
   }
 }
 
@@ -303,6 +315,7 @@ resource "aws_secretsmanager_secret" {
   policy "policy" {
     role    = "resource"
     service = "secretsmanager"
+    presence = "optional"
   }
 }
 
@@ -321,6 +334,7 @@ resource "aws_glacier_vault" {
   policy "access_policy" {
     role    = "resource"
     service = "glacier"
+    presence = "optional"
   }
 }
 
@@ -395,6 +409,7 @@ resource "aws_opensearch_domain" {
   policy "access_policies" {
     role    = "resource"
     service = "es"
+    presence = "optional"
   }
 }
 
@@ -409,6 +424,7 @@ resource "aws_elasticsearch_domain" {
   policy "access_policies" {
     role    = "resource"
     service = "es"
+    presence = "optional"
   }
 }
 
@@ -442,6 +458,7 @@ resource "aws_api_gateway_rest_api" {
   policy "policy" {
     role    = "resource"
     service = "execute-api"
+    presence = "optional"
   }
 }
 
@@ -527,6 +544,7 @@ resource "aws_vpc_endpoint" {
   policy "policy" {
     role    = "guardrail"
     service = "*"
+    presence = "optional"
   }
 }
 
