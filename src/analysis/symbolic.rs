@@ -124,7 +124,7 @@ pub fn decide(
             });
         }
     }
-    if old.is_none_or(|o| o.statements.is_empty()) && !has_deny && only_resource_holes {
+    if old.is_none_or(|o| o.statements().is_empty()) && !has_deny && only_resource_holes {
         ignored.extend(relevant);
         return Ok(Decision::Decided {
             comparison: compare(old, &literal, ctx),
@@ -262,6 +262,7 @@ mod tests {
         Boundary {
             accounts: BTreeSet::from([OWN.to_string()]),
             organizations: BTreeSet::new(),
+            ..Boundary::default()
         }
     }
 
