@@ -110,8 +110,7 @@ struct Extracted {
     sites: Vec<PolicySite>,
     resources: usize,
     detected_boundary: Option<(Boundary, String)>,
-    /// Why the boundary the plan shows cannot be trusted (it names more than one account), when it cannot:
-    /// an error unless the boundary is declared (flags, config).
+    /// Why detection could not pick one boundary (several accounts disagree), if it could not.
     boundary_conflict: Option<String>,
     /// The HCL sources, when read.
     sources: Option<Sources>,
@@ -249,8 +248,8 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
         || !settings.flag_orgs.is_empty()
         || !settings.config.accounts.is_empty()
         || !settings.config.organizations.is_empty();
-    if !declared && let Some(conflict) = &boundary_conflict {
-        return Err(Error::invalid(&input, "trust boundary", conflict.clone()));
+    if !declared && let Some(conflict) = boundary_conflict {
+        return Err(Error::invalid(&input, "trust boundary", conflict));
     }
     let boundary = BoundaryInfo::choose(
         settings.flag_accounts,
