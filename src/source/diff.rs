@@ -291,6 +291,7 @@ pub fn diff(options: &DiffOptions<'_>) -> Result<Report> {
         index: work_index,
         resolved: BTreeMap::new(),
         all_from_source: true,
+        accounts: Default::default(),
     };
     let base_label = format!("{}:", options.base);
     let temp_label = base_dir.display().to_string();
