@@ -42,7 +42,10 @@ pub struct Hole {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     /// Every filling gives these widenings (`holes` lists the ones that did not matter).
-    Decided { comparison: Comparison, ignored: Vec<Hole> },
+    Decided {
+        comparison: Comparison,
+        ignored: Vec<Hole>,
+    },
     /// The verdict depends on these holes.
     Unverifiable { holes: Vec<Hole> },
 }
@@ -301,12 +304,16 @@ mod tests {
     fn an_unknown_resource_of_an_own_account_grant_does_not_matter() {
         let decision = run(
             None,
-            doc(json!([{"Sid": "${h2}", "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{OWN}:root")},
+            doc(
+                json!([{"Sid": "${h2}", "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{OWN}:root")},
                         "Action": "sqs:*", "Resource": "${h1}",
-                        "Condition": {"StringEquals": {"aws:SourceArn": "${h2}"}}}])),
+                        "Condition": {"StringEquals": {"aws:SourceArn": "${h2}"}}}]),
+            ),
         );
         assert_eq!(kinds(&decision), Some(BTreeSet::new()));
-        let Decision::Decided { ignored, .. } = decision else { unreachable!() };
+        let Decision::Decided { ignored, .. } = decision else {
+            unreachable!()
+        };
         let elements: BTreeSet<&str> = ignored.iter().map(|h| h.element.as_str()).collect();
         assert_eq!(
             elements,
@@ -318,9 +325,13 @@ mod tests {
     fn an_unknown_principal_stays_unverifiable() {
         let decision = run(
             None,
-            doc(json!([{"Effect": "Allow", "Principal": {"AWS": "${h1}"}, "Action": "sqs:*", "Resource": "*"}])),
+            doc(
+                json!([{"Effect": "Allow", "Principal": {"AWS": "${h1}"}, "Action": "sqs:*", "Resource": "*"}]),
+            ),
         );
-        let Decision::Unverifiable { holes } = decision else { panic!("{decision:?}") };
+        let Decision::Unverifiable { holes } = decision else {
+            panic!("{decision:?}")
+        };
         assert_eq!(holes[0].element, "Principal");
         assert_eq!(holes[0].value, "${h1}");
     }
@@ -329,10 +340,14 @@ mod tests {
     fn an_unknown_pinning_condition_of_a_service_grant_stays_unverifiable() {
         let decision = run(
             None,
-            doc(json!([{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
-                        "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "${h1}"}}}])),
+            doc(
+                json!([{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
+                        "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "${h1}"}}}]),
+            ),
         );
-        let Decision::Unverifiable { holes } = decision else { panic!("{decision:?}") };
+        let Decision::Unverifiable { holes } = decision else {
+            panic!("{decision:?}")
+        };
         assert_eq!(holes[0].element, "Condition StringEquals aws:SourceAccount");
     }
 
@@ -341,7 +356,9 @@ mod tests {
         let external = json!({"AWS": "arn:aws:iam::999988887777:root"});
         let decision = run(
             None,
-            doc(json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"}])),
+            doc(
+                json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"}]),
+            ),
         );
         assert_eq!(
             kinds(&decision),
@@ -351,11 +368,15 @@ mod tests {
             )]))
         );
         // With a previous policy, the unknown resource could be the one already granted: unverifiable.
-        let old = doc(json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage",
-                              "Resource": "arn:aws:sqs:us-east-1:111111111111:q"}]));
+        let old = doc(
+            json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage",
+                              "Resource": "arn:aws:sqs:us-east-1:111111111111:q"}]),
+        );
         let decision = run(
             Some(old),
-            doc(json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"}])),
+            doc(
+                json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"}]),
+            ),
         );
         assert!(matches!(decision, Decision::Unverifiable { .. }), "{decision:?}");
     }
@@ -365,17 +386,74 @@ mod tests {
         let own = json!({"AWS": format!("arn:aws:iam::{OWN}:root")});
         let decision = run(
             None,
-            doc(json!([{"Effect": "Allow", "Principal": own, "Action": "s3:*", "Resource": "*"},
+            doc(
+                json!([{"Effect": "Allow", "Principal": own, "Action": "s3:*", "Resource": "*"},
                        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["${h1}", "${h1}/*"],
-                        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}])),
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]),
+            ),
         );
         assert_eq!(kinds(&decision), Some(BTreeSet::new()));
         let decision = run(
             None,
-            doc(json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
-                       {"Effect": "Deny", "NotPrincipal": {"AWS": "${h1}"}, "Action": "*", "Resource": "*"}])),
+            doc(
+                json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
+                       {"Effect": "Deny", "NotPrincipal": {"AWS": "${h1}"}, "Action": "*", "Resource": "*"}]),
+            ),
         );
         assert!(matches!(decision, Decision::Unverifiable { .. }), "{decision:?}");
+    }
+
+    #[test]
+    fn a_known_deny_keeps_an_unknown_resource_unverifiable() {
+        // The unknown Resource could be exactly what the Deny protects.
+        let external = json!({"AWS": "arn:aws:iam::999988887777:root"});
+        let decision = run(
+            None,
+            doc(
+                json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"},
+                       {"Effect": "Deny", "Principal": "*", "Action": "sqs:*",
+                        "Resource": "arn:aws:sqs:us-east-1:111111111111:q"}]),
+            ),
+        );
+        assert!(matches!(decision, Decision::Unverifiable { .. }), "{decision:?}");
+    }
+
+    /// The property below is not vacuous: over a fixed sample, the rule decides a good share of the policies
+    /// with holes, some of them with widenings, and leaves some unverifiable.
+    #[test]
+    fn the_rule_decides_a_fair_share() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let boundary = boundary();
+        let ctx = Context {
+            boundary: &boundary,
+            role: PolicyRole::Resource,
+            partition: "aws",
+        };
+        let symbols = ["h1".to_string(), "h2".to_string()];
+        let mut runner = TestRunner::deterministic();
+        let strategy = proptest::collection::vec(statement(true), 1..4);
+        let (mut holes, mut decided, mut widening, mut unverifiable) = (0, 0, 0, 0);
+        for _ in 0..400 {
+            let new = doc(Value::Array(strategy.new_tree(&mut runner).unwrap().current()));
+            if !new.to_string().contains("${") {
+                continue;
+            }
+            holes += 1;
+            match decide(None, &new, &symbols, &ctx) {
+                Ok(Decision::Decided { comparison, .. }) => {
+                    decided += 1;
+                    widening += usize::from(!comparison.widenings.is_empty());
+                }
+                Ok(Decision::Unverifiable { .. }) => unverifiable += 1,
+                Err(_) => {}
+            }
+        }
+        assert!(decided * 5 >= holes, "{decided} of {holes} decided");
+        assert!(
+            widening > 10 && unverifiable > 10,
+            "{widening} widening, {unverifiable} unverifiable"
+        );
     }
 
     /// Values a hole can take, including those that widen.
@@ -408,12 +486,12 @@ mod tests {
 
     fn condition() -> impl Strategy<Value = Option<Value>> {
         prop_oneof![
-            Just(None),
-            text(&["111111111111", "999988887777", "${h1}", "${h2}"])
+            3 => Just(None),
+            1 => text(&["111111111111", "999988887777", "${h1}", "${h2}"])
                 .prop_map(|v| Some(json!({"StringEquals": {"aws:SourceAccount": v}}))),
-            text(&["arn:aws:events:us-east-1:111111111111:rule/r", "${h2}"])
+            1 => text(&["arn:aws:events:us-east-1:111111111111:rule/r", "${h2}"])
                 .prop_map(|v| Some(json!({"ArnLike": {"aws:SourceArn": v}}))),
-            text(&["111111111111", "${h1}"]).prop_map(|v| Some(json!({"StringEquals": {"aws:PrincipalAccount": v}}))),
+            1 => text(&["111111111111", "${h1}"]).prop_map(|v| Some(json!({"StringEquals": {"aws:PrincipalAccount": v}}))),
         ]
     }
 
@@ -424,36 +502,38 @@ mod tests {
             &["sqs:SendMessage", "sqs:*"]
         };
         let resources: &'static [&'static str] = if holes {
-            &["arn:aws:sqs:us-east-1:111111111111:q", "*", "${h1}", "${h2}"]
+            &["arn:aws:sqs:us-east-1:111111111111:q", "*", "${h1}"]
         } else {
             &["arn:aws:sqs:us-east-1:111111111111:q", "*"]
         };
         (
-            prop_oneof![3 => Just("Allow"), 1 => Just("Deny")],
+            prop_oneof![2 => Just("Allow"), 1 => Just("Deny")],
             principal(),
             text(actions),
             text(resources),
-            proptest::bool::ANY,
+            proptest::bool::weighted(0.2),
             condition(),
             text(&["S", "${h1}"]),
         )
-            .prop_map(move |(effect, principal, action, resource, not_resource, condition, sid)| {
-                let principal = if !holes && principal == json!({"AWS": "${h1}"}) {
-                    json!({"AWS": "arn:aws:iam::999988887777:root"})
-                } else {
-                    principal
-                };
-                let mut s = json!({"Effect": effect, "Principal": principal, "Action": action});
-                s[if not_resource { "NotResource" } else { "Resource" }] = resource;
-                let condition = condition.filter(|c| holes || !c.to_string().contains("${"));
-                if let Some(c) = condition {
-                    s["Condition"] = c;
-                }
-                if holes {
-                    s["Sid"] = sid;
-                }
-                s
-            })
+            .prop_map(
+                move |(effect, principal, action, resource, not_resource, condition, sid)| {
+                    let principal = if !holes && principal == json!({"AWS": "${h1}"}) {
+                        json!({"AWS": "arn:aws:iam::999988887777:root"})
+                    } else {
+                        principal
+                    };
+                    let mut s = json!({"Effect": effect, "Principal": principal, "Action": action});
+                    s[if not_resource { "NotResource" } else { "Resource" }] = resource;
+                    let condition = condition.filter(|c| holes || !c.to_string().contains("${"));
+                    if let Some(c) = condition {
+                        s["Condition"] = c;
+                    }
+                    if holes {
+                        s["Sid"] = sid;
+                    }
+                    s
+                },
+            )
     }
 
     /// `new` with every `${hN}` replaced by its filling.
@@ -469,13 +549,13 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(400))]
+        #![proptest_config(ProptestConfig::with_cases(1000))]
         /// The rule is sound: when it decides, every concrete filling of the holes from the universe (each a
         /// policy AWS would accept) gives exactly the decided verdict.
         #[test]
         fn decision_equals_the_verdict_of_every_filling(
             new in proptest::collection::vec(statement(true), 1..4),
-            old in proptest::option::of(proptest::collection::vec(statement(false), 1..3)),
+            old in proptest::option::weighted(0.35, proptest::collection::vec(statement(false), 1..3)),
         ) {
             let boundary = boundary();
             let ctx = Context { boundary: &boundary, role: PolicyRole::Resource, partition: "aws" };
