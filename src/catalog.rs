@@ -292,10 +292,16 @@ impl Catalog {
 
     /// Loads a catalog file (same format as the built-in one), for users who override it.
     pub fn from_file(path: &std::path::Path) -> Result<Catalog> {
-        let text = std::fs::read_to_string(path).map_err(|err| Error::Unreadable {
-            path: path.to_path_buf(),
-            reason: crate::input::os_reason(&err),
-        })?;
+        let text = match crate::input::read_settings_file(path, path, "a trustgate catalog file") {
+            Ok(text) => text,
+            Err(crate::input::SettingsError::NotFound(err)) => {
+                return Err(Error::Unreadable {
+                    path: path.to_path_buf(),
+                    reason: crate::input::os_reason(&err),
+                });
+            }
+            Err(crate::input::SettingsError::Other(err)) => return Err(err),
+        };
         Catalog::from_hcl(&text, path)
     }
 
