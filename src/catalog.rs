@@ -314,6 +314,10 @@ impl Catalog {
                 "the catalog file is empty; expected resource blocks",
             ));
         }
+        if let Err(reason) = crate::source::nesting::check(text) {
+            let (place, message) = reason.split_once(": ").unwrap_or(("line 1", reason.as_str()));
+            return Err(Error::invalid(path, place, message));
+        }
         let body: Body = hcl::parse(text).map_err(|err| match err {
             hcl::Error::Parse(parse_error) => Error::invalid(
                 path,

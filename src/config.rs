@@ -59,6 +59,10 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config> {
 /// Parses and checks the text of a config file; `path` is only used in messages and exception origins.
 pub fn parse(source: &str, path: &Path) -> Result<Config> {
     let file = SourceFile::new(source, path);
+    if let Err(reason) = crate::source::nesting::check(source) {
+        let (place, message) = reason.split_once(": ").unwrap_or(("line 1", reason.as_str()));
+        return Err(file.error_at(place.to_string(), message.to_string()));
+    }
     let body = hcl::edit::parser::parse_body(source).map_err(|err| {
         let location = err.location();
         file.error_at(

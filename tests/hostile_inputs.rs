@@ -129,3 +129,68 @@ fn workflow_commands_escape_controls_and_bidi_overrides() {
     assert!(out.stdout.contains("\\u{1b}"), "{}", out.stdout);
     assert!(out.stdout.contains("\\u{202e}"), "{}", out.stdout);
 }
+
+#[test]
+fn deep_nesting_gives_a_diagnostic_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = dir.path().join("infra");
+    std::fs::create_dir(&sources).unwrap();
+    std::fs::write(
+        sources.join("parens.tf"),
+        format!(
+            "locals {{\n  x = {}1{}\n}}\n",
+            "(".repeat(5_000),
+            ")".repeat(5_000)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        sources.join("lists.tf"),
+        format!("locals {{\n  y = {}\n}}\n", "[".repeat(100_000)),
+    )
+    .unwrap();
+    std::fs::write(sources.join("blocks.tf"), "a {\n".repeat(20_000)).unwrap();
+    let out = run(&[
+        "check",
+        "--format",
+        "json",
+        "--source",
+        &sources.to_string_lossy(),
+        "testdata/plans/update-trust-policy-external-account.json",
+    ]);
+    assert!(matches!(out.code, 1 | 2), "exit {}: {}", out.code, out.stderr);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    for file in ["parens.tf", "lists.tf", "blocks.tf"] {
+        assert!(all.contains(file), "{file} named: {all}");
+    }
+    assert!(all.contains("nests deeper than 64 levels"), "{all}");
+
+    let config = dir.path().join("deep.trustgate.hcl");
+    std::fs::write(
+        &config,
+        format!("boundary {{\n  accounts = {}\n}}\n", "[".repeat(100_000)),
+    )
+    .unwrap();
+    let out = run(&[
+        "check",
+        "--config",
+        &config.to_string_lossy(),
+        "testdata/plans/update-trust-policy-external-account.json",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("deep.trustgate.hcl: line 2: nests deeper"),
+        "{}",
+        out.stderr
+    );
+    let catalog = dir.path().join("deep-catalog.hcl");
+    std::fs::write(&catalog, "resource \"x\" {\n".repeat(20_000)).unwrap();
+    let out = run(&[
+        "check",
+        "--catalog",
+        &catalog.to_string_lossy(),
+        "testdata/plans/update-trust-policy-external-account.json",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("deep-catalog.hcl: line"), "{}", out.stderr);
+}

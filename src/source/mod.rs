@@ -10,6 +10,7 @@ pub mod diff;
 pub mod eval;
 pub mod functions;
 pub mod index;
+pub mod nesting;
 
 pub use comments::CommentAnnotation;
 pub use index::{ResourceEntry, SourceIndex, StatementEntry};
