@@ -36,6 +36,10 @@ pub struct PolicyAttribute {
     /// Action prefix the policy governs (`sts`, `s3`, …; `*` for any).
     pub service: String,
     pub source: PolicySource,
+    /// `presence = "optional"`: an optional, computed attribute, which a resource that does not set it in
+    /// its configuration gets from AWS (or from a separate policy resource), so an unknown value there is
+    /// absent. Required attributes (the default) are never absent: unknown stays unverifiable.
+    pub optional: bool,
 }
 
 /// How the policy is written in the resource.
@@ -512,7 +516,7 @@ fn parse_resource_block(block: &Block, locator: &LineLocator, path: &Path) -> Re
             .ok_or_else(|| fail("missing `service`".to_string()))?
             .to_string();
         let allowed: &[&str] = match kind {
-            "policy" => &["role", "service", "format"],
+            "policy" => &["role", "service", "format", "presence"],
             "grant" => &["role", "service", "converter"],
             other => return Err(fail(format!("unknown block {other:?}; expected policy or grant"))),
         };
@@ -545,11 +549,21 @@ fn parse_resource_block(block: &Block, locator: &LineLocator, path: &Path) -> Re
             })?;
             PolicySource::Grant(converter)
         };
+        let optional = match settings.get("presence").copied() {
+            None | Some("required") => false,
+            Some("optional") => true,
+            Some(other) => {
+                return Err(fail(format!(
+                    "unknown presence {other:?}; expected required or optional"
+                )));
+            }
+        };
         attributes.push(PolicyAttribute {
             path: attribute_path,
             role,
             service,
             source,
+            optional,
         });
     }
     if attributes.is_empty() {

@@ -265,6 +265,7 @@ mod tests {
         Boundary {
             accounts: BTreeSet::from([OWN.to_string()]),
             organizations: BTreeSet::new(),
+            ..Boundary::default()
         }
     }
 
