@@ -21,6 +21,7 @@ use super::index::{ModuleSources, SourceIndex};
 use crate::analysis::PolicyRole;
 use crate::catalog::{Catalog, PathStep, PolicySource};
 use crate::plan::{Plan, ResourceMode};
+pub use crate::symbol::symbols_in;
 
 /// A policy evaluated from source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -944,21 +945,6 @@ fn sorted(value: Value) -> Value {
 
 fn symbol(reference: &str) -> Value {
     Value::String(format!("${{{reference}}}"))
-}
-
-/// `${…}` references left in evaluated text, sorted and deduplicated.
-pub fn symbols_in(text: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else { break };
-        found.push(after[..end].to_string());
-        rest = &after[end + 1..];
-    }
-    found.sort();
-    found.dedup();
-    found
 }
 
 fn json_to_value(value: &serde_json::Value) -> Value {

@@ -52,22 +52,11 @@ pub struct ResourceEntry {
 }
 
 impl ResourceEntry {
-    /// The statement of `attribute` (a site attribute such as `inline_policy[0].policy`) that produced the
-    /// statement with this index and Sid in the resulting policy.
-    pub fn statement(
-        &self,
-        attribute: &str,
-        index: Option<usize>,
-        sid: Option<&str>,
-    ) -> Option<&StatementEntry> {
-        let statements = self.policies.get(&strip_indexes(attribute))?;
-        if let Some(sid) = sid.filter(|s| !s.is_empty())
-            && let Some(found) = statements.iter().find(|s| s.sid.as_deref() == Some(sid))
-        {
-            return Some(found);
-        }
-        let index = index?;
-        statements.iter().find(|s| s.index == Some(index))
+    /// The statements of `attribute` (a site attribute such as `inline_policy[0].policy`), as written.
+    pub fn statements_of(&self, attribute: &str) -> &[StatementEntry] {
+        self.policies
+            .get(&strip_indexes(attribute))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
@@ -716,6 +705,25 @@ mod tests {
         assert!(
             index.notes[0].starts_with("module.git (source \"git::https://example.com/m.git\") was not read")
         );
+    }
+
+    /// Shapes that hcl-edit 0.8 rejected (a conditional nested in a function call inside a conditional, as in
+    /// terraform-aws-modules' lambda `iam.tf`): both parsers read them.
+    #[test]
+    fn nested_conditionals_inside_calls_parse() {
+        let shapes = [
+            "locals {\n  a = var.a == 1 ? f(var.x ? \"y\" : \"u\") : \"z\"\n}\n",
+            "locals {\n  a = var.b ? format(\"%s\", var.c ? \"x\" : \"y\") : null\n}\n",
+            "locals {\n  a = var.n > 0 ? concat([var.p ? \"a\" : \"b\"], [for s in var.l : s.x ? 1 : 2]) : []\n}\n",
+        ];
+        for shape in shapes {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("main.tf"), shape).unwrap();
+            let index = SourceIndex::load(dir.path(), None);
+            let module = index.modules.values().next().expect("the root module");
+            assert!(module.files.iter().all(|f| f.parsed), "{shape}");
+            assert!(hcl::parse(shape).is_ok(), "{shape}");
+        }
     }
 
     #[test]
