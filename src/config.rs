@@ -16,6 +16,7 @@ use hcl::edit::expr::Expression;
 use hcl::edit::structure::{Attribute, Block, Structure};
 
 pub use crate::annotation::AnnotationSettings;
+use crate::analysis::OwnIdentity;
 use crate::annotation::{self, Annotation, Exception, Origin};
 use crate::error::{Error, Result};
 
@@ -27,6 +28,9 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub accounts: Vec<String>,
     pub organizations: Vec<String>,
+    /// Own federated identities (`github_owners`, `gitlab_groups`, `terraform_organizations`,
+    /// `bitbucket_workspaces`, `oidc_issuers`): they join whichever boundary is chosen.
+    pub federated: Vec<OwnIdentity>,
     pub annotations: AnnotationSettings,
     pub exceptions: Vec<Exception>,
 }
@@ -106,7 +110,15 @@ pub fn parse(source: &str, path: &Path) -> Result<Config> {
 }
 
 const TOP_LEVEL_BLOCKS: &[&str] = &["boundary", "annotations", "exception"];
-const BOUNDARY_ATTRIBUTES: &[&str] = &["accounts", "organizations"];
+const BOUNDARY_ATTRIBUTES: &[&str] = &[
+    "accounts",
+    "organizations",
+    "github_owners",
+    "gitlab_groups",
+    "terraform_organizations",
+    "bitbucket_workspaces",
+    "oidc_issuers",
+];
 const ANNOTATIONS_ATTRIBUTES: &[&str] = &["max_expiry_days", "min_justification_length", "inline"];
 const EXCEPTION_ATTRIBUTES: &[&str] = &["address", "principal", "owner", "expiry", "justification"];
 
@@ -148,6 +160,20 @@ fn read_boundary(file: &SourceFile, block: &Block, config: &mut Config) -> Resul
         let key = attribute.key.as_str();
         let values = string_list(file, attribute)?;
         for (value, span) in values {
+            let identity = match key {
+                "github_owners" => Some(OwnIdentity::github(&value)),
+                "gitlab_groups" => Some(OwnIdentity::gitlab(&value)),
+                "terraform_organizations" => Some(OwnIdentity::terraform(&value)),
+                "bitbucket_workspaces" => Some(OwnIdentity::bitbucket(&value)),
+                "oidc_issuers" => Some(OwnIdentity::issuer(&value, "declared in oidc_issuers")),
+                _ => None,
+            };
+            if let Some(identity) = identity {
+                config
+                    .federated
+                    .push(identity.map_err(|message| file.error(span, message))?);
+                continue;
+            }
             if key == "accounts" {
                 if !annotation::is_account_id(&value) {
                     return Err(file.error(span, format!("\"{value}\" is not a 12-digit AWS account id")));

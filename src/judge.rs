@@ -53,6 +53,22 @@ impl BoundaryInfo {
         config: &Config,
         detected: Option<&(Boundary, String)>,
     ) -> BoundaryInfo {
+        let mut info = BoundaryInfo::choose_accounts(flag_accounts, flag_orgs, config, detected);
+        // Own federated identities of the config join whichever accounts were chosen.
+        for identity in &config.federated {
+            if !info.boundary.federated.contains(identity) {
+                info.boundary.federated.push(identity.clone());
+            }
+        }
+        info
+    }
+
+    fn choose_accounts(
+        flag_accounts: &[String],
+        flag_orgs: &[String],
+        config: &Config,
+        detected: Option<&(Boundary, String)>,
+    ) -> BoundaryInfo {
         if !flag_accounts.is_empty() || !flag_orgs.is_empty() {
             return BoundaryInfo {
                 boundary: boundary_of(flag_accounts, flag_orgs),
@@ -95,6 +111,7 @@ fn boundary_of(accounts: &[String], orgs: &[String]) -> Boundary {
     Boundary {
         accounts: accounts.iter().cloned().collect(),
         organizations: orgs.iter().cloned().collect(),
+        federated: Vec::new(),
     }
 }
 
@@ -231,6 +248,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Sites that have at least one finding, in address order.
     pub sites: Vec<SiteView>,
+    /// Grants judged inside the boundary for a reason an auditor should see (PassRole service, own
+    /// federated identity, pinned or never-matching service grant), in site order.
+    pub inside: Vec<InsideGrant>,
     /// Problems with the inputs that did not stop the check (a `.tf` file that does not parse, a malformed
     /// annotation comment), one sentence each naming the file and place.
     pub diagnostics: Vec<String>,
@@ -244,6 +264,15 @@ impl Report {
     pub fn exit_code(&self) -> i32 {
         if self.summary.violations > 0 { 1 } else { 0 }
     }
+}
+
+/// A grant judged inside the boundary, at its site.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InsideGrant {
+    pub address: String,
+    pub attribute: String,
+    #[serde(flatten)]
+    pub grant: analysis::Inside,
 }
 
 /// What judging needs besides the sites.
@@ -336,11 +365,13 @@ pub struct SourceResolution {
 
 /// Compares every site (in parallel), annotates, and builds the report.
 pub fn judge(sites: &[PolicySite], input: JudgeInput<'_>) -> Report {
-    let analysed: Vec<(Vec<Finding>, Option<SiteView>)> =
+    let analysed: Vec<(Vec<Finding>, Option<SiteView>, Vec<InsideGrant>)> =
         sites.par_iter().map(|site| judge_site(site, &input)).collect();
     let mut findings = Vec::new();
     let mut views = Vec::new();
-    for (site_findings, view) in analysed {
+    let mut inside = Vec::new();
+    for (site_findings, view, site_inside) in analysed {
+        inside.extend(site_inside);
         if !site_findings.is_empty()
             && let Some(view) = view
         {
@@ -380,6 +411,7 @@ pub fn judge(sites: &[PolicySite], input: JudgeInput<'_>) -> Report {
         summary,
         findings,
         sites: views,
+        inside,
         diagnostics: Vec::new(),
         notes: Vec::new(),
         command: "check",
@@ -406,6 +438,7 @@ fn introduces_policy(change: ChangeAction) -> bool {
 enum Parsed {
     Absent,
     Unknown,
+    Unverifiable(String),
     Invalid(policy::PolicyError),
     Known(Policy),
 }
@@ -414,6 +447,7 @@ fn parse_side(value: &PolicyValue) -> Parsed {
     match value {
         PolicyValue::Absent => Parsed::Absent,
         PolicyValue::Unknown => Parsed::Unknown,
+        PolicyValue::Unverifiable(reason) => Parsed::Unverifiable(reason.clone()),
         PolicyValue::Known(text) => match policy::parse_policy(text) {
             Ok(policy) => Parsed::Known(policy),
             Err(error) => Parsed::Invalid(error),
@@ -421,10 +455,14 @@ fn parse_side(value: &PolicyValue) -> Parsed {
     }
 }
 
-fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Option<SiteView>) {
+fn judge_site(
+    site: &PolicySite,
+    input: &JudgeInput<'_>,
+) -> (Vec<Finding>, Option<SiteView>, Vec<InsideGrant>) {
     if !is_judged(site.role) || !introduces_policy(site.change) {
-        return (Vec::new(), None);
+        return (Vec::new(), None, Vec::new());
     }
+    let mut inside = Vec::new();
     let ctx = Context {
         boundary: &input.boundary.boundary,
         role: site.role,
@@ -459,6 +497,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
             };
             vec![site_level(WideningKind::Unverifiable, reason)]
         }
+        Parsed::Unverifiable(reason) => vec![site_level(WideningKind::Unverifiable, reason.clone())],
         Parsed::Invalid(error) => vec![site_level(
             WideningKind::InvalidPolicy,
             format!("{} is not a valid IAM policy: {error}", site.attribute),
@@ -470,7 +509,17 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
                 Parsed::Known(old) => Some(old),
                 _ => None,
             };
-            let widenings = analysis::compare(old, new, &ctx).widenings;
+            let comparison = analysis::compare(old, new, &ctx);
+            inside = comparison
+                .inside
+                .into_iter()
+                .map(|grant| InsideGrant {
+                    address: site.address.clone(),
+                    attribute: site.attribute.clone(),
+                    grant,
+                })
+                .collect();
+            let widenings = comparison.widenings;
             let from_source = resolution.is_some() || input.sources.is_some_and(|s| s.all_from_source);
             if from_source {
                 symbolic_principals(widenings, input)
@@ -480,7 +529,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
         }
     };
     if widenings.is_empty() {
-        return (Vec::new(), None);
+        return (Vec::new(), None, inside);
     }
     let view = SiteView {
         address: site.address.clone(),
@@ -494,7 +543,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
         .into_iter()
         .map(|w| finding_for(site, w, input))
         .collect();
-    (findings, Some(view))
+    (findings, Some(view), inside)
 }
 
 /// For a policy evaluated from source: a principal that is the symbolic ARN of a resource managed in this
@@ -563,7 +612,7 @@ fn symbolic_view(view: SideView, input: &JudgeInput<'_>) -> SideView {
 fn side_view(parsed: &Parsed, ctx: &Context<'_>) -> SideView {
     match parsed {
         Parsed::Absent => SideView::Absent,
-        Parsed::Unknown => SideView::Unknown,
+        Parsed::Unknown | Parsed::Unverifiable(_) => SideView::Unknown,
         Parsed::Invalid(error) => SideView::Invalid(error.to_string()),
         Parsed::Known(policy) => SideView::Known(analysis::access(policy, ctx)),
     }
