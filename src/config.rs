@@ -15,8 +15,8 @@ use hcl::edit::Span;
 use hcl::edit::expr::Expression;
 use hcl::edit::structure::{Attribute, Block, Structure};
 
-pub use crate::annotation::AnnotationSettings;
 use crate::analysis::OwnIdentity;
+pub use crate::annotation::AnnotationSettings;
 use crate::annotation::{self, Annotation, Exception, Origin};
 use crate::error::{Error, Result};
 
