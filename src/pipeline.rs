@@ -142,6 +142,7 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         index: work_index,
         resolved: BTreeMap::new(),
         all_from_source: true,
+        accounts: Default::default(),
     };
     let mut diagnostics = base_tree.relabel(&base_index.diagnostics);
     diagnostics.append(&mut sources.index.diagnostics);
@@ -188,9 +189,14 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
         detected_boundary.as_ref(),
     );
     let is_managed_arn = |reference: &str| sources.as_ref().is_some_and(|s| s.is_managed_arn(reference));
+    let managed_arn_account = |reference: &str| {
+        sources
+            .as_ref()
+            .and_then(|s| s.managed_arn_account(reference).map(|a| a.map(str::to_string)))
+    };
     let facts = sources
         .as_ref()
-        .map(|sources| source_facts(sources, &sites, &is_managed_arn));
+        .map(|sources| source_facts(sources, &sites, &is_managed_arn, &managed_arn_account));
     let mut report = judge::judge(
         &sites,
         JudgeInput {
@@ -227,6 +233,7 @@ fn source_facts<'a>(
     sources: &Sources,
     sites: &[PolicySite],
     is_managed_arn: &'a (dyn Fn(&str) -> bool + Sync),
+    managed_arn_account: &'a (dyn Fn(&str) -> Option<Option<String>> + Sync),
 ) -> SourceFacts<'a> {
     let mut table = BTreeMap::new();
     for site in sites {
@@ -266,6 +273,7 @@ fn source_facts<'a>(
         all_from_source: sources.all_from_source,
         sites: table,
         is_managed_arn,
+        managed_arn_account,
     }
 }
 
