@@ -14,7 +14,7 @@ pub mod providers;
 pub mod nesting;
 
 pub use comments::CommentAnnotation;
-pub use index::{ResourceEntry, SourceIndex, StatementEntry};
+pub use index::{PreparedIndex, ResourceEntry, SourceIndex, StatementEntry};
 
 use std::path::Path;
 
@@ -58,8 +58,13 @@ pub struct Resolution {
 impl Sources {
     /// Reads the sources in `dir` for `plan`.
     pub fn load(dir: &Path, plan: &Plan<'_>) -> Sources {
+        Sources::tie(SourceIndex::prepare(dir), plan)
+    }
+
+    /// The sources of `plan`, from files read before the plan was known (`SourceIndex::prepare`).
+    pub fn tie(prepared: PreparedIndex, plan: &Plan<'_>) -> Sources {
         Sources {
-            index: SourceIndex::load(dir, plan.configuration),
+            index: prepared.tie(plan.configuration),
             resolved: BTreeMap::new(),
             all_from_source: false,
             accounts: providers::ResourceAccounts::from_plan(plan),
