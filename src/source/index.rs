@@ -341,6 +341,14 @@ fn index_file(path: &Path) -> FileIndex {
             return out;
         }
     };
+    if let Err(reason) = crate::source::nesting::check(&text) {
+        out.problem = Some(format!(
+            "{}: {reason}, so it is not parsed and its resources are checked from the plan alone",
+            out.file.display.display()
+        ));
+        out.file.text = text;
+        return out;
+    }
     match hcl::edit::parser::parse_body(&text) {
         Ok(body) => {
             let display = out.file.display.clone();

@@ -11,6 +11,7 @@ pub mod eval;
 pub mod functions;
 pub mod index;
 pub mod providers;
+pub mod nesting;
 
 pub use comments::CommentAnnotation;
 pub use index::{PreparedIndex, ResourceEntry, SourceIndex, StatementEntry};
