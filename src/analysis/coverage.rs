@@ -7,17 +7,16 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::policy::{ConditionEntry, Effect, PatternSet, Policy, Principal, PrincipalClause, Statement};
+use crate::policy::{ConditionEntry, Effect, PatternSet, Policy, Principal, Statement};
 
 use super::facts::{derived_facts, principal_facts};
+use super::grant::Grant;
 use super::implication::{Decision, Variables, conditions_hold, conditions_imply};
 use super::normalize::{normalize, subtract_denies};
 use super::pattern::{
     Pattern, Tri, action_included, actions_overlap, patterns, resource_included, resources_overlap,
 };
-use super::principal::{
-    Subject, classify, inside_reason, resolve, subject_included, subject_text, subjects_overlap,
-};
+use super::principal::{Subject, classify, inside_reason, subject_included, subject_text, subjects_overlap};
 use super::services::knowledge;
 use super::{Context, Inside, PolicyRole, Reach, Widening, WideningKind};
 
@@ -26,37 +25,6 @@ use super::{Context, Inside, PolicyRole, Reach, Widening, WideningKind};
 const MAX_CONDITION_SPLITS: usize = 64;
 /// Splitting is also skipped when a statement would yield more atoms than this in total.
 const MAX_ATOMS_PER_STATEMENT: usize = 20_000;
-
-/// A statement with its principals resolved; a missing `Resource` means the governed resource (`*`).
-pub(crate) struct Grant<'p> {
-    pub statement: &'p Statement,
-    pub subjects: Vec<Subject>,
-    pub resources: PatternSet,
-}
-
-impl<'p> Grant<'p> {
-    pub(crate) fn new(statement: &'p Statement, partition: &str) -> Grant<'p> {
-        let subjects = match &statement.principal {
-            PrincipalClause::Only(set) => set.iter().map(|p| Subject::One(resolve(p, partition))).collect(),
-            PrincipalClause::AllExcept(set) => {
-                vec![Subject::AllExcept(
-                    set.iter().map(|p| resolve(p, partition)).collect(),
-                )]
-            }
-            // Resource policies must name a principal; a statement without one grants nobody.
-            PrincipalClause::Absent => Vec::new(),
-        };
-        let resources = statement
-            .resources
-            .clone()
-            .unwrap_or_else(|| PatternSet::Only(BTreeSet::from(["*".to_string()])));
-        Grant {
-            statement,
-            subjects,
-            resources,
-        }
-    }
-}
 
 fn grants<'p>(policy: &'p Policy, effect: Effect, partition: &str) -> Vec<Grant<'p>> {
     policy

@@ -11,6 +11,7 @@ use crate::policy::Policy;
 mod coverage;
 mod facts;
 pub mod federated;
+mod grant;
 mod implication;
 mod normalize;
 mod pattern;

@@ -16,7 +16,7 @@ use crate::policy::{
     Statement, StringMode,
 };
 
-use super::coverage::Grant;
+use super::grant::Grant;
 use super::implication::Variables;
 use super::pattern::{Tri, action_included, patterns, resource_included};
 use super::principal::subject_included;
