@@ -318,7 +318,7 @@ impl Catalog {
                 "the catalog file is empty; expected resource blocks",
             ));
         }
-        if let Err(reason) = crate::source::nesting::check(text) {
+        if let Err(reason) = crate::nesting::check(text) {
             let (place, message) = reason.split_once(": ").unwrap_or(("line 1", reason.as_str()));
             return Err(Error::invalid(path, place, message));
         }

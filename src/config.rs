@@ -63,7 +63,7 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config> {
 /// Parses and checks the text of a config file; `path` is only used in messages and exception origins.
 pub fn parse(source: &str, path: &Path) -> Result<Config> {
     let file = SourceFile::new(source, path);
-    if let Err(reason) = crate::source::nesting::check(source) {
+    if let Err(reason) = crate::nesting::check(source) {
         let (place, message) = reason.split_once(": ").unwrap_or(("line 1", reason.as_str()));
         return Err(file.error_at(place.to_string(), message.to_string()));
     }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod extract;
 pub mod input;
 pub mod judge;
+pub mod nesting;
 pub mod pipeline;
 pub mod plan;
 pub mod policy;

@@ -979,7 +979,7 @@ fn tfvars(dir: &Path) -> Vec<(String, Value)> {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;
         };
-        if crate::source::nesting::check(&text).is_err() {
+        if crate::nesting::check(&text).is_err() {
             continue;
         }
         let Ok(body) = hcl::parse(&text) else { continue };

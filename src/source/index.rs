@@ -341,7 +341,7 @@ fn index_file(path: &Path) -> FileIndex {
             return out;
         }
     };
-    if let Err(reason) = crate::source::nesting::check(&text) {
+    if let Err(reason) = crate::nesting::check(&text) {
         out.problem = Some(format!(
             "{}: {reason}, so it is not parsed and its resources are checked from the plan alone",
             out.file.display.display()

@@ -10,7 +10,7 @@ pub mod diff;
 pub mod eval;
 pub mod functions;
 pub mod index;
-pub mod nesting;
+pub use crate::nesting;
 pub mod providers;
 
 pub use comments::CommentAnnotation;
