@@ -46,12 +46,34 @@ pub fn check_plan_text(text: &str, options: &CheckOptions<'_>) -> Result<Report>
         JudgeInput {
             input: options.display_path.clone(),
             resources: scan.resources,
-            boundary,
+            boundary: boundary.clone(),
             config: options.config,
             today: options.today,
             sources: sources.as_ref(),
         },
     );
+    // Blast radius: a role that is admin-equivalent once assumed says so in its findings.
+    let permissions = crate::blast::role_permissions(&plan);
+    for finding in &mut report.findings {
+        if finding.resource_type == "aws_iam_role"
+            && let Some(role) = permissions.get(&finding.address)
+        {
+            finding.privileged = role.privileged();
+        }
+    }
+    report.stale_approvals = crate::inventory::stale_approvals(
+        &scan.sites,
+        JudgeInput {
+            input: options.display_path.clone(),
+            resources: scan.resources,
+            boundary,
+            config: options.config,
+            today: options.today,
+            sources: sources.as_ref(),
+        },
+        options.config.review.warn_days,
+    );
+    report.stale_approvals_fail = options.config.review.expired_unchanged_fails;
     if let Some(sources) = sources {
         report.diagnostics = sources.index.diagnostics;
         report.notes = sources.index.notes;

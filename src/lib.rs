@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod annotation;
+pub mod blast;
 pub mod catalog;
 pub mod check;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod date;
 pub mod error;
 pub mod extract;
 pub mod input;
+pub mod inventory;
 pub mod judge;
 pub mod plan;
 pub mod policy;

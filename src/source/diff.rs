@@ -278,6 +278,7 @@ pub fn diff(options: &DiffOptions<'_>) -> Result<Report> {
             tags: any.tags.clone(),
             partition: "aws".to_string(),
             previous_address: None,
+            session: None,
         });
     }
 

@@ -1,0 +1,444 @@
+//! `trustgate inventory`: every trust path that crosses the boundary today (a state) or after apply (a plan),
+//! with its owner, expiry, session length and blast radius, and a review status.
+//!
+//! INTERFACE CONTRACT: `Inventory`, `FileInventory`, `TrustPath`, `PathStatus`, `PrincipalClass`,
+//! `InventoryOptions`, `inventory_text`, `Inventory::exit_code`.
+//!
+//! A trust path is one external grant of one standing policy: (address, policy attribute, external principal,
+//! actions, narrowing conditions). They are found exactly as `check` finds the widenings of a newly created
+//! resource — the standing policy compared against no policy — so classification, annotation precedence
+//! (exception > statement comment > resource comment > tags) and validation are `check`'s own.
+
+pub mod load;
+pub mod report;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::{Reach, WideningKind};
+use crate::annotation::Annotation;
+use crate::blast::{self, Grant};
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::date::Date;
+use crate::error::Result;
+use crate::extract::{self, PolicySite, PolicyValue};
+use crate::judge::{self, BoundaryInfo, Finding, JudgeInput, Location, SideView};
+use crate::plan::ChangeAction;
+use crate::source::Sources;
+
+pub use load::DocumentKind;
+
+/// The review status of one trust path: exactly one of five.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PathStatus {
+    /// A valid annotation whose expiry is more than `warn_days` away.
+    Approved,
+    /// A valid annotation that expires within `warn_days` (today included).
+    Expiring,
+    /// The annotation's expiry is in the past.
+    Expired,
+    /// An annotation that is wrong otherwise (missing field, short justification, bad date, too far ahead).
+    Invalid,
+    /// No annotation at all.
+    Unannotated,
+}
+
+impl PathStatus {
+    pub const ALL: [PathStatus; 5] = [
+        PathStatus::Approved,
+        PathStatus::Expiring,
+        PathStatus::Expired,
+        PathStatus::Invalid,
+        PathStatus::Unannotated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PathStatus::Approved => "approved",
+            PathStatus::Expiring => "expiring",
+            PathStatus::Expired => "expired",
+            PathStatus::Invalid => "invalid",
+            PathStatus::Unannotated => "unannotated",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PathStatus> {
+        PathStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+/// The class of the external principal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrincipalClass {
+    /// A principal of another AWS account (the account itself, a role, a user, a session).
+    Account,
+    /// Anyone.
+    Public,
+    /// A federated identity (OIDC, SAML, web identity).
+    Federated,
+    /// An AWS service acting for anyone (not pinned to the boundary).
+    Service,
+    /// The policy cannot be read offline (not valid, or known only after apply): who it reaches is unknown.
+    Unknown,
+}
+
+impl PrincipalClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalClass::Account => "account",
+            PrincipalClass::Public => "public",
+            PrincipalClass::Federated => "federated",
+            PrincipalClass::Service => "service",
+            PrincipalClass::Unknown => "unknown",
+        }
+    }
+
+    fn of(kind: WideningKind) -> PrincipalClass {
+        match kind {
+            WideningKind::Public => PrincipalClass::Public,
+            WideningKind::Federated => PrincipalClass::Federated,
+            WideningKind::Service => PrincipalClass::Service,
+            WideningKind::ExternalAccount
+            | WideningKind::ConditionWeakened
+            | WideningKind::AccessBroadened
+            | WideningKind::DenyRemoved => PrincipalClass::Account,
+            _ => PrincipalClass::Unknown,
+        }
+    }
+}
+
+/// One trust path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustPath {
+    /// The file it came from, as given.
+    pub file: PathBuf,
+    pub address: String,
+    pub resource_type: String,
+    pub attribute: String,
+    pub class: PrincipalClass,
+    /// Canonical principal text (`arn:aws:iam::464622532012:root`, `*`, `service:…`, `federated:…`);
+    /// empty for an unknown class.
+    pub principal: String,
+    /// The principal's 12-digit account, when it has one.
+    pub account: Option<String>,
+    /// The external party's name from the known-accounts list (`Datadog`).
+    pub vendor: Option<String>,
+    pub actions: Vec<String>,
+    /// The conditions that narrow it (rendered), empty when none.
+    pub conditions: Vec<String>,
+    /// A whole account (or everyone) is trusted rather than one role or user.
+    pub broad: bool,
+    /// How to narrow a broad path.
+    pub fix: Option<String>,
+    /// Why nothing is known about who it reaches (unknown class), else empty.
+    pub reason: String,
+    /// For a role: `max_session_duration` in seconds.
+    pub session_seconds: Option<u64>,
+    /// For a role: what it can do once assumed.
+    pub permissions: Option<Vec<Grant>>,
+    /// For a role: why it is admin-equivalent; empty when it is not.
+    pub privileged: Vec<String>,
+    pub annotation: Option<Annotation>,
+    /// What is wrong with the annotation; empty when it is valid or absent.
+    pub annotation_problems: Vec<String>,
+    pub status: PathStatus,
+    /// Days from today to the annotation's expiry (negative: expired), when it has a readable one.
+    pub expires_in_days: Option<i64>,
+    pub location: Option<Location>,
+}
+
+impl TrustPath {
+    /// The external party paths are grouped by: the vendor name, else the account, else the principal.
+    pub fn party(&self) -> String {
+        match (&self.vendor, &self.account) {
+            (Some(vendor), Some(account)) => format!("{vendor} ({account})"),
+            (None, Some(account)) => format!("account {account}"),
+            _ if self.class == PrincipalClass::Unknown => "unknown (policy not readable)".to_string(),
+            _ if self.principal == "*" => "everyone (public)".to_string(),
+            _ => self.principal.clone(),
+        }
+    }
+}
+
+/// The inventory of one file.
+#[derive(Debug, Clone)]
+pub struct FileInventory {
+    pub file: PathBuf,
+    pub kind: DocumentKind,
+    pub boundary: BoundaryInfo,
+    /// Managed resources read.
+    pub resources: usize,
+    pub paths: Vec<TrustPath>,
+    /// Problems with the inputs that did not stop the run (a `.tf` file that does not parse).
+    pub diagnostics: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+/// The whole inventory: every output format is a pure function of this.
+#[derive(Debug, Clone)]
+pub struct Inventory {
+    pub today: Date,
+    pub warn_days: u32,
+    /// Statuses that make the run fail.
+    pub fail_on: Vec<PathStatus>,
+    /// In the order the files were given.
+    pub files: Vec<FileInventory>,
+}
+
+impl Inventory {
+    /// Every path of every file, in file order then address order.
+    pub fn paths(&self) -> impl Iterator<Item = &TrustPath> {
+        self.files.iter().flat_map(|f| f.paths.iter())
+    }
+
+    pub fn count(&self, status: PathStatus) -> usize {
+        self.paths().filter(|p| p.status == status).count()
+    }
+
+    /// 1 when a path has a status in `fail_on`, else 0.
+    pub fn exit_code(&self) -> i32 {
+        if self.paths().any(|p| self.fail_on.contains(&p.status)) {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// Paths grouped by external party (sorted by party name), each group in file and address order.
+    pub fn by_party(&self) -> Vec<(String, Vec<&TrustPath>)> {
+        let mut groups: BTreeMap<String, Vec<&TrustPath>> = BTreeMap::new();
+        for path in self.paths() {
+            groups.entry(path.party()).or_default().push(path);
+        }
+        groups.into_iter().collect()
+    }
+}
+
+/// Everything an inventory of one file needs besides its text.
+pub struct InventoryOptions<'a> {
+    pub flag_accounts: &'a [String],
+    pub flag_orgs: &'a [String],
+    pub config: &'a Config,
+    pub catalog: &'a Catalog,
+    pub today: Date,
+    pub warn_days: u32,
+    /// Directory of the root module's `.tf` files (`--source`): locations and comment annotations.
+    pub source_dir: Option<&'a Path>,
+}
+
+/// The inventory of one state or plan document.
+pub fn inventory_text(text: &str, display: &Path, options: &InventoryOptions<'_>) -> Result<FileInventory> {
+    let (plan, kind) = load::parse(text, display)?;
+    let mut scan = extract::scan(&plan, options.catalog);
+    let sources = options.source_dir.map(|dir| {
+        let mut sources = Sources::load(dir, &plan);
+        sources.resolve_unknown(&mut scan.sites, &plan);
+        sources
+    });
+    let boundary = BoundaryInfo::choose(
+        options.flag_accounts,
+        options.flag_orgs,
+        options.config,
+        scan.detected_boundary.as_ref(),
+    );
+    let sites: Vec<PolicySite> = scan.sites.into_iter().map(standing).collect();
+    let report = judge::judge(
+        &sites,
+        JudgeInput {
+            input: display.to_path_buf(),
+            resources: scan.resources,
+            boundary: boundary.clone(),
+            config: options.config,
+            today: options.today,
+            sources: sources.as_ref(),
+        },
+    );
+    let permissions = blast::role_permissions(&plan);
+    let sessions: BTreeMap<(&str, &str), Option<u64>> = sites
+        .iter()
+        .filter_map(|s| Some(((s.address.as_str(), s.attribute.as_str()), s.session?.after)))
+        .collect();
+    let conditions: BTreeMap<(&str, &str, &str), &[String]> = report
+        .sites
+        .iter()
+        .filter_map(|view| match &view.after {
+            SideView::Known(accesses) => Some(accesses.iter().filter(|a| a.reach != Reach::Internal).map(
+                move |a| {
+                    (
+                        (
+                            view.address.as_str(),
+                            view.attribute.as_str(),
+                            a.principal.as_str(),
+                        ),
+                        a.conditions.as_slice(),
+                    )
+                },
+            )),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let paths = report
+        .findings
+        .iter()
+        .filter(|f| !matches!(f.widening.kind, WideningKind::SessionLengthened))
+        .map(|finding| {
+            let key = (finding.address.as_str(), finding.attribute.as_str());
+            let conditions = conditions
+                .get(&(key.0, key.1, finding.widening.principal.as_str()))
+                .map(|c| c.to_vec())
+                .unwrap_or_default();
+            let session = sessions
+                .get(&key)
+                .map(|s| s.unwrap_or(extract::DEFAULT_SESSION_SECONDS));
+            let role = (finding.resource_type == "aws_iam_role").then(|| permissions.get(&finding.address));
+            trust_path(display, finding, conditions, session, role.flatten(), options)
+        })
+        .collect();
+    let (diagnostics, notes) = match sources {
+        Some(sources) => (sources.index.diagnostics, sources.index.notes),
+        None => (Vec::new(), Vec::new()),
+    };
+    Ok(FileInventory {
+        file: display.to_path_buf(),
+        kind,
+        boundary,
+        resources: scan.resources,
+        paths,
+        diagnostics,
+        notes,
+    })
+}
+
+/// A site as a standing policy: created from nothing, so every external grant is reported.
+fn standing(mut site: PolicySite) -> PolicySite {
+    site.before = PolicyValue::Absent;
+    site.change = ChangeAction::Create;
+    if let Some(session) = &mut site.session {
+        session.before = None;
+    }
+    site
+}
+
+/// The review status of a standing grant judged as `check` judges it, and the days to its expiry.
+fn path_status(finding: &Finding, today: Date, warn_days: u32) -> (PathStatus, Option<i64>) {
+    let expires_in_days = finding
+        .annotation
+        .as_ref()
+        .and_then(|a| a.expiry.as_deref())
+        .and_then(|e| Date::parse_iso(e.trim()))
+        .map(|expiry| today.days_until(expiry));
+    let status = match (&finding.annotation, finding.status) {
+        (None, _) => PathStatus::Unannotated,
+        (Some(_), _) if expires_in_days.is_some_and(|days| days < 0) => PathStatus::Expired,
+        (Some(_), judge::Status::Violation) => PathStatus::Invalid,
+        (Some(_), judge::Status::Approved) => {
+            if expires_in_days.is_some_and(|days| days <= i64::from(warn_days)) {
+                PathStatus::Expiring
+            } else {
+                PathStatus::Approved
+            }
+        }
+    };
+    (status, expires_in_days)
+}
+
+/// For `check`: the approvals on policies the plan leaves unchanged (no-op) that have expired or expire
+/// within `warn_days` — nothing in the change looks at them otherwise.
+pub fn stale_approvals(
+    sites: &[PolicySite],
+    input: JudgeInput<'_>,
+    warn_days: u32,
+) -> Vec<judge::StaleApproval> {
+    let unchanged: Vec<PolicySite> = sites
+        .iter()
+        .filter(|s| s.change == ChangeAction::NoOp)
+        .cloned()
+        .map(standing)
+        .collect();
+    if unchanged.is_empty() {
+        return Vec::new();
+    }
+    let today = input.today;
+    let report = judge::judge(&unchanged, input);
+    report
+        .findings
+        .iter()
+        .filter(|f| f.widening.kind != WideningKind::SessionLengthened)
+        .filter_map(|finding| {
+            let (status, days) = path_status(finding, today, warn_days);
+            let expired = match status {
+                PathStatus::Expired => true,
+                PathStatus::Expiring => false,
+                _ => return None,
+            };
+            let annotation = finding.annotation.clone()?;
+            Some(judge::StaleApproval {
+                address: finding.address.clone(),
+                attribute: finding.attribute.clone(),
+                principal: finding.widening.principal.clone(),
+                expired,
+                days: days.unwrap_or_default(),
+                annotation,
+                location: finding.location.clone(),
+            })
+        })
+        .collect()
+}
+
+fn trust_path(
+    file: &Path,
+    finding: &Finding,
+    conditions: Vec<String>,
+    session_seconds: Option<u64>,
+    permissions: Option<&blast::RolePermissions>,
+    options: &InventoryOptions<'_>,
+) -> TrustPath {
+    let widening = &finding.widening;
+    let class = PrincipalClass::of(widening.kind);
+    let account = judge::account_of(&widening.principal).map(str::to_string);
+    let vendor = account
+        .as_deref()
+        .and_then(crate::vendors::vendor_name)
+        .map(str::to_string);
+    let whole_account = class == PrincipalClass::Account && widening.principal.ends_with(":root");
+    let public = class == PrincipalClass::Public;
+    let fix = if whole_account {
+        Some("name the role or user".to_string())
+    } else if public {
+        Some("name the principals that need access, or pin callers with aws:PrincipalOrgID or aws:SourceAccount".to_string())
+    } else {
+        None
+    };
+    let (status, expires_in_days) = path_status(finding, options.today, options.warn_days);
+    TrustPath {
+        file: file.to_path_buf(),
+        address: finding.address.clone(),
+        resource_type: finding.resource_type.clone(),
+        attribute: finding.attribute.clone(),
+        class,
+        principal: widening.principal.clone(),
+        account,
+        vendor,
+        actions: widening.actions.clone(),
+        conditions,
+        broad: whole_account || public,
+        fix,
+        reason: if class == PrincipalClass::Unknown {
+            widening.reason.clone()
+        } else {
+            String::new()
+        },
+        session_seconds,
+        permissions: permissions.map(|p| p.grants.clone()),
+        privileged: permissions.map(|p| p.privileged()).unwrap_or_default(),
+        annotation: finding.annotation.clone(),
+        annotation_problems: finding.annotation_problems.clone(),
+        status,
+        expires_in_days,
+        location: finding.location.clone(),
+    }
+}
