@@ -2,24 +2,35 @@
 # The shell half of the trustgate GitHub Action (action.yml). Every input arrives in an environment variable
 # (INPUT_*, mapped in action.yml), never spliced into the script text.
 #
-#   github-action.sh cache-key   writes version=<Cargo.toml version> to $GITHUB_OUTPUT
-#   github-action.sh install     cargo install from the action's source into $TRUSTGATE_INSTALL_ROOT
-#   github-action.sh check       runs trustgate once: annotations on stdout, JSON, SARIF and Markdown files,
-#                                the job summary, the outputs, the sticky pull-request comment, the exit code
+#   github-action.sh resolve   writes version, target, archive and the cache key to $GITHUB_OUTPUT
+#   github-action.sh install   installs the release binary for this runner (checksum verified on every run,
+#                              the archive cached in $TRUSTGATE_INSTALL_ROOT), or, only when no release
+#                              exists, builds it with cargo install; writes bin= and sha256= outputs
+#   github-action.sh check     runs trustgate in the input mode (check, diff or inventory): annotations on
+#                              stdout, JSON, SARIF and Markdown files, the job summary, the outputs, the
+#                              sticky pull-request comment, the exit code
 #
-# For tests: TRUSTGATE_BIN names the trustgate binary (default: trustgate on PATH).
+# For tests: TRUSTGATE_BIN names the trustgate binary (default: trustgate on PATH), and
+# TRUSTGATE_DOWNLOAD_BASE the folder the release files are downloaded from.
 set -euo pipefail
 
 readonly marker='<!-- trustgate -->'
+# Workflow commands go to file descriptor 3, the step's own standard output, so that an error raised inside
+# a command substitution still reaches the log (and the substitution's exit status stops the script).
+exec 3>&1
 action_path="${GITHUB_ACTION_PATH:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 
 fail() {
-  echo "::error title=trustgate action::$1"
+  echo "::error title=trustgate action::$1" >&3
   exit 2
 }
 
 warn() {
-  echo "::warning title=trustgate action::$1"
+  echo "::warning title=trustgate action::$1" >&3
+}
+
+notice() {
+  echo "::notice title=trustgate action::$1" >&3
 }
 
 # Appends name=value to $GITHUB_OUTPUT; a value with a line break (which could forge other outputs) is
@@ -50,7 +61,7 @@ flag() {
 cargo_version() {
   local line
   while IFS= read -r line; do
-    if [[ "$line" =~ ^version[[:space:]]*=[[:space:]]*\"([^\"]+)\" ]]; then
+    if [[ "$line" =~ ^version[[:space:]]*=[[:space:]]*\"([0-9A-Za-z.+-]+)\" ]]; then
       printf '%s\n' "${BASH_REMATCH[1]}"
       return 0
     fi
@@ -58,21 +69,296 @@ cargo_version() {
   fail "no version in $action_path/Cargo.toml"
 }
 
-cmd_cache_key() {
-  set_output version "$(cargo_version)"
+# ---------------------------------------------------------------------------------------------------------
+# Install
+
+# The release target for this runner (RUNNER_OS, RUNNER_ARCH), or nothing when no release is built for it.
+release_target() {
+  case "${RUNNER_OS:-}/${RUNNER_ARCH:-}" in
+    Linux/X64) echo x86_64-unknown-linux-musl ;;
+    Linux/ARM64) echo aarch64-unknown-linux-musl ;;
+    macOS/X64) echo x86_64-apple-darwin ;;
+    macOS/ARM64) echo aarch64-apple-darwin ;;
+    Windows/X64) echo x86_64-pc-windows-msvc ;;
+    *) echo "" ;;
+  esac
+}
+
+archive_name() {
+  local version="$1" target="$2"
+  case "$target" in
+    *windows*) echo "trustgate-v$version-$target.zip" ;;
+    *) echo "trustgate-v$version-$target.tar.gz" ;;
+  esac
+}
+
+exe_name() {
+  case "${RUNNER_OS:-}" in
+    Windows) echo trustgate.exe ;;
+    *) echo trustgate ;;
+  esac
+}
+
+# The sha256 tool of this runner, as a command that takes files (or standard input) and prints sha256sum
+# lines.
+sha256_tool() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256_cmd=(sha256sum -b)
+  elif command -v shasum >/dev/null 2>&1; then
+    sha256_cmd=(shasum -a 256 -b)
+  else
+    fail "neither sha256sum nor shasum is available to verify the download"
+  fi
+}
+
+sha256_of() {
+  local out
+  out="$("${sha256_cmd[@]}" "$1")"
+  printf '%s\n' "${out%% *}" | tr '[:upper:]' '[:lower:]'
+}
+
+# The repository and ref of the action, from where the runner put it: .../_actions/OWNER/REPO/REF.
+# Prints "OWNER/REPO REF", or nothing for a local action (uses: ./).
+action_origin() {
+  local path ref repo owner
+  path="$(cd "$action_path" && pwd -P)"
+  ref="$(basename "$path")"
+  repo="$(basename "$(dirname "$path")")"
+  owner="$(basename "$(dirname "$(dirname "$path")")")"
+  if [ "$(basename "$(dirname "$(dirname "$(dirname "$path")")")")" = "_actions" ]; then
+    printf '%s %s\n' "$owner/$repo" "$ref"
+  fi
+}
+
+# A digest of the action's own files: the cache key changes with the action's commit even when the tag
+# it is used by, or the version in Cargo.toml, stays the same.
+action_digest() {
+  local sums
+  sums="$(cd "$action_path" && find action.yml Cargo.toml Cargo.lock scripts src policies -type f 2>/dev/null |
+    LC_ALL=C sort | tr '\n' '\0' | xargs -0 "${sha256_cmd[@]}")"
+  sums="$(printf '%s\n' "$sums" | "${sha256_cmd[@]}")"
+  printf '%s\n' "${sums:0:16}"
+}
+
+# The commit (or ref) the action runs at: the ref from the action's path (a commit SHA when the workflow
+# pins one), or the HEAD of a local checkout.
+action_ref() {
+  local origin
+  origin="$(action_origin)"
+  if [ -n "$origin" ]; then
+    printf '%s\n' "${origin#* }"
+  elif command -v git >/dev/null 2>&1 && git -C "$action_path" rev-parse HEAD >/dev/null 2>&1; then
+    git -C "$action_path" rev-parse HEAD
+  else
+    echo local
+  fi
+}
+
+cmd_resolve() {
+  local version target ref
+  sha256_tool
+  version="$(cargo_version)"
+  target="$(release_target)"
+  ref="$(action_ref)"
+  # Only characters a cache key and a log line can carry.
+  ref="${ref//[^A-Za-z0-9._-]/_}"
+  set_output version "$version"
+  set_output target "$target"
+  if [ -n "$target" ]; then
+    set_output archive "$(archive_name "$version" "$target")"
+  fi
+  set_output key "trustgate-v$version-${target:-source-${RUNNER_OS:-unknown}-${RUNNER_ARCH:-unknown}}-$ref-$(action_digest)"
+}
+
+# Downloads $1 to $2; prints the HTTP status (000 when no answer came).
+download() {
+  local code
+  code="$(curl -sS -L --retry 3 --retry-delay 1 --connect-timeout 10 --max-time 300 \
+    -o "$2" -w '%{http_code}' "$1" 2>"$2.err")" || true
+  printf '%s\n' "${code:-000}"
+}
+
+# The hex digest in a sha256sum line for $2 (name optional, with or without the binary-mode *).
+parse_checksum() {
+  local file="$1" archive="$2" line hash name
+  IFS= read -r line <"$file" || true
+  line="${line%$'\r'}"
+  hash="${line%%[[:space:]]*}"
+  name="${line#"$hash"}"
+  name="${name#"${name%%[![:space:]]*}"}"
+  name="${name#\*}"
+  if ! [[ "$hash" =~ ^[0-9a-fA-F]{64}$ ]]; then
+    return 1
+  fi
+  if [ -n "$name" ] && [ "$name" != "$archive" ]; then
+    return 1
+  fi
+  printf '%s\n' "$hash" | tr '[:upper:]' '[:lower:]'
+}
+
+# Verifies the release's build provenance (GitHub artifact attestation) with gh, where gh can.
+verify_provenance() {
+  local file="$1" repo="$2"
+  if [ -n "${TRUSTGATE_DOWNLOAD_BASE:-}" ]; then
+    echo "trustgate: build provenance not checked: the archive comes from TRUSTGATE_DOWNLOAD_BASE"
+    return 0
+  fi
+  if [ -z "$repo" ] || ! command -v gh >/dev/null 2>&1 || ! gh attestation verify --help >/dev/null 2>&1; then
+    notice "build provenance not checked: this runner's gh cannot verify artifact attestations (the sha256 checksum was verified)"
+    return 0
+  fi
+  if [ -z "${GH_TOKEN:-}" ]; then
+    notice "build provenance not checked: no github-token (the sha256 checksum was verified)"
+    return 0
+  fi
+  if ! gh attestation verify "$file" --repo "$repo" >/dev/null; then
+    fail "the build provenance of $(basename "$file") does not verify against $repo; nothing was installed"
+  fi
+  echo "trustgate: build provenance verified (GitHub artifact attestation of $repo)"
+}
+
+# Extracts the trustgate binary at the archive's root into $3.
+extract() {
+  local archive="$1" exe="$2" dest="$3"
+  case "$archive" in
+    *.zip)
+      if command -v unzip >/dev/null 2>&1; then
+        unzip -q -o "$archive" "$exe" -d "$dest" >/dev/null 2>&1 || true
+      else
+        (cd "$dest" && tar -xf "$archive" "$exe") >/dev/null 2>&1 || true
+      fi
+      ;;
+    *) tar -xzf "$archive" -C "$dest" "$exe" >/dev/null 2>&1 || true ;;
+  esac
+  [ -f "$dest/$exe" ] || fail "$(basename "$archive") holds no $exe at its root; nothing was installed"
+  chmod +x "$dest/$exe"
+}
+
+# cargo install from the action's source, cached under $root/source with the binary's checksum.
+install_from_source() {
+  local root="$1" dest="$2" exe="$3"
+  local built="$root/source/bin/$exe" record="$root/source/$exe.sha256"
+  if [ -f "$built" ] && [ -f "$record" ] && [ "$(sha256_of "$built")" = "$(cat "$record")" ]; then
+    echo "trustgate: the binary built from source was restored from the cache (sha256 verified)"
+  else
+    if [ -e "$built" ]; then
+      warn "the cached trustgate binary does not match the checksum recorded when it was built; building it again"
+    fi
+    command -v cargo >/dev/null 2>&1 ||
+      fail "no release binary to install, and cargo is not installed to build trustgate from source"
+    rm -rf "$root/source"
+    cargo install --locked --path "$action_path" --root "$root/source"
+    [ -f "$built" ] || fail "cargo install did not produce $built"
+    sha256_of "$built" >"$record"
+  fi
+  cp "$built" "$dest/$exe"
+  chmod +x "$dest/$exe"
 }
 
 cmd_install() {
+  sha256_tool
   local root="${TRUSTGATE_INSTALL_ROOT:?TRUSTGATE_INSTALL_ROOT is not set}"
   # action.yml passes the cache path as written for actions/cache, with a leading ~.
   root="${root/#\~/$HOME}"
-  if [ -x "$root/bin/trustgate" ]; then
-    echo "trustgate $("$root/bin/trustgate" --version) restored from the cache"
-  else
-    cargo install --locked --path "$action_path" --root "$root"
+  mkdir -p "$root"
+  local version target exe origin repo
+  version="$(cargo_version)"
+  target="$(release_target)"
+  exe="$(exe_name)"
+  origin="$(action_origin)"
+  repo="${origin%% *}"
+  # The binary runs from a fresh folder of this job, never from the cache folder itself.
+  local dest
+  dest="$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/trustgate-bin.XXXXXX")"
+
+  local base="${TRUSTGATE_DOWNLOAD_BASE:-}"
+  if [ -z "$base" ] && [ -n "$repo" ]; then
+    base="${GITHUB_SERVER_URL:-https://github.com}/$repo/releases/download/v$version"
   fi
+  base="${base%/}"
+
+  local how
+  if [ -z "$target" ]; then
+    notice "no trustgate release is built for ${RUNNER_OS:-this OS} ${RUNNER_ARCH:-}; building trustgate v$version from the action's source with cargo install"
+    install_from_source "$root" "$dest" "$exe"
+    how="built from source"
+  elif [ -z "$base" ]; then
+    notice "a local action (uses: ./) has no release to download; building trustgate v$version from its source with cargo install"
+    install_from_source "$root" "$dest" "$exe"
+    how="built from source"
+  else
+    local archive tmp code expected
+    archive="$(archive_name "$version" "$target")"
+    tmp="$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/trustgate-dl.XXXXXX")"
+    code="$(download "$base/$archive.sha256" "$tmp/checksum")"
+    case "$code" in
+      200)
+        expected="$(parse_checksum "$tmp/checksum" "$archive")" ||
+          fail "$base/$archive.sha256 is not a sha256sum line for $archive; nothing was installed"
+        local cached="$root/$archive"
+        if [ -f "$cached" ] && [ "$(sha256_of "$cached")" = "$expected" ]; then
+          echo "trustgate: $archive restored from the cache, sha256 verified against the release"
+        else
+          if [ -e "$cached" ]; then
+            warn "the cached $archive does not match the release checksum; downloading it again"
+            rm -f "$cached"
+          fi
+          code="$(download "$base/$archive" "$tmp/$archive")"
+          [ "$code" = 200 ] ||
+            fail "could not download $base/$archive (HTTP $code): $(head -c 300 "$tmp/$archive.err" 2>/dev/null)"
+          local actual
+          actual="$(sha256_of "$tmp/$archive")"
+          if [ "$actual" != "$expected" ]; then
+            rm -rf "$tmp"
+            fail "checksum mismatch for $archive: the release says $expected, the download is $actual; nothing was installed"
+          fi
+          verify_provenance "$tmp/$archive" "$repo"
+          cp "$tmp/$archive" "$cached.partial"
+          mv "$cached.partial" "$cached"
+          printf '%s  %s\n' "$expected" "$archive" >"$cached.sha256"
+          echo "trustgate: downloaded $archive, sha256 $expected verified"
+        fi
+        extract "$cached" "$exe" "$dest"
+        how="release $archive"
+        ;;
+      404)
+        notice "no trustgate release v$version for $target at $base (HTTP 404); building it from the action's source with cargo install"
+        install_from_source "$root" "$dest" "$exe"
+        how="built from source"
+        ;;
+      *)
+        fail "could not download $base/$archive.sha256 (HTTP $code): $(head -c 300 "$tmp/checksum.err" 2>/dev/null)"
+        ;;
+    esac
+    rm -rf "$tmp"
+  fi
+
+  local bin="$dest/$exe" sum installed
+  sum="$(sha256_of "$bin")"
+  installed="$("$bin" --version 2>/dev/null)" || fail "the installed trustgate does not run"
+  echo "trustgate: $installed ($how)"
+  set_output bin "$bin"
+  set_output sha256 "$sum"
   if [ -n "${GITHUB_PATH:-}" ]; then
-    printf '%s\n' "$root/bin" >>"$GITHUB_PATH"
+    printf '%s\n' "$dest" >>"$GITHUB_PATH"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# Pull-request comment
+
+# Reads a field of the event with jq or python3; exit 3 when neither exists.
+event_field() {
+  local expr="$1" py="$2" event="${GITHUB_EVENT_PATH:-}"
+  if [ -z "$event" ] || [ ! -f "$event" ]; then
+    return 0
+  fi
+  if command -v jq >/dev/null 2>&1; then
+    jq -r "$expr" "$event"
+  elif command -v python3 >/dev/null 2>&1; then
+    python3 -c "import json,sys; e=json.load(open(sys.argv[1])); $py" "$event"
+  else
+    return 3
   fi
 }
 
@@ -82,22 +368,36 @@ pr_number() {
     printf '%s\n' "$TRUSTGATE_PR_NUMBER"
     return 0
   fi
-  local event="${GITHUB_EVENT_PATH:-}"
-  if [ -z "$event" ] || [ ! -f "$event" ]; then
-    return 0
-  fi
-  if command -v jq >/dev/null 2>&1; then
-    jq -r '(.pull_request.number // .issue.number // empty) | tostring' "$event"
-  elif command -v python3 >/dev/null 2>&1; then
-    python3 -c 'import json,sys; e=json.load(open(sys.argv[1])); n=(e.get("pull_request") or e.get("issue") or {}).get("number"); print(n if isinstance(n,int) else "")' "$event"
-  else
-    return 3
-  fi
+  event_field '(.pull_request.number // .issue.number // empty) | tostring' \
+    'n=(e.get("pull_request") or e.get("issue") or {}).get("number"); print(n if isinstance(n,int) else "")'
 }
 
-# Creates or updates the one comment that starts with the marker.
+# The REST login of the token's own account: a user token answers /user; an app token (GITHUB_TOKEN) does
+# not, but answers GraphQL's viewer with the app's login, which REST shows with the "[bot]" suffix (a user's
+# login cannot contain brackets, so "<name>[bot]" is always the app's).
+token_login() {
+  local login
+  if login="$(gh api user --jq .login 2>/dev/null)" && [ -n "$login" ]; then
+    printf '%s\n' "$login"
+    return 0
+  fi
+  if login="$(gh api graphql -f 'query=query { viewer { login } }' --jq .data.viewer.login 2>/dev/null)" &&
+    [ -n "$login" ]; then
+    printf '%s[bot]\n' "${login%\[bot\]}"
+    return 0
+  fi
+  if [ "${TRUSTGATE_DEFAULT_TOKEN:-}" = true ]; then
+    # The workflow's own GITHUB_TOKEN writes as github-actions[bot].
+    echo "github-actions[bot]"
+    return 0
+  fi
+  return 1
+}
+
+# Creates or updates the one comment that starts with the marker and was written by the token's own
+# account: a comment anyone else wrote, marker or not, is never touched nor taken for ours.
 post_comment() {
-  local markdown="$1" widenings="$2" pr repo id status=0
+  local markdown="$1" widenings="$2" pr repo id login status=0
   pr="$(pr_number)" || status=$?
   if [ "$status" -eq 3 ]; then
     warn "neither jq nor python3 is available to read the event; no pull-request comment"
@@ -115,8 +415,16 @@ post_comment() {
     warn "GITHUB_REPOSITORY is not set; no pull-request comment"
     return 0
   fi
+  if ! login="$(token_login)"; then
+    warn "could not find out which account the github-token belongs to; no pull-request comment (so none written by someone else is taken for trustgate's)"
+    return 0
+  fi
+  if ! [[ "$login" =~ ^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$ ]]; then
+    warn "the github-token's account has an unexpected login; no pull-request comment"
+    return 0
+  fi
   if ! id="$(gh api --paginate "repos/$repo/issues/$pr/comments" \
-    --jq ".[] | select(.body | startswith(\"$marker\")) | .id")"; then
+    --jq ".[] | select(.user.login == \"$login\" and (.body | startswith(\"$marker\"))) | .id")"; then
     warn "could not list the comments of pull request #$pr (does the token have pull-requests: write?)"
     return 0
   fi
@@ -126,11 +434,14 @@ post_comment() {
       warn "could not update comment $id on pull request #$pr"
   elif [ "$widenings" -gt 0 ]; then
     gh api --method POST "repos/$repo/issues/$pr/comments" -F "body=@$markdown" >/dev/null ||
-      warn "could not comment on pull request #$pr"
+      warn "could not comment on pull request #$pr (a fork's pull request gets a read-only token)"
   else
     echo "trustgate: no widening and no earlier comment, nothing to post"
   fi
 }
+
+# ---------------------------------------------------------------------------------------------------------
+# Paths
 
 # The working directory's path inside $GITHUB_WORKSPACE with a trailing slash ("infra/"), or nothing when
 # it is the workspace itself, outside it, or needs encoding in a URI. trustgate's locations are relative to
@@ -186,10 +497,173 @@ split_list() {
   read -r -a "$2" <<<"$normalized"
 }
 
+# The plan input: one entry per line, each a file or a glob (*, ?, [...], ** for any depth), relative to the
+# working directory. Fills the array `plans` in the order given (a glob's matches sorted), each file once;
+# a glob that matches nothing is an error (a missing file is trustgate's error).
+expand_plans() {
+  local input="$1" entry match
+  plans=()
+  local seen=$'\n'
+  shopt -s globstar nullglob
+  while IFS= read -r entry; do
+    entry="${entry%$'\r'}"
+    entry="${entry#"${entry%%[![:space:]]*}"}"
+    entry="${entry%"${entry##*[![:space:]]}"}"
+    [ -n "$entry" ] || continue
+    local found=()
+    if [[ "$entry" == *[\*\?\[]* ]]; then
+      # An unquoted expansion of the pattern alone: globbing, never word splitting or other expansion.
+      local IFS=
+      # shellcheck disable=SC2206
+      found=($entry)
+      unset IFS
+      [ "${#found[@]}" -gt 0 ] || fail "input plan: '$entry' matches no file in $(pwd)"
+    else
+      found=("$entry")
+    fi
+    for match in "${found[@]}"; do
+      case "$seen" in
+        *$'\n'"$match"$'\n'*) continue ;;
+      esac
+      seen+="$match"$'\n'
+      plans+=("$match")
+    done
+  done <<<"$input"
+  shopt -u globstar nullglob
+}
+
+# A SARIF run category for a plan or directory: safe characters only, "trustgate/<prefix><name>/".
+category_of() {
+  local name="$2$1"
+  name="${name//\/.\///}"
+  name="${name#./}"
+  name="${name%/.}"
+  name="${name%/}"
+  name="${name//[^A-Za-z0-9._\/-]/_}"
+  printf 'trustgate/%s/\n' "${name:-.}"
+}
+
+# A Markdown heading label for a plan path (a code span; characters that could leave it are replaced).
+heading_label() {
+  local name="$1"
+  name="${name//[^A-Za-z0-9._\/+=@ -]/_}"
+  # shellcheck disable=SC2016 # the backticks are Markdown
+  printf '`%s`' "$name"
+}
+
+# Combines the per-run SARIF files (arguments: category file, ...) into one file $1 with one run each,
+# each run given its automationDetails id.
+combine_sarif() {
+  local dest="$1"
+  shift
+  if command -v jq >/dev/null 2>&1; then
+    local args=() i=0 filter='' runs=()
+    while [ "$#" -gt 0 ]; do
+      args+=(--arg "c$i" "$1" --slurpfile "s$i" "$2")
+      runs+=("(\$s${i}[0].runs[] | .automationDetails = {id: \$c$i})")
+      i=$((i + 1))
+      shift 2
+    done
+    local IFS=,
+    filter="\$s0[0] | .runs = [${runs[*]}]"
+    unset IFS
+    jq -n "${args[@]}" "$filter" >"$dest.partial"
+  elif command -v python3 >/dev/null 2>&1; then
+    python3 - "$@" >"$dest.partial" <<'PY'
+import json, sys
+args = sys.argv[1:]
+out = None
+runs = []
+for category, path in zip(args[0::2], args[1::2]):
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    if out is None:
+        out = doc
+    for run in doc["runs"]:
+        run["automationDetails"] = {"id": category}
+        runs.append(run)
+out["runs"] = runs
+print(json.dumps(out, indent=2, ensure_ascii=False))
+PY
+  else
+    rm -f "$dest.partial"
+    return 3
+  fi
+  mv "$dest.partial" "$dest"
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# Check, diff, inventory
+
+# Runs trustgate once ("$@" is its command line up to the report options) writing into folder $1; sets
+# run_code, run_widenings, run_violations, run_approved. Annotations go to the log as they come.
+run_trustgate() {
+  local dir="$1"
+  shift
+  mkdir -p "$dir"
+  local args=("$@" --color never --format github
+    --output "json=$dir/trustgate.json" --output "sarif=$dir/trustgate.sarif"
+    --output "markdown=$dir/trustgate.md")
+  run_code=0 run_widenings="" run_violations="" run_approved=""
+  local line summary_re='^trustgate: ([0-9]+) widenings?: ([0-9]+) violations?, ([0-9]+) approved$'
+  # The exit code rides on an extra last line (trustgate's own lines start with :: or "trustgate: ").
+  while IFS= read -r line; do
+    if [[ "$line" =~ ^trustgate-exit-code=([0-9]+)$ ]]; then
+      run_code="${BASH_REMATCH[1]}"
+      continue
+    fi
+    rebase_command "$line" "$prefix"
+    if [[ "$line" =~ $summary_re ]]; then
+      run_widenings="${BASH_REMATCH[1]}" run_violations="${BASH_REMATCH[2]}" run_approved="${BASH_REMATCH[3]}"
+    fi
+  done < <(
+    status=0
+    "$bin" "${args[@]}" "${targets[@]}" || status=$?
+    echo "trustgate-exit-code=$status"
+  )
+}
+
+# The base commit for diff mode: the input, else the pull request's base commit from the event.
+diff_base() {
+  local base="${INPUT_BASE:-}" status=0
+  if [ -z "$base" ]; then
+    base="$(event_field '.pull_request.base.sha // empty' \
+      'print(((e.get("pull_request") or {}).get("base") or {}).get("sha") or "")')" || status=$?
+    [ "$status" -ne 3 ] || fail "neither jq nor python3 is available to read the pull request's base commit; set input base"
+  fi
+  [ -n "$base" ] || fail "mode diff needs a base commit: run it on a pull_request event or set input base"
+  [[ "$base" =~ ^[A-Za-z0-9._/~^-]+$ ]] && [[ "$base" != -* ]] || fail "input base '$base' is not a git revision"
+  printf '%s\n' "$base"
+}
+
+# Makes sure the base commit is in the (often shallow) clone: fetches it by id from origin when missing.
+fetch_base() {
+  local base="$1"
+  command -v git >/dev/null 2>&1 || fail "mode diff needs git"
+  if git rev-parse --verify --quiet "$base^{commit}" >/dev/null; then
+    return 0
+  fi
+  echo "trustgate: fetching the base commit $base"
+  git fetch --no-tags --quiet --depth=1 origin "$base" ||
+    fail "could not fetch the base commit $base from origin (is the repository checked out with actions/checkout?)"
+  git rev-parse --verify --quiet "$base^{commit}" >/dev/null || fail "the base commit $base is not in this clone"
+}
+
 cmd_check() {
-  local bin="${TRUSTGATE_BIN:-trustgate}"
-  local plan="${INPUT_PLAN:-}"
-  [ -n "$plan" ] || fail "input plan is required"
+  bin="${TRUSTGATE_BIN:-trustgate}"
+  local mode
+  mode="$(printf '%s' "${INPUT_MODE:-check}" | tr '[:upper:]' '[:lower:]')"
+  case "$mode" in
+    check | diff | inventory) ;;
+    *) fail "input mode must be check, diff or inventory, not '${INPUT_MODE:-}'" ;;
+  esac
+  if [ -n "${TRUSTGATE_BIN_SHA256:-}" ]; then
+    sha256_tool
+    local path
+    path="$(command -v "$bin")" || fail "the installed trustgate is gone"
+    [ "$(sha256_of "$path")" = "$TRUSTGATE_BIN_SHA256" ] ||
+      fail "the trustgate binary changed after the install step verified it; not running it"
+  fi
   local dir="${INPUT_WORKING_DIRECTORY:-.}"
   cd "$dir" || fail "working-directory $dir does not exist"
 
@@ -199,68 +673,172 @@ cmd_check() {
   mkdir -p "$(dirname "$sarif")"
   sarif="$(cd "$(dirname "$sarif")" && pwd)/$(basename "$sarif")"
 
-  local args=(check --color never --format github
-    --output "json=$out/trustgate.json" --output "sarif=$sarif" --output "markdown=$out/trustgate.md")
-  local accounts=() orgs=() id
+  local common=() accounts=() orgs=() id
   split_list "${INPUT_ACCOUNTS:-}" accounts
   split_list "${INPUT_ORGANIZATIONS:-}" orgs
-  for id in ${accounts[@]+"${accounts[@]}"}; do args+=(--account "$id"); done
-  for id in ${orgs[@]+"${orgs[@]}"}; do args+=(--org "$id"); done
-  if [ -n "${INPUT_CONFIG:-}" ]; then args+=(--config "$INPUT_CONFIG"); fi
-  # After --, a plan named like an option is still a plan.
-  args+=(-- "$plan")
+  for id in ${accounts[@]+"${accounts[@]}"}; do common+=(--account "$id"); done
+  for id in ${orgs[@]+"${orgs[@]}"}; do common+=(--org "$id"); done
+  if [ -n "${INPUT_CONFIG:-}" ]; then common+=(--config "$INPUT_CONFIG"); fi
 
-  local prefix
   if ! prefix="$(workspace_prefix)"; then
     warn "locations stay relative to the working directory: its path needs encoding in a URI"
     prefix=""
   fi
-  local code=0 line widenings="" violations="" approved=""
-  local summary_re='^trustgate: ([0-9]+) widenings?: ([0-9]+) violations?, ([0-9]+) approved$'
-  # Annotations go to the log as they come; the last line carries the counts.
-  # The exit code rides on an extra last line (trustgate's own lines start with :: or "trustgate: ").
-  while IFS= read -r line; do
-    if [[ "$line" =~ ^trustgate-exit-code=([0-9]+)$ ]]; then
-      code="${BASH_REMATCH[1]}"
-      continue
-    fi
-    rebase_command "$line" "$prefix"
-    if [[ "$line" =~ $summary_re ]]; then
-      widenings="${BASH_REMATCH[1]}" violations="${BASH_REMATCH[2]}" approved="${BASH_REMATCH[3]}"
-    fi
-  done < <(
-    status=0
-    "$bin" "${args[@]}" || status=$?
-    echo "trustgate-exit-code=$status"
-  )
+
+  if [ "$mode" = inventory ]; then
+    run_inventory "$out" "${common[@]+"${common[@]}"}"
+  fi
+
+  # Each run: a label (plan path or directory), its folder, its SARIF category.
+  local labels=() folders=() categories=()
+  local code=0 widenings=0 violations=0 approved=0 failed=()
+  if [ "$mode" = check ]; then
+    [ -n "${INPUT_PLAN:-}" ] || fail "input plan is required in mode check"
+    expand_plans "$INPUT_PLAN"
+    local i=0 plan
+    for plan in "${plans[@]}"; do
+      # After --, a plan named like an option is still a plan.
+      targets=(-- "$plan")
+      run_trustgate "$out/$i" check ${common[@]+"${common[@]}"}
+      labels+=("$plan") folders+=("$out/$i") categories+=("$(category_of "$plan" "$prefix")")
+      collect "$plan"
+      i=$((i + 1))
+    done
+  else
+    local base
+    base="$(diff_base)"
+    fetch_base "$base"
+    targets=(-- .)
+    run_trustgate "$out/0" diff --base "$base" ${common[@]+"${common[@]}"}
+    labels+=(".") folders+=("$out/0") categories+=("$(category_of "$prefix" "diff/")")
+    collect "diff against $base"
+  fi
 
   set_output exit-code "$code"
-  if { [ "$code" -ne 0 ] && [ "$code" -ne 1 ]; } || [ -z "$widenings" ]; then
-    fail "trustgate could not check $plan (exit $code); see the error above"
+  if [ "${#failed[@]}" -gt 0 ]; then
+    fail "trustgate could not check ${failed[*]}; see the error above"
   fi
-  rebase_sarif "$sarif" "$prefix"
+
+  # SARIF: one run per plan, each with its own category, locations relative to the repository root.
+  local sarif_args=() k
+  for k in "${!folders[@]}"; do
+    rebase_sarif "${folders[$k]}/trustgate.sarif" "$prefix"
+    sarif_args+=("${categories[$k]}" "${folders[$k]}/trustgate.sarif")
+  done
+  local combined=0
+  combine_sarif "$sarif" "${sarif_args[@]}" || combined=$?
+  if [ "$combined" -ne 0 ]; then
+    [ "${#folders[@]}" -eq 1 ] || fail "neither jq nor python3 is available to combine the SARIF of several plans"
+    warn "neither jq nor python3 is available: the SARIF run has no automationDetails category"
+    cp "${folders[0]}/trustgate.sarif" "$sarif"
+  fi
+
+  # Markdown: one plan as trustgate wrote it; several, each under its own heading in one comment.
+  local markdown="$out/trustgate.md"
+  if [ "${#folders[@]}" -eq 1 ]; then
+    cp "${folders[0]}/trustgate.md" "$markdown"
+  else
+    combine_markdown "$markdown" "$widenings" "$violations"
+  fi
+
   set_output widenings "$widenings"
   set_output violations "$violations"
   set_output approved "$approved"
   set_output sarif-file "$sarif"
-  set_output json-file "$out/trustgate.json"
-  set_output markdown-file "$out/trustgate.md"
+  if [ "${#folders[@]}" -eq 1 ]; then
+    set_output json-file "${folders[0]}/trustgate.json"
+  fi
+  set_output markdown-file "$markdown"
+  set_output reports-dir "$out"
 
   if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-    cat "$out/trustgate.md" >>"$GITHUB_STEP_SUMMARY"
+    cat "$markdown" >>"$GITHUB_STEP_SUMMARY"
   fi
   if flag comment "${INPUT_COMMENT:-true}"; then
-    post_comment "$out/trustgate.md" "$widenings"
+    post_comment "$markdown" "$widenings"
   fi
   if [ "$code" -eq 1 ] && flag fail-on-violation "${INPUT_FAIL_ON_VIOLATION:-true}"; then
-    echo "trustgate: $violations violation(s) block this plan"
+    echo "trustgate: $violations violation(s) block this change"
+    exit 1
+  fi
+  exit 0
+}
+
+# Adds the last run's counts to the totals of cmd_check (dynamic scope); a run that could not check is
+# remembered by its label.
+collect() {
+  if { [ "$run_code" -ne 0 ] && [ "$run_code" -ne 1 ]; } || [ -z "$run_widenings" ]; then
+    failed+=("$1 (exit $run_code)")
+    code=2
+    return 0
+  fi
+  widenings=$((widenings + run_widenings))
+  violations=$((violations + run_violations))
+  approved=$((approved + run_approved))
+  if [ "$run_code" -gt "$code" ]; then code="$run_code"; fi
+}
+
+# Several plans in one comment: an overview line, then each plan's report under its own heading (its
+# marker line dropped), as many as fit GitHub's comment limit; the rest are named with their counts.
+combine_markdown() {
+  local dest="$1" widenings="$2" violations="$3" limit=65000 k
+  {
+    echo "$marker"
+    if [ "$violations" -gt 0 ]; then
+      echo "## trustgate: ${#folders[@]} plans, $violations violation(s) in $widenings widening(s)"
+    else
+      echo "## trustgate: ${#folders[@]} plans, nothing to block ($widenings widening(s))"
+    fi
+    echo
+  } >"$dest"
+  for k in "${!folders[@]}"; do
+    local section
+    section="$(
+      printf '## %s\n\n' "$(heading_label "${labels[$k]}")"
+      sed '1{/^<!-- trustgate -->$/d;}' "${folders[$k]}/trustgate.md"
+      echo
+    )"
+    if [ $(($(wc -c <"$dest") + ${#section})) -gt "$limit" ]; then
+      printf '## %s\n\nThis plan'"'"'s report did not fit in the comment; read it in the job summary or the SARIF.\n\n' \
+        "$(heading_label "${labels[$k]}")" >>"$dest"
+    else
+      printf '%s\n\n' "$section" >>"$dest"
+    fi
+  done
+}
+
+# Inventory mode: `trustgate inventory` over the plan input's state or plan files, Markdown to the job
+# summary, JSON beside it; exit 1 (something expired, invalid or unannotated) fails the step unless
+# fail-on-violation is false.
+run_inventory() {
+  local out="$1"
+  shift
+  if ! "$bin" inventory --help >/dev/null 2>&1; then
+    fail "mode inventory needs the 'trustgate inventory' command, which this trustgate ($("$bin" --version 2>/dev/null || echo unknown)) does not have"
+  fi
+  [ -n "${INPUT_PLAN:-}" ] || fail "input plan (the state or plan files to inventory) is required in mode inventory"
+  expand_plans "$INPUT_PLAN"
+  local status=0
+  "$bin" inventory "$@" --color never --format markdown --output "json=$out/inventory.json" \
+    -- "${plans[@]}" >"$out/inventory.md" || status=$?
+  set_output exit-code "$status"
+  if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
+    fail "trustgate could not take the inventory of ${plans[*]} (exit $status); see the error above"
+  fi
+  set_output json-file "$out/inventory.json"
+  set_output markdown-file "$out/inventory.md"
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+    cat "$out/inventory.md" >>"$GITHUB_STEP_SUMMARY"
+  fi
+  if [ "$status" -eq 1 ] && flag fail-on-violation "${INPUT_FAIL_ON_VIOLATION:-true}"; then
+    echo "trustgate: the inventory has expired, invalid or unannotated trust paths"
     exit 1
   fi
   exit 0
 }
 
 case "${1:-check}" in
-  cache-key) cmd_cache_key ;;
+  resolve | cache-key) cmd_resolve ;;
   install) cmd_install ;;
   check) cmd_check ;;
   *) fail "unknown command ${1:-}" ;;

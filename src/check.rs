@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::date::Date;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::judge::{self, BoundaryInfo, JudgeInput, Report};
 use crate::source::Sources;
 use crate::{extract, plan};
@@ -35,6 +35,17 @@ pub fn check_plan_text(text: &str, options: &CheckOptions<'_>) -> Result<Report>
         sources.resolve_unknown(&mut scan.sites, &plan);
         sources
     });
+    let declared = !options.flag_accounts.is_empty()
+        || !options.flag_orgs.is_empty()
+        || !options.config.accounts.is_empty()
+        || !options.config.organizations.is_empty();
+    if !declared && let Some(conflict) = &scan.boundary_conflict {
+        return Err(Error::invalid(
+            &options.display_path,
+            "trust boundary",
+            conflict.clone(),
+        ));
+    }
     let boundary = BoundaryInfo::choose(
         options.flag_accounts,
         options.flag_orgs,
@@ -78,5 +89,21 @@ pub fn check_plan_text(text: &str, options: &CheckOptions<'_>) -> Result<Report>
         report.diagnostics = sources.index.diagnostics;
         report.notes = sources.index.notes;
     }
+    report
+        .notes
+        .extend(default_tags_note(&scan.default_tag_annotations));
     Ok(report)
+}
+
+/// One note when provider `default_tags` put `trustgate:*` keys on resources: they approve nothing.
+fn default_tags_note(addresses: &[String]) -> Option<String> {
+    let first = addresses.first()?;
+    let more = match addresses.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some(format!(
+        "trustgate:* tags that come from the provider's default_tags (in tags_all, not in the resource's own \
+         tags) approve nothing: {first}{more}; put the annotation on the resource itself"
+    ))
 }

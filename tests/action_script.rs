@@ -1,7 +1,11 @@
-//! The GitHub Action's shell half (`scripts/github-action.sh`) run in a faked runner: `GITHUB_OUTPUT`,
+//! The GitHub Action's shell half (`scripts/github-action.sh check`) run in a faked runner: `GITHUB_OUTPUT`,
 //! `GITHUB_STEP_SUMMARY`, `GITHUB_EVENT_PATH` with a pull_request event, and a fake `gh` on `PATH` that
-//! records its calls and answers the comment listing with canned ids. Also checks that `action.yml` declares
-//! and maps every input the script reads.
+//! records its calls, answers who the token is, and filters a canned comment listing with the script's own
+//! jq expression. Covers the modes (check, diff on a two-commit repository, inventory), several plans in one
+//! run, and the sticky comment's identity rule. Also checks that `action.yml` declares and maps every input
+//! the script reads and pins every action it uses. The install step: `tests/action_install.rs`.
+
+#![cfg(unix)]
 
 mod common;
 
@@ -12,17 +16,29 @@ use std::process::Command;
 use common::root;
 
 const FAKE_GH: &str = r#"#!/usr/bin/env bash
-# Records each call (arguments joined by spaces) and the body file of a create or update.
+# Records each call (arguments joined by spaces) and the body file of a create or update. The token's
+# identity comes from FAKE_GH_LOGIN (REST /user) or FAKE_GH_VIEWER (GraphQL viewer); the comment listing
+# applies the --jq filter, with the real jq, to the comments in FAKE_GH_COMMENTS.
 printf '%s\n' "$*" >>"$FAKE_GH_LOG"
+filter=""
+previous=""
 for arg in "$@"; do
   case "$arg" in
     body=@*) cp "${arg#body=@}" "$FAKE_GH_LOG.body" ;;
   esac
+  if [ "$previous" = --jq ]; then filter="$arg"; fi
+  previous="$arg"
 done
 case "$*" in
+  "api user "*)
+    if [ -n "${FAKE_GH_LOGIN:-}" ]; then printf '%s\n' "$FAKE_GH_LOGIN"; else echo "HTTP 403" >&2; exit 1; fi
+    ;;
+  "api graphql "*)
+    if [ -n "${FAKE_GH_VIEWER:-}" ]; then printf '%s\n' "$FAKE_GH_VIEWER"; else echo "HTTP 403" >&2; exit 1; fi
+    ;;
   *--paginate*)
     if [ -n "${FAKE_GH_FAIL_LIST:-}" ]; then echo "HTTP 403" >&2; exit 1; fi
-    printf '%s' "${FAKE_GH_IDS:-}"
+    if [ -n "${FAKE_GH_COMMENTS:-}" ]; then printf '%s' "$FAKE_GH_COMMENTS" | jq -r "$filter"; fi
     ;;
 esac
 "#;
@@ -38,7 +54,9 @@ struct Outcome {
     stderr: String,
     outputs: BTreeMap<String, String>,
     summary: String,
+    /// The calls to gh, without the ones that ask who the token is.
     gh_calls: Vec<String>,
+    gh_identity_calls: Vec<String>,
     gh_body: Option<String>,
 }
 
@@ -90,6 +108,7 @@ impl Runner {
             ),
             ("INPUT_COMMENT".to_string(), "true".to_string()),
             ("INPUT_FAIL_ON_VIOLATION".to_string(), "true".to_string()),
+            ("TRUSTGATE_DEFAULT_TOKEN".to_string(), "true".to_string()),
         ]);
         Runner { dir, env }
     }
@@ -116,6 +135,11 @@ impl Runner {
             .current_dir(self.dir.path())
             .output()
             .expect("bash runs the script");
+        let gh_log: Vec<String> = std::fs::read_to_string(self.path("gh.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect();
         let outputs = std::fs::read_to_string(self.path("output"))
             .unwrap()
             .lines()
@@ -128,11 +152,8 @@ impl Runner {
             stderr: String::from_utf8(out.stderr).unwrap(),
             outputs,
             summary: std::fs::read_to_string(self.path("summary")).unwrap(),
-            gh_calls: std::fs::read_to_string(self.path("gh.log"))
-                .unwrap_or_default()
-                .lines()
-                .map(str::to_string)
-                .collect(),
+            gh_calls: gh_log.iter().filter(|c| !is_identity_call(c)).cloned().collect(),
+            gh_identity_calls: gh_log.iter().filter(|c| is_identity_call(c)).cloned().collect(),
             gh_body: std::fs::read_to_string(self.path("gh.log.body")).ok(),
         }
     }
@@ -152,8 +173,36 @@ fn event_readable() -> bool {
     })
 }
 
-const LIST_CALL: &str = "api --paginate repos/octo/infra/issues/42/comments --jq .[] | \
-                         select(.body | startswith(\"<!-- trustgate -->\")) | .id";
+fn is_identity_call(call: &str) -> bool {
+    call.starts_with("api user ") || call.starts_with("api graphql ")
+}
+
+/// The comment listing, filtered to the marker comments written by `login` (its REST form).
+fn list_call(login: &str) -> String {
+    format!(
+        "api --paginate repos/octo/infra/issues/42/comments --jq .[] | select(.user.login == \"{login}\" \
+         and (.body | startswith(\"<!-- trustgate -->\"))) | .id"
+    )
+}
+
+const LIST_CALL: &str = "api --paginate repos/octo/infra/issues/42/comments --jq .[] | select(.user.login == \
+                         \"github-actions[bot]\" and (.body | startswith(\"<!-- trustgate -->\"))) | .id";
+
+/// A comment listing as the REST API returns it.
+fn comments(list: &[(u64, &str, &str)]) -> String {
+    let items: Vec<serde_json::Value> = list
+        .iter()
+        .map(|(id, login, body)| serde_json::json!({"id": id, "user": {"login": login}, "body": body}))
+        .collect();
+    serde_json::Value::Array(items).to_string()
+}
+
+fn has_jq() -> bool {
+    Command::new("sh")
+        .args(["-c", "command -v jq"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
 
 #[test]
 fn violations_create_the_comment_and_fail_the_step() {
@@ -227,20 +276,40 @@ fn sarif_locations_are_relative_to_the_workspace() {
         let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
         assert_eq!(uri, "workspace/plan.json");
     }
-    let unchanged = text.replace("\"uri\": \"workspace/plan.json\"", "\"uri\": \"plan.json\"");
     let direct = common::run_in(
         Some(&runner.path("workspace")),
         &["check", "plan.json", "--format", "sarif", "--color", "never"],
         None,
     );
-    assert_eq!(unchanged, direct.stdout, "only the uris changed");
+    // Only the uris changed, and the run got its category.
+    let mut unchanged: serde_json::Value =
+        serde_json::from_str(&text.replace("\"uri\": \"workspace/plan.json\"", "\"uri\": \"plan.json\""))
+            .unwrap();
+    let run = unchanged["runs"][0].as_object_mut().unwrap();
+    assert_eq!(
+        run.remove("automationDetails"),
+        Some(serde_json::json!({"id": "trustgate/workspace/plan.json/"}))
+    );
+    let direct: serde_json::Value = serde_json::from_str(&direct.stdout).unwrap();
+    assert_eq!(unchanged, direct, "only the uris changed");
 }
 
 #[test]
 fn an_existing_comment_is_updated_not_duplicated() {
+    if !has_jq() {
+        eprintln!("SKIPPED: the fake gh needs jq");
+        return;
+    }
     let mut runner = Runner::new("testdata/example/plan.json");
     runner
-        .set("FAKE_GH_IDS", "777\n888\n")
+        .set(
+            "FAKE_GH_COMMENTS",
+            &comments(&[
+                (666, "octocat", "nice"),
+                (777, "github-actions[bot]", "<!-- trustgate -->\nold"),
+                (888, "github-actions[bot]", "<!-- trustgate -->\nolder"),
+            ]),
+        )
         .set("TRUSTGATE_PR_NUMBER", "42");
     let out = runner.run("check");
     assert_eq!(out.code, 1, "{}", out.stderr);
@@ -265,7 +334,14 @@ fn a_passing_plan_updates_the_old_comment_but_creates_none() {
     assert_eq!(out.gh_calls, [LIST_CALL]);
     assert!(out.stdout.contains("nothing to post"));
 
-    runner.set("FAKE_GH_IDS", "555");
+    if !has_jq() {
+        eprintln!("SKIPPED: the fake gh needs jq");
+        return;
+    }
+    runner.set(
+        "FAKE_GH_COMMENTS",
+        &comments(&[(555, "github-actions[bot]", "<!-- trustgate -->\n### ❌")]),
+    );
     let out = runner.run("check");
     assert_eq!(out.code, 0);
     assert!(
@@ -386,36 +462,6 @@ fn a_missing_plan_is_an_error() {
     );
 }
 
-#[test]
-fn cache_key_and_install_from_the_cache() {
-    let mut runner = Runner::new("testdata/example/plan.json");
-    let out = runner.run("cache-key");
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.outputs["version"], env!("CARGO_PKG_VERSION"));
-
-    // A cached binary is used as it is (no cargo run); its folder goes on the PATH of later steps.
-    let bin = runner.path("home/.cache/trustgate-action/bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    std::fs::write(bin.join("trustgate"), "#!/bin/sh\necho trustgate 9.9.9\n").unwrap();
-    make_executable(&bin.join("trustgate"));
-    std::fs::write(runner.path("github_path"), "").unwrap();
-    let github_path = runner.path("github_path").to_string_lossy().to_string();
-    runner
-        .set("TRUSTGATE_INSTALL_ROOT", "~/.cache/trustgate-action")
-        .set("GITHUB_PATH", &github_path);
-    let out = runner.run("install");
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        out.stdout.contains("trustgate 9.9.9 restored from the cache"),
-        "{}",
-        out.stdout
-    );
-    assert_eq!(
-        std::fs::read_to_string(&github_path).unwrap(),
-        format!("{}\n", bin.display())
-    );
-}
-
 /// `action.yml` is valid YAML, a composite action with the inputs and outputs the issue names; every
 /// variable the script reads from outside is mapped in an `env:` block, each `INPUT_X` from its declared
 /// input, and no `run:` splices `${{ }}` into shell code.
@@ -426,7 +472,9 @@ fn action_yml_declares_and_maps_everything_the_script_reads() {
     let inputs = action["inputs"].as_mapping().expect("inputs");
     let input_names: Vec<&str> = inputs.keys().filter_map(|k| k.as_str()).collect();
     for name in [
+        "mode",
         "plan",
+        "base",
         "working-directory",
         "config",
         "accounts",
@@ -438,7 +486,7 @@ fn action_yml_declares_and_maps_everything_the_script_reads() {
         assert!(input_names.contains(&name), "input {name} is declared");
     }
     let outputs = action["outputs"].as_mapping().expect("outputs");
-    for name in ["violations", "widenings", "approved", "sarif-file"] {
+    for name in ["violations", "widenings", "approved", "sarif-file", "exit-code"] {
         let value = outputs
             .get(name)
             .and_then(|o| o["value"].as_str())
@@ -476,10 +524,21 @@ fn action_yml_declares_and_maps_everything_the_script_reads() {
         })
         .expect("a cache step");
     let key = cache["with"]["key"].as_str().unwrap();
-    assert!(
-        key.contains("steps.version.outputs.version") && key.contains("runner.os"),
-        "{key}"
-    );
+    assert_eq!(key, "${{ steps.resolve.outputs.key }}");
+    // Every step is named; every action it uses is pinned to a full commit SHA.
+    let pinned = regex::Regex::new(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$").unwrap();
+    for step in steps {
+        assert!(
+            step["name"].as_str().is_some_and(|n| !n.is_empty()),
+            "unnamed step {step:?}"
+        );
+        if let Some(uses) = step["uses"].as_str() {
+            assert!(pinned.is_match(uses), "{uses} is not pinned to a commit");
+        }
+    }
+    // The check step runs the binary the install step verified, by path and checksum.
+    assert_eq!(env["TRUSTGATE_BIN"], "${{ steps.install.outputs.bin }}");
+    assert_eq!(env["TRUSTGATE_BIN_SHA256"], "${{ steps.install.outputs.sha256 }}");
 
     let script = std::fs::read_to_string(root().join("scripts/github-action.sh")).unwrap();
     let read = regex::Regex::new(r"\$\{?([A-Z][A-Z0-9_]*)").unwrap();
@@ -491,8 +550,8 @@ fn action_yml_declares_and_maps_everything_the_script_reads() {
     };
     let mut checked = 0;
     for name in read.captures_iter(&script).map(|c| c[1].to_string()) {
-        if provided_by_runner(&name) || name == "TRUSTGATE_BIN" || name.starts_with("FAKE_") {
-            continue; // TRUSTGATE_BIN is for tests; the action puts trustgate on PATH instead.
+        if provided_by_runner(&name) || name == "TRUSTGATE_DOWNLOAD_BASE" {
+            continue; // TRUSTGATE_DOWNLOAD_BASE is for tests (and mirrors), set in the job's environment.
         }
         let mapped = env
             .get(&name)
@@ -626,9 +685,10 @@ for arg in "$@"; do
     json=*) printf '{"schema": "trustgate/check/v1"}\n' >"${arg#json=}" ;;
     markdown=*) printf '<!-- trustgate -->\nfake\n' >"${arg#markdown=}" ;;
     sarif=*)
-      printf '%s\n' '{' '  "runs": [' '    {"locations": [' '      {' \
-        '        "uri": "modules/iam/main.tf",' '        "uri": "/abs/main.tf",' \
-        '        "uri": "file:///abs/x.tf"' '      }' '    ]}' '  ]' '}' >"${arg#sarif=}"
+      printf '%s\n' '{' '  "runs": [' '    {"locations": [' \
+        '      {' '        "uri": "modules/iam/main.tf",' '        "x": 1' '      },' \
+        '      {' '        "uri": "/abs/main.tf"' '      },' \
+        '      {' '        "uri": "file:///abs/x.tf"' '      }' '    ]}' '  ]' '}' >"${arg#sarif=}"
       ;;
   esac
 done
@@ -661,13 +721,23 @@ fn source_locations_are_made_relative_to_the_repository_root() {
             "::notice title=t::no file",
         ]
     );
-    let sarif = std::fs::read_to_string(&out.outputs["sarif-file"]).unwrap();
-    assert!(
-        sarif.contains("\"uri\": \"workspace/modules/iam/main.tf\","),
-        "{sarif}"
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out.outputs["sarif-file"]).unwrap()).unwrap();
+    let uris: Vec<&str> = sarif["runs"][0]["locations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        uris,
+        [
+            "workspace/modules/iam/main.tf",
+            "/abs/main.tf",
+            "file:///abs/x.tf"
+        ],
+        "relative paths prefixed, absolute paths and URIs with a scheme left alone"
     );
-    assert!(sarif.contains("\"uri\": \"/abs/main.tf\","), "{sarif}");
-    assert!(sarif.contains("\"uri\": \"file:///abs/x.tf\"\n"), "{sarif}");
     assert_eq!(out.outputs["approved"], "2");
 
     // The working directory is the workspace itself: nothing to prefix.
@@ -675,6 +745,475 @@ fn source_locations_are_made_relative_to_the_repository_root() {
     let out = runner.run("check");
     assert!(
         out.stdout.starts_with("::error file=modules/iam/main.tf,"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[path = "common/json_schema.rs"]
+mod json_schema;
+
+fn sarif_schema_errors(sarif: &serde_json::Value) -> Vec<String> {
+    let text = std::fs::read_to_string(root().join("testdata/schemas/sarif-schema-2.1.0.json")).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json_schema::Validator::new(&schema).validate(sarif)
+}
+
+/// A monorepo: one glob names three plans; one comment holds each under its own heading, the SARIF has one
+/// run per plan with its own automationDetails category, and the outputs add up.
+#[test]
+fn several_plans_are_one_comment_and_one_sarif_run_each() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    for (env, plan) in [
+        ("prod", "testdata/example/plan.json"),
+        ("dev", "testdata/plans/lambda-permission-source-account.json"),
+        ("stage", "testdata/plans/one-violation-one-approved.json"),
+    ] {
+        let dir = runner.path(&format!("workspace/envs/{env}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(root().join(plan), dir.join("plan.json")).unwrap();
+    }
+    let workspace = runner.dir.path().to_string_lossy().to_string();
+    runner
+        .set("GITHUB_WORKSPACE", &workspace)
+        .set("TRUSTGATE_PR_NUMBER", "42")
+        // A file named twice (directly and by the glob) is checked once.
+        .set("INPUT_PLAN", "envs/prod/plan.json\n  envs/*/plan.json  \n");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "stdout {}\nstderr {}", out.stdout, out.stderr);
+
+    let each: Vec<serde_json::Value> = ["dev", "prod", "stage"]
+        .iter()
+        .map(|env| {
+            let direct = common::run_in(
+                Some(&runner.path("workspace")),
+                &["check", &format!("envs/{env}/plan.json"), "--format", "json"],
+                None,
+            );
+            serde_json::from_str(&direct.stdout).unwrap()
+        })
+        .collect();
+    let total = |key: &str| -> u64 { each.iter().map(|r| r["summary"][key].as_u64().unwrap()).sum() };
+    assert_eq!(out.outputs["widenings"], total("widenings").to_string());
+    assert_eq!(out.outputs["violations"], total("violations").to_string());
+    assert_eq!(out.outputs["approved"], total("approved").to_string());
+    assert_eq!(out.outputs["exit-code"], "1");
+    assert!(
+        !out.outputs.contains_key("json-file"),
+        "one JSON file per plan, in reports-dir"
+    );
+
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out.outputs["sarif-file"]).unwrap()).unwrap();
+    assert_eq!(sarif_schema_errors(&sarif), Vec::<String>::new());
+    let runs = sarif["runs"].as_array().unwrap();
+    let ids: Vec<&str> = runs
+        .iter()
+        .map(|r| r["automationDetails"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "trustgate/workspace/envs/prod/plan.json/",
+            "trustgate/workspace/envs/dev/plan.json/",
+            "trustgate/workspace/envs/stage/plan.json/"
+        ]
+    );
+    // In the order given: prod named first, then the glob's matches (sorted) that were not named yet.
+    for (run, env) in runs.iter().zip(["prod", "dev", "stage"]) {
+        for result in run["results"].as_array().unwrap() {
+            let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+            assert_eq!(uri, &format!("workspace/envs/{env}/plan.json"));
+        }
+    }
+    assert_eq!(runs[0]["results"].as_array().unwrap().len(), 6);
+
+    let markdown = std::fs::read_to_string(&out.outputs["markdown-file"]).unwrap();
+    assert!(
+        markdown.starts_with("<!-- trustgate -->\n## trustgate: 3 plans, "),
+        "{markdown}"
+    );
+    assert_eq!(
+        markdown.matches("<!-- trustgate -->").count(),
+        1,
+        "one marker: {markdown}"
+    );
+    let headings: Vec<&str> = markdown.lines().filter(|l| l.starts_with("## `")).collect();
+    assert_eq!(
+        headings,
+        [
+            "## `envs/prod/plan.json`",
+            "## `envs/dev/plan.json`",
+            "## `envs/stage/plan.json`"
+        ]
+    );
+    assert_eq!(
+        markdown.matches("\n### ").count(),
+        3,
+        "each plan's own verdict line"
+    );
+    assert!(out.summary.ends_with(&markdown));
+    if has_jq() {
+        assert_eq!(out.gh_calls.len(), 2, "{:?}", out.gh_calls);
+        assert!(out.gh_calls[1].contains("POST"));
+        assert_eq!(out.gh_body.as_deref(), Some(markdown.as_str()));
+    }
+}
+
+#[test]
+fn a_plan_glob_that_matches_nothing_or_a_broken_plan_fails_the_step() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    runner
+        .set("INPUT_PLAN", "envs/*/plan.json")
+        .set("INPUT_COMMENT", "false");
+    let out = runner.run("check");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stdout.contains("'envs/*/plan.json' matches no file"),
+        "{}",
+        out.stdout
+    );
+
+    std::fs::write(runner.path("workspace/broken.json"), "{not json").unwrap();
+    runner.set("INPUT_PLAN", "plan.json\nbroken.json");
+    let out = runner.run("check");
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("trustgate could not check broken.json (exit 2)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains("broken.json"), "{}", out.stderr);
+    assert_eq!(out.summary, "# earlier summary\n", "no partial report");
+    assert!(!out.outputs.contains_key("violations"));
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+const ROLE_OWN: &str = r#"
+resource "aws_iam_role" "deploy" {
+  name = "deploy"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::111111111111:root" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+"#;
+
+/// Mode diff on a fork pull request's shape: a shallow clone that holds only the head commit, the base
+/// commit named by the event; the script fetches the base by id and runs `trustgate diff --base`.
+#[test]
+fn diff_mode_fetches_the_base_commit_and_reports_the_widening() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    let origin = runner.path("origin");
+    std::fs::create_dir_all(origin.join("infra")).unwrap();
+    git(&origin, &["init", "-q", "-b", "main"]);
+    git(
+        &origin,
+        &["config", "uploadpack.allowReachableSHA1InWant", "true"],
+    );
+    std::fs::write(origin.join("infra/main.tf"), ROLE_OWN).unwrap();
+    git(&origin, &["add", "."]);
+    git(&origin, &["commit", "-q", "-m", "base"]);
+    let base = git(&origin, &["rev-parse", "HEAD"]);
+    std::fs::write(
+        origin.join("infra/main.tf"),
+        ROLE_OWN.replace("111111111111:root", "999999999999:root"),
+    )
+    .unwrap();
+    git(&origin, &["commit", "-q", "-am", "head"]);
+    let clone = runner.path("clone");
+    let url = format!("file://{}", origin.display());
+    let out = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", &url])
+        .arg(&clone)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        !Command::new("git")
+            .arg("-C")
+            .arg(&clone)
+            .args(["cat-file", "-e", &format!("{base}^{{commit}}")])
+            .status()
+            .unwrap()
+            .success(),
+        "the shallow clone lacks the base commit"
+    );
+
+    std::fs::write(
+        runner.path("event.json"),
+        format!(r#"{{"number": 42, "pull_request": {{"number": 42, "base": {{"sha": "{base}"}}}}}}"#),
+    )
+    .unwrap();
+    let workspace = clone.to_string_lossy().to_string();
+    runner
+        .set("INPUT_MODE", "diff")
+        .set("INPUT_PLAN", "")
+        .set("INPUT_WORKING_DIRECTORY", &clone.join("infra").to_string_lossy())
+        .set("INPUT_ACCOUNTS", "111111111111")
+        .set("GITHUB_WORKSPACE", &workspace)
+        .set("INPUT_COMMENT", "false");
+    if !event_readable() {
+        runner.set("INPUT_BASE", &base);
+    }
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "stdout {}\nstderr {}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(&format!("fetching the base commit {base}")),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.outputs["widenings"], "1");
+    assert_eq!(out.outputs["violations"], "1");
+    assert!(
+        out.stdout
+            .lines()
+            .any(|l| l.starts_with("::error file=infra/main.tf,")),
+        "annotation relative to the repository root: {}",
+        out.stdout
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out.outputs["sarif-file"]).unwrap()).unwrap();
+    assert_eq!(sarif_schema_errors(&sarif), Vec::<String>::new());
+    assert_eq!(
+        sarif["runs"][0]["automationDetails"]["id"],
+        "trustgate/diff/infra/"
+    );
+    assert!(out.summary.contains("999999999999"), "{}", out.summary);
+
+    // Run again: the base is there now, nothing is fetched.
+    let out = runner.run("check");
+    assert_eq!(out.code, 1);
+    assert!(!out.stdout.contains("fetching"), "{}", out.stdout);
+
+    // Not a pull request and no base input: a clear error.
+    std::fs::write(runner.path("event.json"), r#"{"ref": "refs/heads/main"}"#).unwrap();
+    runner.set("INPUT_BASE", "");
+    let out = runner.run("check");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stdout.contains("mode diff needs a base commit"),
+        "{}",
+        out.stdout
+    );
+    runner.set("INPUT_BASE", "--output=x");
+    let out = runner.run("check");
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.contains("is not a git revision"), "{}", out.stdout);
+}
+
+#[test]
+fn an_unknown_mode_is_an_error() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    runner.set("INPUT_MODE", "apply");
+    let out = runner.run("check");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stdout.contains("input mode must be check, diff or inventory"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Mode inventory calls `trustgate inventory` with the files of the plan input; a trustgate without that
+/// command fails the step with a message that says so, rather than reporting anything.
+#[test]
+fn inventory_mode_runs_trustgate_inventory_or_says_it_cannot() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    let fake = runner.path("bin/trustgate-old");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'trustgate 0.0.1'; exit 0; fi\n\
+         echo \"error: unrecognized subcommand '$1'\" >&2; exit 2\n",
+    )
+    .unwrap();
+    make_executable(&fake);
+    runner
+        .set("INPUT_MODE", "inventory")
+        .set("TRUSTGATE_BIN", &fake.to_string_lossy());
+    let out = runner.run("check");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stdout.contains(
+            "mode inventory needs the 'trustgate inventory' command, which this trustgate (trustgate 0.0.1) does not have"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.summary, "# earlier summary\n");
+
+    // A trustgate that has the command: called with the boundary, the formats and the files.
+    let recorder = runner.path("bin/trustgate-inventory");
+    std::fs::write(
+        &recorder,
+        "#!/usr/bin/env bash\nprintf '%s\\n' \"$*\" >>\"$FAKE_GH_LOG.inventory\"\n\
+         [ \"$2\" = --help ] && exit 0\n\
+         for a in \"$@\"; do case \"$a\" in json=*) echo '{}' >\"${a#json=}\" ;; esac; done\n\
+         echo '<!-- trustgate --> inventory'; exit 1\n",
+    )
+    .unwrap();
+    make_executable(&recorder);
+    std::fs::copy(
+        root().join("testdata/example/plan.json"),
+        runner.path("workspace/b.json"),
+    )
+    .unwrap();
+    runner
+        .set("TRUSTGATE_BIN", &recorder.to_string_lossy())
+        .set("INPUT_PLAN", "*.json")
+        .set("INPUT_ACCOUNTS", "111111111111");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "expired paths fail the step: {}", out.stdout);
+    let calls = std::fs::read_to_string(runner.path("gh.log.inventory")).unwrap();
+    let call = calls.lines().last().unwrap();
+    assert!(
+        call.starts_with("inventory --account 111111111111 --color never --format markdown --output json="),
+        "{call}"
+    );
+    assert!(call.ends_with(" -- b.json plan.json"), "{call}");
+    assert!(
+        out.summary.ends_with("<!-- trustgate --> inventory\n"),
+        "{}",
+        out.summary
+    );
+    assert_eq!(out.outputs["exit-code"], "1");
+
+    // And with this build's own binary, whichever it is.
+    runner.set("TRUSTGATE_BIN", env!("CARGO_BIN_EXE_trustgate"));
+    let out = runner.run("check");
+    let has_inventory = Command::new(env!("CARGO_BIN_EXE_trustgate"))
+        .args(["inventory", "--help"])
+        .output()
+        .unwrap()
+        .status
+        .success();
+    if has_inventory {
+        assert!(out.code == 0 || out.code == 1, "{}\n{}", out.stdout, out.stderr);
+        let json = std::fs::read_to_string(&out.outputs["json-file"]).unwrap();
+        assert!(json.contains("trustgate/inventory/v1"), "{json}");
+    } else {
+        assert_eq!(out.code, 2);
+        assert!(
+            out.stdout.contains("needs the 'trustgate inventory' command"),
+            "{}",
+            out.stdout
+        );
+    }
+}
+
+/// The sticky comment is only ever one the token's own account wrote: a PR author's comment that starts
+/// with the marker is neither updated nor taken as a reason not to post.
+#[test]
+fn only_a_comment_written_by_the_tokens_account_is_updated() {
+    if !has_jq() {
+        eprintln!("SKIPPED: the fake gh needs jq");
+        return;
+    }
+    let mut runner = Runner::new("testdata/example/plan.json");
+    runner.set("TRUSTGATE_PR_NUMBER", "42").set(
+        "FAKE_GH_COMMENTS",
+        &comments(&[
+            (100, "mallory", "<!-- trustgate -->\n### ✅ all good"),
+            (
+                101,
+                "github-actions",
+                "<!-- trustgate -->\nnot a bot, a user named so",
+            ),
+        ]),
+    );
+    // GITHUB_TOKEN: /user fails, GraphQL's viewer answers the app's login ("github-actions"), whose
+    // comments REST shows as "github-actions[bot]": the user named "github-actions" is not the app.
+    runner
+        .set("TRUSTGATE_DEFAULT_TOKEN", "false")
+        .set("FAKE_GH_VIEWER", "github-actions");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1);
+    assert_eq!(out.gh_identity_calls.len(), 2, "{:?}", out.gh_identity_calls);
+    assert_eq!(out.gh_calls[0], LIST_CALL);
+    assert!(
+        out.gh_calls[1].starts_with("api --method POST repos/octo/infra/issues/42/comments"),
+        "neither 100 nor 101 is ours: {:?}",
+        out.gh_calls
+    );
+    runner.set(
+        "FAKE_GH_COMMENTS",
+        &comments(&[
+            (100, "mallory", "<!-- trustgate -->\n### ✅ all good"),
+            (102, "github-actions[bot]", "<!-- trustgate -->\nours"),
+        ]),
+    );
+    let out = runner.run("check");
+    assert!(
+        out.gh_calls[1].contains("PATCH repos/octo/infra/issues/comments/102"),
+        "{:?}",
+        out.gh_calls
+    );
+
+    // A personal token: /user answers; only that user's marker comment counts.
+    runner.set("FAKE_GH_LOGIN", "trustgate-bot").set(
+        "FAKE_GH_COMMENTS",
+        &comments(&[
+            (200, "mallory", "<!-- trustgate -->\nforged"),
+            (201, "trustgate-bot", "unrelated"),
+            (202, "trustgate-bot", "<!-- trustgate -->\nours"),
+        ]),
+    );
+    let out = runner.run("check");
+    assert_eq!(out.gh_calls[0], list_call("trustgate-bot"));
+    assert!(
+        out.gh_calls[1].contains("PATCH repos/octo/infra/issues/comments/202"),
+        "{:?}",
+        out.gh_calls
+    );
+
+    // Only the PR author's forged comment: a new one is created, the forged one left alone.
+    runner.set(
+        "FAKE_GH_COMMENTS",
+        &comments(&[(300, "mallory", "<!-- trustgate -->\nforged")]),
+    );
+    let out = runner.run("check");
+    assert!(
+        out.gh_calls[1].starts_with("api --method POST repos/octo/infra/issues/42/comments"),
+        "{:?}",
+        out.gh_calls
+    );
+
+    // Identity unknown (a token that answers neither, not the workflow's own): no comment at all.
+    runner.env.remove("FAKE_GH_LOGIN");
+    runner.env.remove("FAKE_GH_VIEWER");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "the check still decides");
+    assert!(out.gh_calls.is_empty(), "{:?}", out.gh_calls);
+    assert!(
+        out.stdout
+            .contains("could not find out which account the github-token belongs to"),
         "{}",
         out.stdout
     );

@@ -35,6 +35,9 @@ struct ModuleCallJson<'a> {
 #[derive(Deserialize)]
 struct ResourceJson<'a> {
     address: &'a str,
+    /// `aws` for the default provider configuration, `aws.other` for an alias (root module).
+    #[serde(default)]
+    provider_config_key: Option<&'a str>,
     #[serde(default)]
     expressions: BTreeMap<&'a str, IgnoredAny>,
 }
@@ -43,6 +46,8 @@ struct ResourceJson<'a> {
 #[derive(Debug, Default)]
 pub struct ConfiguredAttributes {
     by_resource: BTreeMap<(Vec<String>, String), BTreeSet<String>>,
+    /// Provider configuration key of each root-module resource and data source (`data.x.y`).
+    root_providers: BTreeMap<String, String>,
 }
 
 impl ConfiguredAttributes {
@@ -59,6 +64,12 @@ impl ConfiguredAttributes {
 
     fn add_module(&mut self, path: &mut Vec<String>, module: ModuleJson<'_>) {
         for resource in module.resources {
+            if path.is_empty()
+                && let Some(key) = resource.provider_config_key
+            {
+                self.root_providers
+                    .insert(resource.address.to_string(), key.to_string());
+            }
             let names = resource.expressions.into_keys().map(str::to_string).collect();
             self.by_resource
                 .insert((path.clone(), resource.address.to_string()), names);
@@ -78,6 +89,16 @@ impl ConfiguredAttributes {
         let path = module_call_path(module_address)?;
         let names = self.by_resource.get(&(path, resource_address.to_string()))?;
         Some(names.contains(attribute))
+    }
+}
+
+impl ConfiguredAttributes {
+    /// Whether the root-module resource or data source at `config_address` (`data.aws_caller_identity.me`,
+    /// no instance key) uses the default configuration of the `aws` provider (not an alias). None when the
+    /// configuration does not name its provider.
+    pub fn root_uses_default_aws(&self, config_address: &str) -> Option<bool> {
+        let key = self.root_providers.get(config_address)?;
+        Some(key == "aws")
     }
 }
 
@@ -153,5 +174,27 @@ mod tests {
         );
         assert_eq!(index.sets("", "aws_sqs_queue.q", "policy"), None);
         assert!(ConfiguredAttributes::from_plan(None).is_none());
+    }
+
+    #[test]
+    fn knows_which_root_resources_use_the_default_aws_provider() {
+        let raw: Box<RawValue> = serde_json::from_str(
+            r#"{"root_module":{"resources":[
+                {"address":"data.aws_caller_identity.me","mode":"data","provider_config_key":"aws"},
+                {"address":"data.aws_caller_identity.other","mode":"data","provider_config_key":"aws.other"}],
+                "module_calls":{"m":{"module":{"resources":[
+                  {"address":"data.aws_caller_identity.me","provider_config_key":"m:aws"}]}}}}}"#,
+        )
+        .unwrap();
+        let index = ConfiguredAttributes::from_plan(Some(&raw)).unwrap();
+        assert_eq!(
+            index.root_uses_default_aws("data.aws_caller_identity.me"),
+            Some(true)
+        );
+        assert_eq!(
+            index.root_uses_default_aws("data.aws_caller_identity.other"),
+            Some(false)
+        );
+        assert_eq!(index.root_uses_default_aws("data.aws_caller_identity.none"), None);
     }
 }

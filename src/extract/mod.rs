@@ -80,6 +80,12 @@ pub struct PlanScan {
     /// Boundary detected from the plan (caller identity data source, own resource ARNs), with a
     /// sentence saying where it came from.
     pub detected_boundary: Option<(Boundary, String)>,
+    /// Set instead of `detected_boundary` when the detectable sources name several accounts: the
+    /// sentence to stop with (exit 2) unless the boundary is declared.
+    pub boundary_conflict: Option<String>,
+    /// Resources whose provider `default_tags` (in `tags_all`) carry `trustgate:*` keys their own `tags`
+    /// do not: such tags approve nothing, and the report says so.
+    pub default_tag_annotations: Vec<String>,
 }
 
 /// Walks `resource_changes` and yields the sites the catalog names.
@@ -88,19 +94,31 @@ pub struct PlanScan {
 /// ` (deposed <key>)`, so that a policy that only lives on in a deposed object is still seen going away.
 /// Data sources are never sites.
 pub fn scan(plan: &Plan<'_>, catalog: &Catalog) -> PlanScan {
-    // Boundary detection reads prior_state only: it runs beside the (serial) configuration walk.
-    let (detected_boundary, configured) = rayon::join(
-        || boundary::detect(plan),
-        || configured::ConfiguredAttributes::from_plan(plan.configuration),
+    let configured = configured::ConfiguredAttributes::from_plan(plan.configuration);
+    let (detected, sites) = rayon::join(
+        || boundary::detect(plan, configured.as_ref()),
+        || {
+            plan.resource_changes
+                .par_iter()
+                .map(|change| sites_of_change(change, catalog, configured.as_ref()))
+                .collect::<Vec<_>>()
+        },
     );
-    let sites = plan
-        .resource_changes
-        .par_iter()
-        .map(|change| sites_of_change(change, catalog, configured.as_ref()))
-        .collect::<Vec<_>>()
+    let mut default_tag_annotations = Vec::new();
+    let sites = sites
         .into_iter()
-        .flatten()
+        .flat_map(|(sites, default_tagged)| {
+            if default_tagged && let Some(site) = sites.first() {
+                default_tag_annotations.push(site.address.clone());
+            }
+            sites
+        })
         .collect();
+    let (detected_boundary, boundary_conflict) = match detected {
+        boundary::Detected::Nothing => (None, None),
+        boundary::Detected::Found(boundary, source) => (Some((boundary, source)), None),
+        boundary::Detected::Conflict(message) => (None, Some(message)),
+    };
     let resources = plan
         .resource_changes
         .iter()
@@ -112,6 +130,8 @@ pub fn scan(plan: &Plan<'_>, catalog: &Catalog) -> PlanScan {
         resources,
         sites,
         detected_boundary,
+        boundary_conflict,
+        default_tag_annotations,
     }
 }
 
@@ -145,16 +165,16 @@ fn sites_of_change(
     change: &ResourceChange<'_>,
     catalog: &Catalog,
     configured: Option<&configured::ConfiguredAttributes>,
-) -> Vec<PolicySite> {
+) -> (Vec<PolicySite>, bool) {
     if change.mode != ResourceMode::Managed {
-        return Vec::new();
+        return (Vec::new(), false);
     }
     let Some(entry) = catalog.entry(&change.resource_type) else {
-        return Vec::new();
+        return (Vec::new(), false);
     };
     let sides = Sides::of(change);
     let partition = partition_of(&sides);
-    let tags = tags_of(&sides);
+    let (tags, default_tagged) = tags_of(&sides);
     let address = match &change.deposed {
         Some(key) => format!("{} (deposed {key})", change.address),
         None => change.address.to_string(),
@@ -213,7 +233,7 @@ fn sites_of_change(
             }
         }
     }
-    sites
+    (sites, default_tagged)
 }
 
 /// True when the plan's configuration section shows that the resource does not set the attribute (its
@@ -302,13 +322,19 @@ fn session_seconds(root: Option<&RawValue>, unknown: Option<&RawValue>) -> Optio
         .ok()
 }
 
-/// Tags after the change (before, for deletes): `tags_all` (includes provider default tags) else `tags`.
-fn tags_of(sides: &Sides<'_>) -> BTreeMap<String, String> {
+/// The prefix of the annotation tags (`trustgate:owner`, …).
+const ANNOTATION_TAG_PREFIX: &str = "trustgate:";
+
+/// The resource's own `tags` after the change (before, for deletes), and whether `tags_all` carries a
+/// `trustgate:*` key that `tags` does not. Only the resource's own tags approve: `tags_all` adds the
+/// provider's `default_tags`, and one provider block would otherwise approve every widening of the
+/// workspace.
+fn tags_of(sides: &Sides<'_>) -> (BTreeMap<String, String>, bool) {
     let Some(object) = sides.after.or(sides.before) else {
-        return BTreeMap::new();
+        return (BTreeMap::new(), false);
     };
     let Some(members) = json::object_members(object) else {
-        return BTreeMap::new();
+        return (BTreeMap::new(), false);
     };
     let string_map = |key: &str| -> BTreeMap<String, String> {
         members
@@ -321,8 +347,11 @@ fn tags_of(sides: &Sides<'_>) -> BTreeMap<String, String> {
             })
             .unwrap_or_default()
     };
-    let all = string_map("tags_all");
-    if all.is_empty() { string_map("tags") } else { all }
+    let own = string_map("tags");
+    let from_defaults = string_map("tags_all")
+        .into_keys()
+        .any(|key| key.starts_with(ANNOTATION_TAG_PREFIX) && !own.contains_key(&key));
+    (own, from_defaults)
 }
 
 /// ARN partition from the resource's own `arn` attribute; `aws` when it has none or it is not known yet.

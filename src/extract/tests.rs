@@ -224,29 +224,51 @@ fn module_index_deposed_and_previous_address_are_kept() {
     );
 }
 
+/// Only the resource's own `tags` approve: `tags_all` adds the provider's `default_tags`, which one
+/// provider block sets for every resource of the workspace.
 #[test]
-fn tags_prefer_tags_all_and_use_before_for_deletes() {
+fn tags_are_the_resources_own_never_tags_all() {
     let after =
         r#"{"policy":"{}","tags":{"a":"1"},"tags_all":{"a":"1","trustgate:owner":"team-x","n":null}}"#;
-    let site = one("aws_sqs_queue", r#"["create"]"#, "null", after, "{}");
-    let tags: Vec<(&str, &str)> = site.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    assert_eq!(tags, [("a", "1"), ("trustgate:owner", "team-x")]);
-    let site = one(
+    let scanned = scan_text(&plan_json(
         "aws_sqs_queue",
+        "aws_sqs_queue.x",
         r#"["create"]"#,
         "null",
-        r#"{"policy":"{}","tags":{"b":"2"},"tags_all":{}}"#,
+        after,
         "{}",
+    ));
+    let site = &scanned.sites[0];
+    let tags: Vec<(&str, &str)> = site.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(tags, [("a", "1")]);
+    assert_eq!(scanned.default_tag_annotations, ["aws_sqs_queue.x"]);
+
+    // The resource's own trustgate tags count, and are not reported as coming from default tags.
+    let own =
+        r#"{"policy":"{}","tags":{"trustgate:owner":"team-y"},"tags_all":{"trustgate:owner":"team-y"}}"#;
+    let scanned = scan_text(&plan_json(
+        "aws_sqs_queue",
+        "aws_sqs_queue.x",
+        r#"["create"]"#,
+        "null",
+        own,
+        "{}",
+    ));
+    assert_eq!(
+        scanned.sites[0].tags.get("trustgate:owner").map(String::as_str),
+        Some("team-y")
     );
-    assert_eq!(site.tags.get("b").map(String::as_str), Some("2"));
+    assert!(scanned.default_tag_annotations.is_empty());
+
     let site = one(
         "aws_sqs_queue",
         r#"["delete"]"#,
-        r#"{"policy":"{}","tags_all":{"old":"yes"}}"#,
+        r#"{"policy":"{}","tags":{"old":"yes"},"tags_all":{"old":"yes","x":"y"}}"#,
         "null",
         "{}",
     );
     assert_eq!(site.tags.get("old").map(String::as_str), Some("yes"));
+    assert_eq!(site.tags.get("x"), None);
 }
 
 #[test]
@@ -507,30 +529,111 @@ fn opensearch_serverless_rules_become_iam_statements() {
     );
 }
 
-#[test]
-fn boundary_from_caller_identity_then_from_arns() {
-    let with_caller = r#"{"format_version":"1.2","prior_state":{"values":{"root_module":{"child_modules":[{"address":"module.m",
-      "resources":[{"address":"module.m.data.aws_caller_identity.me","mode":"data","type":"aws_caller_identity","name":"me",
-      "values":{"account_id":"111122223333","arn":"arn:aws:iam::111122223333:user/u"}}]}]}}}}"#;
-    let (boundary, source) = scan_text(with_caller).detected_boundary.unwrap();
-    assert_eq!(boundary.accounts.iter().collect::<Vec<_>>(), ["111122223333"]);
-    assert_eq!(source, "module.m.data.aws_caller_identity.me in prior_state");
+/// The configuration section of a plan whose root module holds these `(address, provider_config_key,
+/// expressions)` resources.
+fn configuration(resources: &[(&str, &str, &str)]) -> String {
+    let list: Vec<String> = resources
+        .iter()
+        .map(|(address, key, expressions)| {
+            format!(r#"{{"address":"{address}","provider_config_key":"{key}","expressions":{expressions}}}"#)
+        })
+        .collect();
+    format!(
+        r#""configuration":{{"root_module":{{"resources":[{}]}}}}"#,
+        list.join(",")
+    )
+}
 
-    let with_arns = r#"{"format_version":"1.2","prior_state":{"values":{"root_module":{"resources":[
-      {"address":"aws_sqs_queue.q","mode":"managed","type":"aws_sqs_queue","name":"q","values":{"arn":"arn:aws:sqs:us-east-1:222233334444:q"}},
-      {"address":"aws_iam_policy.p","mode":"managed","type":"aws_iam_policy","name":"p","values":{"arn":"arn:aws:iam::aws:policy/ReadOnlyAccess"}}]}}},
-      "resource_changes":[{"address":"aws_sns_topic.t","mode":"managed","type":"aws_sns_topic","name":"t",
-      "change":{"actions":["update"],"before":{"arn":"arn:aws:sns:us-east-1:222233334444:t"},"after":{"arn":"arn:aws:sns:us-east-1:222233334444:t"},"after_unknown":{}}},
-      {"address":"aws_sns_topic.bad","mode":"managed","type":"aws_sns_topic","name":"bad",
-      "change":{"actions":["create"],"before":null,"after":{"arn":"arn:aws:sns:us-east-1:123"},"after_unknown":{}}}]}"#;
-    let (boundary, source) = scan_text(with_arns).detected_boundary.unwrap();
+fn caller_identity(address: &str, account: &str) -> String {
+    let name = address.rsplit('.').next().unwrap();
+    format!(
+        r#"{{"address":"{address}","mode":"data","type":"aws_caller_identity","name":"{name}",
+        "values":{{"account_id":"{account}","arn":"arn:aws:iam::{account}:user/u"}}}}"#
+    )
+}
+
+#[test]
+fn boundary_from_the_root_default_provider_caller_identity_only() {
+    let root = caller_identity("data.aws_caller_identity.me", "111122223333");
+    let config = configuration(&[("data.aws_caller_identity.me", "aws", "{}")]);
+    let plan = format!(
+        r#"{{"format_version":"1.2","prior_state":{{"values":{{"root_module":{{"resources":[{root}]}}}}}},{config}}}"#
+    );
+    let (boundary, source) = scan_text(&plan).detected_boundary.unwrap();
+    assert_eq!(boundary.accounts.iter().collect::<Vec<_>>(), ["111122223333"]);
+    assert_eq!(source, "data.aws_caller_identity.me in prior_state");
+
+    // Through a provider alias, or without a configuration section to tell: not a source.
+    let alias = configuration(&[("data.aws_caller_identity.me", "aws.other", "{}")]);
+    let plan = format!(
+        r#"{{"format_version":"1.2","prior_state":{{"values":{{"root_module":{{"resources":[{root}]}}}}}},{alias}}}"#
+    );
+    let scanned = scan_text(&plan);
+    assert!(scanned.detected_boundary.is_none() && scanned.boundary_conflict.is_none());
+    let plan = format!(
+        r#"{{"format_version":"1.2","prior_state":{{"values":{{"root_module":{{"resources":[{root}]}}}}}}}}"#
+    );
+    assert!(scan_text(&plan).detected_boundary.is_none());
+
+    // In a module (whatever provider it uses): not a source, even beside the root one.
+    let nested = caller_identity("module.m.data.aws_caller_identity.me", "999988887777");
+    let plan = format!(
+        r#"{{"format_version":"1.2","prior_state":{{"values":{{"root_module":{{"resources":[{root}],
+        "child_modules":[{{"address":"module.m","resources":[{nested}]}}]}}}}}},{config}}}"#
+    );
+    let (boundary, _) = scan_text(&plan).detected_boundary.unwrap();
+    assert_eq!(boundary.accounts.iter().collect::<Vec<_>>(), ["111122223333"]);
+}
+
+#[test]
+fn boundary_from_computed_arns_of_existing_resources_only() {
+    let config = configuration(&[
+        ("aws_sqs_queue.q", "aws", r#"{"name":{}}"#),
+        ("aws_iam_policy.p", "aws", "{}"),
+        ("aws_cloudwatch_event_target.t", "aws", r#"{"arn":{}}"#),
+        ("aws_sns_topic.new", "aws", "{}"),
+    ]);
+    let plan = format!(
+        r#"{{"format_version":"1.2","prior_state":{{"values":{{"root_module":{{"resources":[
+      {{"address":"aws_sqs_queue.q","mode":"managed","type":"aws_sqs_queue","name":"q","values":{{"arn":"arn:aws:sqs:us-east-1:222233334444:q"}}}},
+      {{"address":"aws_iam_policy.p","mode":"managed","type":"aws_iam_policy","name":"p","values":{{"arn":"arn:aws:iam::aws:policy/ReadOnlyAccess"}}}},
+      {{"address":"aws_cloudwatch_event_target.t","mode":"managed","type":"aws_cloudwatch_event_target","name":"t","values":{{"arn":"arn:aws:events:us-east-1:999988887777:event-bus/x"}}}}]}}}}}},
+      "resource_changes":[{{"address":"aws_sns_topic.new","mode":"managed","type":"aws_sns_topic","name":"new",
+      "change":{{"actions":["create"],"before":null,"after":{{"arn":"arn:aws:sns:us-east-1:999988887777:t"}},"after_unknown":{{}}}}}}],
+      {config}}}"#
+    );
+    let scanned = scan_text(&plan);
+    let (boundary, source) = scanned.detected_boundary.unwrap();
     assert_eq!(boundary.accounts.iter().collect::<Vec<_>>(), ["222233334444"]);
-    assert_eq!(source, "account in ARNs of 2 planned resources");
+    assert_eq!(source, "account in computed ARNs of 1 existing resource");
 
     assert!(
         scan_text(r#"{"format_version":"1.2"}"#)
             .detected_boundary
             .is_none()
+    );
+}
+
+#[test]
+fn disagreeing_accounts_are_a_conflict_not_a_boundary() {
+    let root = caller_identity("data.aws_caller_identity.me", "111122223333");
+    let config = configuration(&[
+        ("data.aws_caller_identity.me", "aws", "{}"),
+        ("aws_sqs_queue.q", "aws.other", "{}"),
+    ]);
+    let plan = format!(
+        r#"{{"format_version":"1.2","prior_state":{{"values":{{"root_module":{{"resources":[{root},
+      {{"address":"aws_sqs_queue.q","mode":"managed","type":"aws_sqs_queue","name":"q","values":{{"arn":"arn:aws:sqs:us-east-1:444455556666:q"}}}}]}}}}}},
+      {config}}}"#
+    );
+    let scanned = scan_text(&plan);
+    assert!(scanned.detected_boundary.is_none());
+    let conflict = scanned.boundary_conflict.unwrap();
+    assert!(
+        conflict.contains("111122223333 (data.aws_caller_identity.me)")
+            && conflict.contains("444455556666 (in the ARN of aws_sqs_queue.q)")
+            && conflict.contains("--account"),
+        "{conflict}"
     );
 }
 

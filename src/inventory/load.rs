@@ -108,6 +108,41 @@ fn restate(error: Error) -> Error {
     }
 }
 
+/// For a state: a stand-in `configuration` section naming the root module's `data.aws_caller_identity` and
+/// `data.aws_organizations_organization` as read through the default `aws` provider, so that boundary
+/// detection (which trusts only those, see `extract::boundary`) can use them. A state records what was
+/// applied, not what a change proposes, but its JSON does not say which provider configuration read a data
+/// source; a root data source read through an alias is taken for the default one. `--account`/`--org` or
+/// the config's boundary block override detection. None when the state has no such data source.
+pub fn state_configuration(plan: &Plan<'_>) -> Option<String> {
+    let root = plan.prior_state.as_ref()?;
+    let entries: Vec<serde_json::Value> = root
+        .resources
+        .iter()
+        .filter(|r| r.mode == crate::plan::ResourceMode::Data)
+        .filter(|r| {
+            matches!(
+                r.resource_type.as_ref(),
+                "aws_caller_identity" | "aws_organizations_organization"
+            )
+        })
+        .filter_map(|r| {
+            let name = r.name.as_deref()?;
+            Some(serde_json::json!({
+                "address": format!("data.{}.{name}", r.resource_type),
+                "mode": "data",
+                "type": r.resource_type.as_ref(),
+                "name": name,
+                "provider_config_key": "aws",
+            }))
+        })
+        .collect();
+    if entries.is_empty() {
+        return None;
+    }
+    Some(serde_json::json!({"root_module": {"resources": entries}}).to_string())
+}
+
 fn state_plan<'a>(
     format_version: Option<Cow<'a, str>>,
     terraform_version: Option<Cow<'a, str>>,

@@ -231,8 +231,25 @@ pub struct InventoryOptions<'a> {
 
 /// The inventory of one state or plan document.
 pub fn inventory_text(text: &str, display: &Path, options: &InventoryOptions<'_>) -> Result<FileInventory> {
-    let (plan, kind) = load::parse(text, display)?;
+    let configuration: Option<Box<serde_json::value::RawValue>>;
+    let (mut plan, kind) = load::parse(text, display)?;
+    if kind == DocumentKind::State {
+        configuration = load::state_configuration(&plan)
+            .and_then(|text| serde_json::value::RawValue::from_string(text).ok());
+        plan.configuration = configuration.as_deref();
+    }
     let mut scan = extract::scan(&plan, options.catalog);
+    let declared = !options.flag_accounts.is_empty()
+        || !options.flag_orgs.is_empty()
+        || !options.config.accounts.is_empty()
+        || !options.config.organizations.is_empty();
+    if !declared && let Some(conflict) = &scan.boundary_conflict {
+        return Err(crate::error::Error::invalid(
+            display,
+            "trust boundary",
+            conflict.clone(),
+        ));
+    }
     let sources = options.source_dir.map(|dir| {
         let mut sources = Sources::load(dir, &plan);
         sources.resolve_unknown(&mut scan.sites, &plan);

@@ -141,6 +141,7 @@ pub fn parse_plan<'a>(text: &'a str, path: &Path) -> Result<Plan<'a>> {
     };
     let format_version = classify_document(&raw, path)?;
     check_format_version(&format_version, path)?;
+    check_whole(&raw, path)?;
 
     let resource_changes = raw
         .resource_changes
@@ -202,6 +203,51 @@ fn convert_change<'a>(
         },
         action_reason: raw.action_reason,
     })
+}
+
+/// A plan that is not the whole change fails closed: judging the part that is there would pass whatever
+/// the missing part does (an errored plan stops early, a `-target` plan or a deferral leaves changes for
+/// a later plan that nobody checks before it is applied).
+fn check_whole(raw: &model::RawPlan<'_>, path: &Path) -> Result<()> {
+    if raw.errored == Some(true) {
+        return Err(Error::invalid(
+            path,
+            "errored",
+            "the plan is errored (\"errored\": true): terraform stopped planning on an error, so the plan \
+             may leave out changes; trustgate judges only whole plans: fix the error and plan again",
+        ));
+    }
+    if let Some(deferred) = raw.deferred_changes.as_deref().filter(|d| !d.is_empty()) {
+        let first = &deferred[0];
+        let address = first
+            .resource_change
+            .as_ref()
+            .and_then(|change| change.address.as_deref())
+            .unwrap_or("an unnamed resource");
+        let reason = first.reason.as_deref().unwrap_or("no reason given");
+        let more = match deferred.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        return Err(Error::invalid(
+            path,
+            "deferred_changes[0]",
+            format!(
+                "the plan defers changes to a later plan ({address}, reason {reason:?}{more}); their policies \
+                 are not planned yet, so trustgate cannot judge them: apply what this plan allows without \
+                 deferrals, then plan again"
+            ),
+        ));
+    }
+    if raw.complete == Some(false) {
+        return Err(Error::invalid(
+            path,
+            "complete",
+            "the plan is incomplete (\"complete\": false): applying it leaves changes for a later plan \
+             (a -target plan, or deferred changes), and trustgate judges only whole plans: plan without -target",
+        ));
+    }
+    Ok(())
 }
 
 const EXPECTED_PLAN: &str = "expected a plan from `terraform show -json <planfile>`";

@@ -176,6 +176,15 @@ pub(crate) struct RawPlan<'a> {
     pub prior_state: Option<StateRepresentation<'a>>,
     #[serde(borrow, default)]
     pub configuration: Option<&'a RawValue>,
+    /// `true` when terraform stopped planning on an error (1.6+): the plan may leave out changes.
+    #[serde(default)]
+    pub errored: Option<bool>,
+    /// `false` when applying the plan leaves changes for a later plan (`-target`, deferrals; 1.8+).
+    #[serde(default)]
+    pub complete: Option<bool>,
+    /// Changes terraform put off to a later plan (1.9+, experimental deferrals).
+    #[serde(borrow, default)]
+    pub deferred_changes: Option<Vec<RawDeferredChange<'a>>>,
     #[serde(default)]
     pub planned_values: Option<IgnoredAny>,
     #[serde(default)]
@@ -188,6 +197,21 @@ pub(crate) struct RawPlan<'a> {
     pub version: Option<IgnoredAny>,
     #[serde(default)]
     pub lineage: Option<IgnoredAny>,
+}
+
+/// One `deferred_changes` entry: only what a message needs (the reason and the address).
+#[derive(Debug, Deserialize)]
+pub(crate) struct RawDeferredChange<'a> {
+    #[serde(borrow, default)]
+    pub reason: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub resource_change: Option<DeferredAddress<'a>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct DeferredAddress<'a> {
+    #[serde(borrow, default)]
+    pub address: Option<Cow<'a, str>>,
 }
 
 /// Only the version, for explaining a document that failed to parse as a plan.

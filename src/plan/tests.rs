@@ -211,3 +211,38 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let err = error_line(&deep_modules);
     assert!(err.contains("recursion limit"), "{err}");
 }
+
+#[test]
+fn partial_plans_fail_closed_with_the_reason() {
+    let errored = r#"{"format_version":"1.2","errored":true,"complete":false,"resource_changes":[]}"#;
+    let line = error_line(errored);
+    assert!(
+        line.contains("errored") && line.contains("fix the error"),
+        "{line}"
+    );
+
+    let targeted = r#"{"format_version":"1.2","errored":false,"complete":false,"applyable":true}"#;
+    let line = error_line(targeted);
+    assert!(
+        line.contains("\"complete\": false") && line.contains("-target"),
+        "{line}"
+    );
+
+    let deferred = r#"{"format_version":"1.2","complete":false,"deferred_changes":[
+        {"reason":"instance_count_unknown","resource_change":{"address":"aws_iam_role.r[\"a\"]"}},
+        {"reason":"deferred_prereq","resource_change":{"address":"aws_iam_role.s"}}]}"#;
+    let line = error_line(deferred);
+    assert!(
+        line.contains("deferred_changes[0]")
+            && line.contains("aws_iam_role.r[\"a\"]")
+            && line.contains("instance_count_unknown")
+            && line.contains("and 1 more"),
+        "{line}"
+    );
+
+    // Whole plans still parse, with or without the keys (they are new in 1.6/1.8).
+    let whole =
+        r#"{"format_version":"1.2","errored":false,"complete":true,"applyable":true,"deferred_changes":[]}"#;
+    assert!(parse(whole).is_ok());
+    assert!(parse(r#"{"format_version":"1.0","resource_changes":[]}"#).is_ok());
+}

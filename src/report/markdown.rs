@@ -18,6 +18,11 @@ pub const COMMENT_LIMIT: usize = 65_536;
 /// Room kept for the truncation lines and the footer.
 const RESERVE: usize = 1_024;
 
+/// Longest annotation text (and list of gained actions) one table row shows, in characters; the rest of
+/// a long justification is in the SARIF and JSON reports. Keeps one approved row from crowding out a
+/// violation.
+const CELL_TEXT_LIMIT: usize = 200;
+
 pub fn render(report: &Report) -> String {
     render_limited(report, COMMENT_LIMIT)
 }
@@ -35,8 +40,15 @@ pub fn render_limited(report: &Report, limit: usize) -> String {
                       |---|---|---|---|---|---|\n";
         out.push_str(header);
         used += chars(header);
+        // Every violation before any approved row: when the size limit cuts the table, it cuts approvals.
+        let ordered = report
+            .findings
+            .iter()
+            .filter(|f| f.status == Status::Violation)
+            .chain(report.findings.iter().filter(|f| f.status != Status::Violation));
         let mut shown = 0;
-        for f in &report.findings {
+        let mut violations_shown = 0;
+        for f in ordered {
             let row = row(f);
             let size = chars(&row);
             if used + size > budget {
@@ -45,13 +57,25 @@ pub fn render_limited(report: &Report, limit: usize) -> String {
             out.push_str(&row);
             used += size;
             shown += 1;
+            if f.status == Status::Violation {
+                violations_shown += 1;
+            }
         }
         let left_out = report.findings.len() - shown;
         if left_out > 0 {
+            let violations_left = report.summary.violations.saturating_sub(violations_shown);
+            let which = if violations_left > 0 {
+                format!(
+                    " ({} among them)",
+                    plural(violations_left, "violation", "violations")
+                )
+            } else {
+                " (all of them approved)".to_string()
+            };
             let line = format!(
-                "\n> [!WARNING]\n> **{left_out} of {} findings were left out** of this table to keep the comment \
-                 within GitHub's {COMMENT_LIMIT}-character limit. Run `trustgate check` or read the SARIF or \
-                 JSON report for all of them.\n",
+                "\n> [!WARNING]\n> **{left_out} of {} findings were left out**{which} of this table to keep the \
+                 comment within GitHub's {COMMENT_LIMIT}-character limit. Run `trustgate check` or read the SARIF \
+                 or JSON report for all of them.\n",
                 report.findings.len()
             );
             used += chars(&line);
@@ -61,8 +85,17 @@ pub fn render_limited(report: &Report, limit: usize) -> String {
         let mut views = String::from("\n#### Before → after\n\n");
         let mut views_used = chars(&views);
         let mut shown_views = 0;
-        for site in &report.sites {
-            let section = site_section(site, report);
+        let violated: Vec<bool> = report
+            .sites
+            .iter()
+            .map(|site| site_violated(site, report))
+            .collect();
+        let ordered_sites = (0..report.sites.len())
+            .filter(|&i| violated[i])
+            .chain((0..report.sites.len()).filter(|&i| !violated[i]));
+        for i in ordered_sites {
+            let site = &report.sites[i];
+            let section = site_section(site, violated[i]);
             let size = chars(&section);
             if used + views_used + size > budget {
                 break;
@@ -179,20 +212,27 @@ fn row(f: &Finding) -> String {
         Status::Approved => "✅",
     };
     let who = if f.widening.principal.is_empty() {
-        md(&f.widening.reason)
+        md(&shorten(&f.widening.reason, CELL_TEXT_LIMIT))
     } else {
         let mut who = format!("<code>{}</code>", md(&f.widening.principal));
         if let Some(vendor) = account_of(&f.widening.principal).and_then(crate::vendors::vendor_name) {
             let _ = write!(who, " ({})", md(vendor));
         }
         if !f.widening.actions.is_empty() {
-            let _ = write!(who, "<br>gains {}", md(&f.widening.actions.join(", ")));
+            let _ = write!(
+                who,
+                "<br>gains {}",
+                md(&shorten(&f.widening.actions.join(", "), CELL_TEXT_LIMIT))
+            );
         }
         who
     };
     let annotation = match (&f.annotation, f.status) {
-        (Some(a), Status::Approved) => md(&super::annotation_text(a)),
-        (Some(_), Status::Violation) => format!("**rejected:** {}", md(&f.annotation_problems.join("; "))),
+        (Some(a), Status::Approved) => md(&shorten(&super::annotation_text(a), CELL_TEXT_LIMIT)),
+        (Some(_), Status::Violation) => format!(
+            "**rejected:** {}",
+            md(&shorten(&f.annotation_problems.join("; "), CELL_TEXT_LIMIT))
+        ),
         (None, _) => "—".to_string(),
     };
     format!(
@@ -204,11 +244,25 @@ fn row(f: &Finding) -> String {
     )
 }
 
-fn site_section(site: &SiteView, report: &Report) -> String {
-    let violated = report
+fn site_violated(site: &SiteView, report: &Report) -> bool {
+    report
         .findings
         .iter()
-        .any(|f| f.address == site.address && f.attribute == site.attribute && f.status == Status::Violation);
+        .any(|f| f.address == site.address && f.attribute == site.attribute && f.status == Status::Violation)
+}
+
+/// At most `limit` characters of `text`, ending in `…` when something was cut (before escaping, so that
+/// an escape sequence is never cut in half).
+fn shorten(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let mut short: String = text.chars().take(limit.saturating_sub(1)).collect();
+    short.push('…');
+    short
+}
+
+fn site_section(site: &SiteView, violated: bool) -> String {
     let mut out = format!(
         "<details><summary>{} <code>{}</code> ({}, {})</summary>\n\n",
         if violated { "❌" } else { "✅" },
@@ -325,5 +379,69 @@ mod tests {
             }
         }
         assert_eq!(render_limited(&report, COMMENT_LIMIT), full);
+    }
+
+    /// 300 approved rows with long justifications and one violation: the violation is in the table, the
+    /// approvals are what is left out, and no row carries the whole justification.
+    #[test]
+    fn every_violation_comes_before_any_approved_row() {
+        let mut report = crate::report::example_report();
+        let approved = report
+            .findings
+            .iter()
+            .find(|f| f.status == Status::Approved)
+            .expect("the example has an approved finding")
+            .clone();
+        let violation = report
+            .findings
+            .iter()
+            .find(|f| f.status == Status::Violation)
+            .expect("the example has a violation")
+            .clone();
+        let mut findings = Vec::new();
+        for i in 0..300 {
+            let mut f = approved.clone();
+            f.address = format!("aws_iam_role.approved_{i}");
+            if let Some(a) = f.annotation.as_mut() {
+                a.justification = Some(format!("SEC-{i} {}", "a long justification ".repeat(40)));
+            }
+            findings.push(f);
+        }
+        findings.push(violation.clone());
+        report.findings = findings;
+        report.summary.widenings = 301;
+        report.summary.approved = 300;
+        report.summary.violations = 1;
+
+        let out = render(&report);
+        assert!(chars(&out) <= COMMENT_LIMIT);
+        let rows: Vec<&str> = out
+            .lines()
+            .filter(|l| l.starts_with("| ❌") || l.starts_with("| ✅"))
+            .collect();
+        assert!(
+            rows[0].starts_with("| ❌"),
+            "the violation is the first row: {}",
+            rows[0]
+        );
+        assert!(rows[0].contains(&md(&violation.address)));
+        assert!(rows.iter().skip(1).all(|r| r.starts_with("| ✅")));
+        assert!(
+            rows.iter().all(|r| chars(r) < 1_000),
+            "long annotation text is shortened per row"
+        );
+        assert!(out.contains("…"));
+        assert!(
+            out.contains("(all of them approved)"),
+            "{}",
+            &out[out.len() - 2_000..]
+        );
+    }
+
+    #[test]
+    fn shorten_cuts_by_characters_and_marks_the_cut() {
+        assert_eq!(shorten("abc", 3), "abc");
+        assert_eq!(shorten("abcdé", 4), "abc…");
+        assert_eq!(shorten("ééééé", 2), "é…");
     }
 }

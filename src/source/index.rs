@@ -718,6 +718,25 @@ mod tests {
         );
     }
 
+    /// Shapes that hcl-edit 0.8 rejected (a conditional nested in a function call inside a conditional, as in
+    /// terraform-aws-modules' lambda `iam.tf`): both parsers read them.
+    #[test]
+    fn nested_conditionals_inside_calls_parse() {
+        let shapes = [
+            "locals {\n  a = var.a == 1 ? f(var.x ? \"y\" : \"u\") : \"z\"\n}\n",
+            "locals {\n  a = var.b ? format(\"%s\", var.c ? \"x\" : \"y\") : null\n}\n",
+            "locals {\n  a = var.n > 0 ? concat([var.p ? \"a\" : \"b\"], [for s in var.l : s.x ? 1 : 2]) : []\n}\n",
+        ];
+        for shape in shapes {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::write(dir.path().join("main.tf"), shape).unwrap();
+            let index = SourceIndex::load(dir.path(), None);
+            let module = index.modules.values().next().expect("the root module");
+            assert!(module.files.iter().all(|f| f.parsed), "{shape}");
+            assert!(hcl::parse(shape).is_ok(), "{shape}");
+        }
+    }
+
     #[test]
     fn line_numbers() {
         assert_eq!(line_of("a\nb\nc", 0), 1);
