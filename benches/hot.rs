@@ -12,9 +12,9 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::json;
 use trustgate::analysis::{self, Boundary, Context, PolicyRole};
 use trustgate::catalog::Catalog;
-use trustgate::check::{CheckOptions, check_plan_text};
 use trustgate::config::Config;
 use trustgate::date::Date;
+use trustgate::pipeline::{CheckOptions, check_plan_text};
 use trustgate::policy::{self, glob};
 
 const ACCOUNT: &str = "111122223333";
@@ -147,6 +147,7 @@ fn bench_policy(c: &mut Criterion) {
     let boundary = Boundary {
         accounts: [ACCOUNT.to_string()].into_iter().collect(),
         organizations: ["o-7k2m9q4x1z".to_string()].into_iter().collect(),
+        federated: Vec::new(),
     };
     let ctx = Context {
         boundary: &boundary,

@@ -15,28 +15,12 @@ use hcl::edit::Span;
 use hcl::edit::expr::Expression;
 use hcl::edit::structure::{Attribute, Block, Structure};
 
+use crate::analysis::OwnIdentity;
+pub use crate::annotation::AnnotationSettings;
 use crate::annotation::{self, Annotation, Exception, Origin};
 use crate::error::{Error, Result};
 
 pub const DEFAULT_FILE_NAME: &str = ".trustgate.hcl";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnnotationSettings {
-    pub max_expiry_days: u32,
-    pub min_justification_length: usize,
-    /// Whether comments and tags count; false: only exceptions in the config file.
-    pub inline: bool,
-}
-
-impl Default for AnnotationSettings {
-    fn default() -> Self {
-        AnnotationSettings {
-            max_expiry_days: 365,
-            min_justification_length: 10,
-            inline: true,
-        }
-    }
-}
 
 /// Statuses of a standing trust path (`trustgate inventory`), as `review { fail_on }` names them.
 pub const REVIEW_STATUSES: &[&str] = &["approved", "expiring", "expired", "invalid", "unannotated"];
@@ -69,6 +53,9 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub accounts: Vec<String>,
     pub organizations: Vec<String>,
+    /// Own federated identities (`github_owners`, `gitlab_groups`, `terraform_organizations`,
+    /// `bitbucket_workspaces`, `oidc_issuers`): they join whichever boundary is chosen.
+    pub federated: Vec<OwnIdentity>,
     pub annotations: AnnotationSettings,
     pub exceptions: Vec<Exception>,
     pub review: ReviewSettings,
@@ -155,7 +142,15 @@ pub fn parse(source: &str, path: &Path) -> Result<Config> {
 
 const TOP_LEVEL_BLOCKS: &[&str] = &["boundary", "annotations", "review", "exception"];
 const REVIEW_ATTRIBUTES: &[&str] = &["warn_days", "fail_on", "expired_unchanged"];
-const BOUNDARY_ATTRIBUTES: &[&str] = &["accounts", "organizations"];
+const BOUNDARY_ATTRIBUTES: &[&str] = &[
+    "accounts",
+    "organizations",
+    "github_owners",
+    "gitlab_groups",
+    "terraform_organizations",
+    "bitbucket_workspaces",
+    "oidc_issuers",
+];
 const ANNOTATIONS_ATTRIBUTES: &[&str] = &["max_expiry_days", "min_justification_length", "inline"];
 const EXCEPTION_ATTRIBUTES: &[&str] = &["address", "principal", "owner", "expiry", "justification"];
 
@@ -198,6 +193,20 @@ fn read_boundary(file: &SourceFile, block: &Block, config: &mut Config) -> Resul
         let key = attribute.key.as_str();
         let values = string_list(file, attribute)?;
         for (value, span) in values {
+            let identity = match key {
+                "github_owners" => Some(OwnIdentity::github(&value)),
+                "gitlab_groups" => Some(OwnIdentity::gitlab(&value)),
+                "terraform_organizations" => Some(OwnIdentity::terraform(&value)),
+                "bitbucket_workspaces" => Some(OwnIdentity::bitbucket(&value)),
+                "oidc_issuers" => Some(OwnIdentity::issuer(&value, "declared in oidc_issuers")),
+                _ => None,
+            };
+            if let Some(identity) = identity {
+                config
+                    .federated
+                    .push(identity.map_err(|message| file.error(span, message))?);
+                continue;
+            }
             if key == "accounts" {
                 if !annotation::is_account_id(&value) {
                     return Err(file.error(span, format!("\"{value}\" is not a 12-digit AWS account id")));

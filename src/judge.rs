@@ -1,19 +1,20 @@
 //! Judging: compares each policy site, attaches annotations to its widenings, and decides each finding's
 //! status. The result, a `Report`, is the single value every output format is rendered from.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
 use crate::analysis::{self, Access, Boundary, Context, PolicyRole, Widening, WideningKind};
-use crate::annotation::{self, Annotation};
+use crate::annotation::{self, Annotation, CommentAnnotation};
 use crate::config::Config;
 use crate::date::Date;
 use crate::extract::{PolicySite, PolicyValue};
 use crate::plan::ChangeAction;
 use crate::policy::{self, Policy};
 use crate::rules;
-use crate::source::{CommentAnnotation, Sources, eval::symbols_in};
+use crate::symbol::{symbols_in, whole_symbol};
 
 /// Where the boundary came from, in the order they are tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -47,6 +48,22 @@ pub struct BoundaryInfo {
 impl BoundaryInfo {
     /// Picks the boundary: flags, then config, then detection, else none.
     pub fn choose(
+        flag_accounts: &[String],
+        flag_orgs: &[String],
+        config: &Config,
+        detected: Option<&(Boundary, String)>,
+    ) -> BoundaryInfo {
+        let mut info = BoundaryInfo::choose_accounts(flag_accounts, flag_orgs, config, detected);
+        // Own federated identities of the config join whichever accounts were chosen.
+        for identity in &config.federated {
+            if !info.boundary.federated.contains(identity) {
+                info.boundary.federated.push(identity.clone());
+            }
+        }
+        info
+    }
+
+    fn choose_accounts(
         flag_accounts: &[String],
         flag_orgs: &[String],
         config: &Config,
@@ -94,6 +111,7 @@ fn boundary_of(accounts: &[String], orgs: &[String]) -> Boundary {
     Boundary {
         accounts: accounts.iter().cloned().collect(),
         organizations: orgs.iter().cloned().collect(),
+        federated: Vec::new(),
     }
 }
 
@@ -239,6 +257,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Sites that have at least one finding, in address order.
     pub sites: Vec<SiteView>,
+    /// Grants judged inside the boundary for a reason an auditor should see (PassRole service, own
+    /// federated identity, pinned or never-matching service grant), in site order.
+    pub inside: Vec<InsideGrant>,
     /// Problems with the inputs that did not stop the check (a `.tf` file that does not parse, a malformed
     /// annotation comment), one sentence each naming the file and place.
     pub diagnostics: Vec<String>,
@@ -296,6 +317,15 @@ impl Report {
     }
 }
 
+/// A grant judged inside the boundary, at its site.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InsideGrant {
+    pub address: String,
+    pub attribute: String,
+    #[serde(flatten)]
+    pub grant: analysis::Inside,
+}
+
 /// What judging needs besides the sites.
 pub struct JudgeInput<'a> {
     pub input: PathBuf,
@@ -303,17 +333,96 @@ pub struct JudgeInput<'a> {
     pub boundary: BoundaryInfo,
     pub config: &'a Config,
     pub today: Date,
-    /// The HCL sources behind the plan, when read (`--source`): locations and comment annotations.
-    pub sources: Option<&'a Sources>,
+    /// What the HCL sources behind the plan say, when they were read (`--source`): locations, comment
+    /// annotations, policies evaluated from source.
+    pub sources: Option<&'a SourceFacts<'a>>,
+}
+
+/// What the HCL sources tell the judge, as plain data: built by the pipeline's source stage, so that judging
+/// needs nothing of how sources are read.
+pub struct SourceFacts<'a> {
+    /// Every policy comes from the sources (`trustgate diff`, no plan).
+    pub all_from_source: bool,
+    /// (site address, attribute) → what the sources say about that site; sites they say nothing about are
+    /// absent.
+    pub sites: BTreeMap<(String, String), SiteSource>,
+    /// Whether a reference (`aws_iam_role.ci.arn`, `module.a["k"].aws_iam_role.x[0].arn`) is the ARN of a
+    /// resource managed in this configuration.
+    pub is_managed_arn: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+impl SourceFacts<'_> {
+    fn site(&self, address: &str, attribute: &str) -> Option<&SiteSource> {
+        self.sites.get(&(address.to_string(), attribute.to_string()))
+    }
+
+    /// The policy of this site as evaluated from source, when it was.
+    fn resolution(&self, address: &str, attribute: &str) -> Option<&SourceResolution> {
+        self.site(address, attribute)?.resolution.as_ref()
+    }
+}
+
+/// What the sources say about one policy site.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteSource {
+    /// The resource block that sets the policy.
+    pub block: Option<SourceBlock>,
+    /// The policy evaluated from source, for a site the plan only knows after apply.
+    pub resolution: Option<SourceResolution>,
+}
+
+/// A resource block as written: where, its comment annotation, and the statements of the site's policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceBlock {
+    pub file: PathBuf,
+    pub line: usize,
+    pub annotation: Option<CommentAnnotation>,
+    pub statements: Vec<SourceStatement>,
+}
+
+impl SourceBlock {
+    /// The statement that produced the statement with this index and Sid in the resulting policy: by Sid
+    /// first, else by index.
+    fn statement(&self, index: Option<usize>, sid: Option<&str>) -> Option<&SourceStatement> {
+        if let Some(sid) = sid.filter(|s| !s.is_empty())
+            && let Some(found) = self.statements.iter().find(|s| s.sid.as_deref() == Some(sid))
+        {
+            return Some(found);
+        }
+        let index = index?;
+        self.statements.iter().find(|s| s.index == Some(index))
+    }
+}
+
+/// A statement written in HCL, with its comment annotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceStatement {
+    /// Index in the resulting policy's `Statement` list, when the source fixes it.
+    pub index: Option<usize>,
+    pub sid: Option<String>,
+    pub file: PathBuf,
+    pub line: usize,
+    pub annotation: Option<CommentAnnotation>,
+}
+
+/// A policy evaluated from source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceResolution {
+    /// The references the evaluation left unresolved.
+    pub symbols: Vec<String>,
+    /// False when the evaluated policy could not be used soundly: the site stays unverifiable.
+    pub used: bool,
 }
 
 /// Compares every site (in parallel), annotates, and builds the report.
 pub fn judge(sites: &[PolicySite], input: JudgeInput<'_>) -> Report {
-    let analysed: Vec<(Vec<Finding>, Option<SiteView>)> =
+    let analysed: Vec<(Vec<Finding>, Option<SiteView>, Vec<InsideGrant>)> =
         sites.par_iter().map(|site| judge_site(site, &input)).collect();
     let mut findings = Vec::new();
     let mut views = Vec::new();
-    for (site_findings, view) in analysed {
+    let mut inside = Vec::new();
+    for (site_findings, view, site_inside) in analysed {
+        inside.extend(site_inside);
         if !site_findings.is_empty()
             && let Some(view) = view
         {
@@ -353,6 +462,7 @@ pub fn judge(sites: &[PolicySite], input: JudgeInput<'_>) -> Report {
         summary,
         findings,
         sites: views,
+        inside,
         diagnostics: Vec::new(),
         notes: Vec::new(),
         command: "check",
@@ -381,6 +491,7 @@ fn introduces_policy(change: ChangeAction) -> bool {
 enum Parsed {
     Absent,
     Unknown,
+    Unverifiable(String),
     Invalid(policy::PolicyError),
     Known(Policy),
 }
@@ -389,6 +500,7 @@ fn parse_side(value: &PolicyValue) -> Parsed {
     match value {
         PolicyValue::Absent => Parsed::Absent,
         PolicyValue::Unknown => Parsed::Unknown,
+        PolicyValue::Unverifiable(reason) => Parsed::Unverifiable(reason.clone()),
         PolicyValue::Known(text) => match policy::parse_policy(text) {
             Ok(policy) => Parsed::Known(policy),
             Err(error) => Parsed::Invalid(error),
@@ -396,10 +508,14 @@ fn parse_side(value: &PolicyValue) -> Parsed {
     }
 }
 
-fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Option<SiteView>) {
+fn judge_site(
+    site: &PolicySite,
+    input: &JudgeInput<'_>,
+) -> (Vec<Finding>, Option<SiteView>, Vec<InsideGrant>) {
     if !is_judged(site.role) || !introduces_policy(site.change) {
-        return (Vec::new(), None);
+        return (Vec::new(), None, Vec::new());
     }
+    let mut inside = Vec::new();
     let ctx = Context {
         boundary: &input.boundary.boundary,
         role: site.role,
@@ -414,7 +530,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
         Parsed::Absent => Vec::new(),
         Parsed::Unknown => {
             let unresolved = resolution
-                .map(|r| r.resolved.symbols.clone())
+                .map(|r| r.symbols.clone())
                 .filter(|symbols| !symbols.is_empty());
             let reason = match unresolved {
                 Some(symbols) => format!(
@@ -434,6 +550,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
             };
             vec![site_level(WideningKind::Unverifiable, reason)]
         }
+        Parsed::Unverifiable(reason) => vec![site_level(WideningKind::Unverifiable, reason.clone())],
         Parsed::Invalid(error) => vec![site_level(
             WideningKind::InvalidPolicy,
             format!("{} is not a valid IAM policy: {error}", site.attribute),
@@ -445,7 +562,17 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
                 Parsed::Known(old) => Some(old),
                 _ => None,
             };
-            let widenings = analysis::compare(old, new, &ctx).widenings;
+            let comparison = analysis::compare(old, new, &ctx);
+            inside = comparison
+                .inside
+                .into_iter()
+                .map(|grant| InsideGrant {
+                    address: site.address.clone(),
+                    attribute: site.attribute.clone(),
+                    grant,
+                })
+                .collect();
+            let widenings = comparison.widenings;
             let from_source = resolution.is_some() || input.sources.is_some_and(|s| s.all_from_source);
             if from_source {
                 symbolic_principals(widenings, input)
@@ -459,7 +586,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
         widenings.extend(session_widenings(site, new, &ctx));
     }
     if widenings.is_empty() {
-        return (Vec::new(), None);
+        return (Vec::new(), None, inside);
     }
     let view = SiteView {
         address: site.address.clone(),
@@ -473,7 +600,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
         .into_iter()
         .map(|w| finding_for(site, w, input))
         .collect();
-    (findings, Some(view))
+    (findings, Some(view), inside)
 }
 
 /// For a policy evaluated from source: a principal that is the symbolic ARN of a resource managed in this
@@ -493,10 +620,7 @@ fn symbolic_principals(widenings: Vec<Widening>, input: &JudgeInput<'_>) -> Vec<
             if symbols.is_empty() || widening.kind == WideningKind::Federated {
                 return Some(widening);
             }
-            let whole = widening.principal.trim();
-            let managed = symbols.len() == 1
-                && whole == format!("${{{}}}", symbols[0])
-                && sources.is_managed_arn(&symbols[0]);
+            let managed = whole_symbol(&widening.principal).is_some_and(|s| (sources.is_managed_arn)(&s));
             if managed {
                 return None;
             }
@@ -593,11 +717,7 @@ fn symbolic_view(view: SideView, input: &JudgeInput<'_>) -> SideView {
     match view {
         SideView::Known(mut accesses) => {
             for access in &mut accesses {
-                let symbols = symbols_in(&access.principal);
-                if symbols.len() == 1
-                    && access.principal.trim() == format!("${{{}}}", symbols[0])
-                    && sources.is_managed_arn(&symbols[0])
-                {
+                if whole_symbol(&access.principal).is_some_and(|s| (sources.is_managed_arn)(&s)) {
                     access.reach = analysis::Reach::Internal;
                 }
             }
@@ -610,7 +730,7 @@ fn symbolic_view(view: SideView, input: &JudgeInput<'_>) -> SideView {
 fn side_view(parsed: &Parsed, ctx: &Context<'_>) -> SideView {
     match parsed {
         Parsed::Absent => SideView::Absent,
-        Parsed::Unknown => SideView::Unknown,
+        Parsed::Unknown | Parsed::Unverifiable(_) => SideView::Unknown,
         Parsed::Invalid(error) => SideView::Invalid(error.to_string()),
         Parsed::Known(policy) => SideView::Known(analysis::access(policy, ctx)),
     }
@@ -620,9 +740,9 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
     let settings = &input.config.annotations;
     let entry = input
         .sources
-        .and_then(|sources| sources.index.resource(&site.module_address, &site.address));
-    let statement =
-        entry.and_then(|e| e.statement(&site.attribute, widening.statement, widening.sid.as_deref()));
+        .and_then(|sources| sources.site(&site.address, &site.attribute))
+        .and_then(|s| s.block.as_ref());
+    let statement = entry.and_then(|e| e.statement(widening.statement, widening.sid.as_deref()));
     let location = entry.map(|e| Location {
         file: e.file.clone(),
         line: e.line,

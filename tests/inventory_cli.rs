@@ -64,11 +64,6 @@ fn the_real_state_shows_every_status() {
             "approved",
         ),
         (
-            "aws_iam_role.lambda_exec",
-            "service:lambda.amazonaws.com",
-            "unannotated",
-        ),
-        (
             "aws_iam_role.partner_admin",
             "arn:aws:iam::222222222222:root",
             "unannotated",
@@ -144,8 +139,10 @@ fn the_real_state_shows_every_status() {
     );
     assert_eq!(path("aws_kms_key.shared")["expires_in_days"], 17);
     assert_eq!(path("aws_kms_key.shared")["session_seconds"], Value::Null);
-    // Paths inside the boundary are not listed: the key's own-account statement is not a path.
+    // Paths inside the boundary are not listed: the key's own-account statement is not a path, nor the Lambda
+    // execution role (the service acts for this account only).
     assert!(!out.stdout.contains("arn:aws:iam::123456789012:root"));
+    assert!(!out.stdout.contains("aws_iam_role.lambda_exec"));
     assert_eq!(report["files"][0]["kind"], "state");
     assert_eq!(report["files"][0]["boundary"]["accounts"][0], "123456789012");
 }

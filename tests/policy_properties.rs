@@ -24,6 +24,7 @@ fn boundary() -> Boundary {
     Boundary {
         accounts: BTreeSet::from([OWN_ACCOUNT.to_string()]),
         organizations: BTreeSet::from([OWN_ORG.to_string()]),
+        federated: Vec::new(),
     }
 }
 
@@ -641,6 +642,9 @@ impl Request {
             ("aws:sourceaccount", Who::Service { source_account }) => source_account.map(str::to_string),
             ("token.actions.githubusercontent.com:sub", Who::Federated { sub }) => Some(sub.to_string()),
             ("aws:sourceip", _) => Some(self.source_ip.to_string()),
+            // events.amazonaws.com is a PassRole service, whose requests never carry sts:ExternalId
+            // (policies/services.hcl); every other caller may pass one.
+            ("sts:externalid", Who::Service { .. }) => None,
             ("sts:externalid", _) => self.external_id.map(str::to_string),
             _ => None,
         }

@@ -9,7 +9,6 @@
 //! resource — the standing policy compared against no policy — so classification, annotation precedence
 //! (exception > statement comment > resource comment > tags) and validation are `check`'s own.
 
-pub mod load;
 pub mod report;
 
 use std::collections::BTreeMap;
@@ -22,52 +21,12 @@ use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::date::Date;
 use crate::error::Result;
-use crate::extract::{self, PolicySite, PolicyValue};
-use crate::judge::{self, BoundaryInfo, Finding, JudgeInput, Location, SideView};
-use crate::plan::ChangeAction;
-use crate::source::Sources;
+use crate::extract;
+use crate::judge::{self, BoundaryInfo, Finding, Location, SideView};
+use crate::pipeline::{self, Settings, StandingInput};
 
-pub use load::DocumentKind;
-
-/// The review status of one trust path: exactly one of five.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PathStatus {
-    /// A valid annotation whose expiry is more than `warn_days` away.
-    Approved,
-    /// A valid annotation that expires within `warn_days` (today included).
-    Expiring,
-    /// The annotation's expiry is in the past.
-    Expired,
-    /// An annotation that is wrong otherwise (missing field, short justification, bad date, too far ahead).
-    Invalid,
-    /// No annotation at all.
-    Unannotated,
-}
-
-impl PathStatus {
-    pub const ALL: [PathStatus; 5] = [
-        PathStatus::Approved,
-        PathStatus::Expiring,
-        PathStatus::Expired,
-        PathStatus::Invalid,
-        PathStatus::Unannotated,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PathStatus::Approved => "approved",
-            PathStatus::Expiring => "expiring",
-            PathStatus::Expired => "expired",
-            PathStatus::Invalid => "invalid",
-            PathStatus::Unannotated => "unannotated",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<PathStatus> {
-        PathStatus::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-}
+pub use crate::plan::standing::DocumentKind;
+pub use crate::review::PathStatus;
 
 /// The class of the external principal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -231,50 +190,24 @@ pub struct InventoryOptions<'a> {
 
 /// The inventory of one state or plan document.
 pub fn inventory_text(text: &str, display: &Path, options: &InventoryOptions<'_>) -> Result<FileInventory> {
-    let configuration: Option<Box<serde_json::value::RawValue>>;
-    let (mut plan, kind) = load::parse(text, display)?;
-    if kind == DocumentKind::State {
-        configuration = load::state_configuration(&plan)
-            .and_then(|text| serde_json::value::RawValue::from_string(text).ok());
-        plan.configuration = configuration.as_deref();
-    }
-    let mut scan = extract::scan(&plan, options.catalog);
-    let declared = !options.flag_accounts.is_empty()
-        || !options.flag_orgs.is_empty()
-        || !options.config.accounts.is_empty()
-        || !options.config.organizations.is_empty();
-    if !declared && let Some(conflict) = &scan.boundary_conflict {
-        return Err(crate::error::Error::invalid(
-            display,
-            "trust boundary",
-            conflict.clone(),
-        ));
-    }
-    let sources = options.source_dir.map(|dir| {
-        let mut sources = Sources::load(dir, &plan);
-        sources.resolve_unknown(&mut scan.sites, &plan);
-        sources
-    });
-    let boundary = BoundaryInfo::choose(
-        options.flag_accounts,
-        options.flag_orgs,
-        options.config,
-        scan.detected_boundary.as_ref(),
-    );
-    let sites: Vec<PolicySite> = scan.sites.into_iter().map(standing).collect();
-    let report = judge::judge(
-        &sites,
-        JudgeInput {
-            input: display.to_path_buf(),
-            resources: scan.resources,
-            boundary: boundary.clone(),
-            config: options.config,
-            today: options.today,
-            sources: sources.as_ref(),
+    let settings = Settings {
+        flag_accounts: options.flag_accounts,
+        flag_orgs: options.flag_orgs,
+        config: options.config,
+        catalog: options.catalog,
+        today: options.today,
+    };
+    let standing = pipeline::judge_standing(
+        StandingInput {
+            text,
+            display_path: display.to_path_buf(),
+            source_dir: options.source_dir.map(Path::to_path_buf),
         },
-    );
-    let permissions = blast::role_permissions(&plan);
-    let sessions: BTreeMap<(&str, &str), Option<u64>> = sites
+        &settings,
+    )?;
+    let report = &standing.report;
+    let sessions: BTreeMap<(&str, &str), Option<u64>> = standing
+        .sites
         .iter()
         .filter_map(|s| Some(((s.address.as_str(), s.attribute.as_str()), s.session?.after)))
         .collect();
@@ -311,99 +244,20 @@ pub fn inventory_text(text: &str, display: &Path, options: &InventoryOptions<'_>
             let session = sessions
                 .get(&key)
                 .map(|s| s.unwrap_or(extract::DEFAULT_SESSION_SECONDS));
-            let role = (finding.resource_type == "aws_iam_role").then(|| permissions.get(&finding.address));
+            let role =
+                (finding.resource_type == "aws_iam_role").then(|| standing.permissions.get(&finding.address));
             trust_path(display, finding, conditions, session, role.flatten(), options)
         })
         .collect();
-    let (diagnostics, notes) = match sources {
-        Some(sources) => (sources.index.diagnostics, sources.index.notes),
-        None => (Vec::new(), Vec::new()),
-    };
     Ok(FileInventory {
         file: display.to_path_buf(),
-        kind,
-        boundary,
-        resources: scan.resources,
+        kind: standing.kind,
+        boundary: report.boundary.clone(),
+        resources: report.summary.resources,
         paths,
-        diagnostics,
-        notes,
+        diagnostics: report.diagnostics.clone(),
+        notes: report.notes.clone(),
     })
-}
-
-/// A site as a standing policy: created from nothing, so every external grant is reported.
-fn standing(mut site: PolicySite) -> PolicySite {
-    site.before = PolicyValue::Absent;
-    site.change = ChangeAction::Create;
-    if let Some(session) = &mut site.session {
-        session.before = None;
-    }
-    site
-}
-
-/// The review status of a standing grant judged as `check` judges it, and the days to its expiry.
-fn path_status(finding: &Finding, today: Date, warn_days: u32) -> (PathStatus, Option<i64>) {
-    let expires_in_days = finding
-        .annotation
-        .as_ref()
-        .and_then(|a| a.expiry.as_deref())
-        .and_then(|e| Date::parse_iso(e.trim()))
-        .map(|expiry| today.days_until(expiry));
-    let status = match (&finding.annotation, finding.status) {
-        (None, _) => PathStatus::Unannotated,
-        (Some(_), _) if expires_in_days.is_some_and(|days| days < 0) => PathStatus::Expired,
-        (Some(_), judge::Status::Violation) => PathStatus::Invalid,
-        (Some(_), judge::Status::Approved) => {
-            if expires_in_days.is_some_and(|days| days <= i64::from(warn_days)) {
-                PathStatus::Expiring
-            } else {
-                PathStatus::Approved
-            }
-        }
-    };
-    (status, expires_in_days)
-}
-
-/// For `check`: the approvals on policies the plan leaves unchanged (no-op) that have expired or expire
-/// within `warn_days` — nothing in the change looks at them otherwise.
-pub fn stale_approvals(
-    sites: &[PolicySite],
-    input: JudgeInput<'_>,
-    warn_days: u32,
-) -> Vec<judge::StaleApproval> {
-    let unchanged: Vec<PolicySite> = sites
-        .iter()
-        .filter(|s| s.change == ChangeAction::NoOp)
-        .cloned()
-        .map(standing)
-        .collect();
-    if unchanged.is_empty() {
-        return Vec::new();
-    }
-    let today = input.today;
-    let report = judge::judge(&unchanged, input);
-    report
-        .findings
-        .iter()
-        .filter(|f| f.widening.kind != WideningKind::SessionLengthened)
-        .filter_map(|finding| {
-            let (status, days) = path_status(finding, today, warn_days);
-            let expired = match status {
-                PathStatus::Expired => true,
-                PathStatus::Expiring => false,
-                _ => return None,
-            };
-            let annotation = finding.annotation.clone()?;
-            Some(judge::StaleApproval {
-                address: finding.address.clone(),
-                attribute: finding.attribute.clone(),
-                principal: finding.widening.principal.clone(),
-                expired,
-                days: days.unwrap_or_default(),
-                annotation,
-                location: finding.location.clone(),
-            })
-        })
-        .collect()
 }
 
 fn trust_path(
@@ -430,7 +284,7 @@ fn trust_path(
     } else {
         None
     };
-    let (status, expires_in_days) = path_status(finding, options.today, options.warn_days);
+    let (status, expires_in_days) = crate::review::path_status(finding, options.today, options.warn_days);
     TrustPath {
         file: file.to_path_buf(),
         address: finding.address.clone(),

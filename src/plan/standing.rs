@@ -1,4 +1,4 @@
-//! Inventory inputs: a state (`terraform show -json` without a plan) or a plan (its planned values), both
+//! Standing resources (`trustgate inventory` inputs): a state (`terraform show -json` without a plan) or a plan (its planned values), both
 //! turned into the `Plan` shape extraction reads, where every resource is one standing resource.
 
 use std::borrow::Cow;
