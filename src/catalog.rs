@@ -296,10 +296,16 @@ impl Catalog {
 
     /// Loads a catalog file (same format as the built-in one), for users who override it.
     pub fn from_file(path: &std::path::Path) -> Result<Catalog> {
-        let text = std::fs::read_to_string(path).map_err(|err| Error::Unreadable {
-            path: path.to_path_buf(),
-            reason: crate::input::os_reason(&err),
-        })?;
+        let text = match crate::input::read_settings_file(path, path, "a trustgate catalog file") {
+            Ok(text) => text,
+            Err(crate::input::SettingsError::NotFound(err)) => {
+                return Err(Error::Unreadable {
+                    path: path.to_path_buf(),
+                    reason: crate::input::os_reason(&err),
+                });
+            }
+            Err(crate::input::SettingsError::Other(err)) => return Err(err),
+        };
         Catalog::from_hcl(&text, path)
     }
 
@@ -311,6 +317,10 @@ impl Catalog {
                 "line 1",
                 "the catalog file is empty; expected resource blocks",
             ));
+        }
+        if let Err(reason) = crate::source::nesting::check(text) {
+            let (place, message) = reason.split_once(": ").unwrap_or(("line 1", reason.as_str()));
+            return Err(Error::invalid(path, place, message));
         }
         let body: Body = hcl::parse(text).map_err(|err| match err {
             hcl::Error::Parse(parse_error) => Error::invalid(
