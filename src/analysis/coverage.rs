@@ -325,7 +325,11 @@ impl Collector<'_> {
     }
 }
 
-fn new_principal_reason(subject: &Subject, reach: Reach) -> (WideningKind, String) {
+fn new_principal_reason(
+    subject: &Subject,
+    reach: Reach,
+    conditions: &[ConditionEntry],
+) -> (WideningKind, String) {
     match (subject, reach) {
         (Subject::AllExcept(_), _) => (
             WideningKind::Public,
@@ -337,7 +341,10 @@ fn new_principal_reason(subject: &Subject, reach: Reach) -> (WideningKind, Strin
         ),
         (_, Reach::Federated) => (
             WideningKind::Federated,
-            "federated identity provider newly trusted".to_string(),
+            format!(
+                "federated identity provider newly trusted; {}",
+                federated_detail(conditions)
+            ),
         ),
         (_, Reach::Service) => (
             WideningKind::Service,
@@ -345,10 +352,70 @@ fn new_principal_reason(subject: &Subject, reach: Reach) -> (WideningKind, Strin
              aws:SourceOrgID"
                 .to_string(),
         ),
+        (Subject::One(Principal::Any), _) => match foreign_orgs(conditions) {
+            Some(orgs) => (
+                WideningKind::ExternalAccount,
+                format!(
+                    "any principal in organization {orgs}, which is outside the trust boundary, newly trusted"
+                ),
+            ),
+            None => (
+                WideningKind::ExternalAccount,
+                "principal outside the trust boundary newly trusted".to_string(),
+            ),
+        },
         _ => (
             WideningKind::ExternalAccount,
             "principal outside the trust boundary newly trusted".to_string(),
         ),
+    }
+}
+
+/// The organizations a strict `aws:PrincipalOrgID` test names, for the message of a `*` confined to them.
+fn foreign_orgs(conditions: &[ConditionEntry]) -> Option<String> {
+    let entry = conditions
+        .iter()
+        .find(|e| e.key == "aws:principalorgid" && e.operator.is_strict_positive())?;
+    Some(entry.values.iter().cloned().collect::<Vec<_>>().join(", "))
+}
+
+/// Which claim of a federated grant is missing or too wide.
+fn federated_detail(conditions: &[ConditionEntry]) -> String {
+    let subs: Vec<&ConditionEntry> = conditions
+        .iter()
+        .filter(|e| e.key.ends_with(":sub") && e.operator.is_strict_positive())
+        .collect();
+    if subs.is_empty() {
+        return "no condition on the sub claim: every identity of the provider may assume it".to_string();
+    }
+    let values: Vec<&String> = subs.iter().flat_map(|e| e.values.iter()).collect();
+    let rendered = values
+        .iter()
+        .map(|v| format!("{v:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The owner is complete when a separator follows it before the first wildcard (`repo:acme/…`).
+    let owner_complete = |value: &str| {
+        let literal = &value[..value.find(['*', '?']).unwrap_or(value.len())];
+        literal
+            .split_once(':')
+            .is_some_and(|(_, rest)| rest.contains(['/', ':']) || !value.contains(['*', '?']))
+    };
+    if values.iter().all(|v| !v.contains(['*', '?'])) {
+        format!(
+            "the sub claim is pinned ({rendered}), but not to an owner declared in the boundary block \
+             (github_owners, gitlab_groups, terraform_organizations)"
+        )
+    } else if values.iter().all(|v| owner_complete(v)) {
+        format!(
+            "the sub claim {rendered} is confined to an owner, but not to one declared in the boundary block \
+             (github_owners, gitlab_groups, terraform_organizations)"
+        )
+    } else {
+        format!(
+            "the sub claim {rendered} is too wide: a wildcard inside or before the owner's name matches other \
+             owners too"
+        )
     }
 }
 
@@ -439,7 +506,7 @@ pub(crate) fn widenings(old: &Policy, new: &Policy, ctx: &Context<'_>) -> (Vec<W
                                 Gap::Unverifiable(reason) => (WideningKind::Unverifiable, reason),
                                 Gap::ConditionWeakened(reason) => (WideningKind::ConditionWeakened, reason),
                                 Gap::AccessBroadened(reason) => (WideningKind::AccessBroadened, reason),
-                                Gap::NewPrincipal => new_principal_reason(subject, reach),
+                                Gap::NewPrincipal => new_principal_reason(subject, reach, &block),
                             };
                             collector.add(grant.statement, subject, grant_patterns, kind, reason);
                         }
