@@ -170,6 +170,19 @@ fn head(report: &Report) -> String {
     out.push('\n');
     let _ = writeln!(out, "{}", boundary_line(report));
     out.push('\n');
+    if !report.stale_approvals.is_empty() {
+        let blocking = report.stale_approvals_fail && report.stale_approvals.iter().any(|s| s.expired);
+        let kind = if blocking { "CAUTION" } else { "WARNING" };
+        let _ = writeln!(
+            out,
+            "> [!{kind}]\n> **Approvals on resources this plan does not change** (review or renew them):"
+        );
+        for stale in &report.stale_approvals {
+            let mark = if stale.expired { "❌" } else { "⏳" };
+            let _ = writeln!(out, "> - {mark} {}", md(&stale.message()));
+        }
+        out.push('\n');
+    }
     out
 }
 

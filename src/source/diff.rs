@@ -348,6 +348,7 @@ pub fn sites(base_index: &SourceIndex, work_index: &SourceIndex, catalog: &Catal
             tags: any.tags.clone(),
             partition: "aws".to_string(),
             previous_address: None,
+            session: None,
         });
     }
 
