@@ -46,21 +46,27 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config> {
         Some(path) => (path.to_path_buf(), cwd.join(path)),
         None => (cwd.join(DEFAULT_FILE_NAME), cwd.join(DEFAULT_FILE_NAME)),
     };
-    match std::fs::read_to_string(&read_path) {
+    match crate::input::read_settings_file(&read_path, &reported_path, "a trustgate config file") {
         Ok(source) => parse(&source, &reported_path),
         // Only a default file that is truly absent means "use defaults"; one we cannot read (permissions,
-        // a directory, not UTF-8) is an error, so a present but ignored config never goes unnoticed.
-        Err(err) if explicit.is_none() && err.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-        Err(err) => Err(Error::Unreadable {
+        // a directory, a device or FIFO, too large, not UTF-8) is an error, so a present but ignored config
+        // never goes unnoticed.
+        Err(crate::input::SettingsError::NotFound(_)) if explicit.is_none() => Ok(Config::default()),
+        Err(crate::input::SettingsError::NotFound(err)) => Err(Error::Unreadable {
             path: reported_path,
-            reason: err.to_string(),
+            reason: crate::input::os_reason(&err),
         }),
+        Err(crate::input::SettingsError::Other(err)) => Err(err),
     }
 }
 
 /// Parses and checks the text of a config file; `path` is only used in messages and exception origins.
 pub fn parse(source: &str, path: &Path) -> Result<Config> {
     let file = SourceFile::new(source, path);
+    if let Err(reason) = crate::source::nesting::check(source) {
+        let (place, message) = reason.split_once(": ").unwrap_or(("line 1", reason.as_str()));
+        return Err(file.error_at(place.to_string(), message.to_string()));
+    }
     let body = hcl::edit::parser::parse_body(source).map_err(|err| {
         let location = err.location();
         file.error_at(

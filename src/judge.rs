@@ -302,6 +302,9 @@ pub struct SourceFacts<'a> {
     /// Whether a reference (`aws_iam_role.ci.arn`, `module.a["k"].aws_iam_role.x[0].arn`) is the ARN of a
     /// resource managed in this configuration.
     pub is_managed_arn: &'a (dyn Fn(&str) -> bool + Sync),
+    /// The account of a managed resource whose ARN a reference is (`None`: not managed here; `Some(None)`:
+    /// managed through a provider whose account is not known offline; see `source::providers`).
+    pub managed_arn_account: &'a (dyn Fn(&str) -> Option<Option<String>> + Sync),
 }
 
 impl SourceFacts<'_> {
@@ -442,6 +445,7 @@ fn introduces_policy(change: ChangeAction) -> bool {
 enum Parsed {
     Absent,
     Unknown,
+    Unverifiable(String),
     Invalid(policy::PolicyError),
     Known(Policy),
 }
@@ -450,6 +454,7 @@ fn parse_side(value: &PolicyValue) -> Parsed {
     match value {
         PolicyValue::Absent => Parsed::Absent,
         PolicyValue::Unknown => Parsed::Unknown,
+        PolicyValue::Unverifiable(reason) => Parsed::Unverifiable(reason.clone()),
         PolicyValue::Known(text) => match policy::parse_policy(text) {
             Ok(policy) => Parsed::Known(policy),
             Err(error) => Parsed::Invalid(error),
@@ -499,6 +504,7 @@ fn judge_site(
             };
             vec![site_level(WideningKind::Unverifiable, reason)]
         }
+        Parsed::Unverifiable(reason) => vec![site_level(WideningKind::Unverifiable, reason.clone())],
         Parsed::Invalid(error) => vec![site_level(
             WideningKind::InvalidPolicy,
             format!("{} is not a valid IAM policy: {error}", site.attribute),
@@ -522,10 +528,16 @@ fn judge_site(
                 .collect();
             let widenings = comparison.widenings;
             let from_source = resolution.is_some() || input.sources.is_some_and(|s| s.all_from_source);
-            if from_source {
-                symbolic_principals(widenings, input)
-            } else {
-                widenings
+            let holes = match (&site.after, input.sources) {
+                (PolicyValue::Known(text), Some(sources)) if from_source => {
+                    symbolic::decide_site(old, text, &site.attribute, &ctx, sources)
+                }
+                _ => None,
+            };
+            match holes {
+                Some(widenings) => widenings,
+                None if from_source => symbolic_principals(widenings, input),
+                None => widenings,
             }
         }
     };
@@ -613,7 +625,7 @@ fn symbolic_view(view: SideView, input: &JudgeInput<'_>) -> SideView {
 fn side_view(parsed: &Parsed, ctx: &Context<'_>) -> SideView {
     match parsed {
         Parsed::Absent => SideView::Absent,
-        Parsed::Unknown => SideView::Unknown,
+        Parsed::Unknown | Parsed::Unverifiable(_) => SideView::Unknown,
         Parsed::Invalid(error) => SideView::Invalid(error.to_string()),
         Parsed::Known(policy) => SideView::Known(analysis::access(policy, ctx)),
     }
@@ -686,5 +698,201 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
         hints,
         location,
         resolved_from_source,
+    }
+}
+
+/// Policies evaluated from source that still hold values known only after apply (`${reference}`): the
+/// managed-resource ARNs whose account is known and inside the boundary are filled in, the rest is decided
+/// by `analysis::symbolic` (docs/unknown-values.md).
+mod symbolic {
+    use serde_json::Value;
+
+    use super::SourceFacts;
+    use crate::analysis::symbolic::{Decision, Hole, decide};
+    use crate::analysis::{Context, Widening, WideningKind};
+    use crate::policy::Policy;
+    use crate::source::eval::symbols_in;
+
+    /// The widenings of a site whose policy text has evaluator symbols; None when it has none (or is not
+    /// a JSON document), so the plain comparison applies.
+    pub(super) fn decide_site(
+        old: Option<&Policy>,
+        text: &str,
+        attribute: &str,
+        ctx: &Context<'_>,
+        sources: &SourceFacts<'_>,
+    ) -> Option<Vec<Widening>> {
+        // Policy variables (`${aws:username}`, `${*}`) are IAM's own, not values from Terraform.
+        let symbols: Vec<String> = symbols_in(text)
+            .into_iter()
+            .filter(|s| !s.contains(':') && !matches!(s.as_str(), "*" | "?" | "$"))
+            .collect();
+        if symbols.is_empty() {
+            return None;
+        }
+        let mut document: Value = serde_json::from_str(text).ok()?;
+        let inside = |reference: &str| -> Option<String> {
+            let account = match (sources.managed_arn_account)(reference)? {
+                Some(account) if account == crate::source::providers::CALLER => {
+                    match ctx.boundary.accounts.len() {
+                        1 => ctx.boundary.accounts.first()?.clone(),
+                        _ => return None,
+                    }
+                }
+                Some(account) => account,
+                // `trustgate diff` has no plan and so no provider configurations: a resource of the
+                // configuration is taken to be in the owner's account, as before.
+                None if sources.all_from_source => ctx.boundary.accounts.first()?.clone(),
+                None => return None,
+            };
+            ctx.boundary.accounts.contains(&account).then_some(account)
+        };
+        fill_managed(&mut document, &symbols, ctx.partition, &inside);
+        let decision = decide(old, &document, &symbols, ctx).ok()?;
+        Some(match decision {
+            Decision::Decided { comparison, .. } => comparison.widenings,
+            Decision::Unverifiable { holes } => {
+                // A federated identity is an external population whatever its provider: an unknown
+                // provider ARN does not change the kind (kept from the plain comparison).
+                if holes
+                    .iter()
+                    .all(|h| h.element == "Principal" && federated(&document, h))
+                {
+                    return None;
+                }
+                vec![unverifiable(attribute, &holes, sources)]
+            }
+        })
+    }
+
+    fn federated(document: &Value, hole: &Hole) -> bool {
+        statement_at(document, hole.statement)
+            .and_then(|s| s.get("Principal"))
+            .and_then(|p| p.get("Federated"))
+            .is_some_and(|f| f.to_string().contains(&hole.value))
+    }
+
+    fn statement_at(document: &Value, index: usize) -> Option<&Value> {
+        match document.get("Statement")? {
+            Value::Array(list) => list.get(index),
+            single => (index == 0).then_some(single),
+        }
+    }
+
+    /// Replaces `${x.arn}` of a resource managed here, in an account inside the boundary, where only its
+    /// account matters: an `AWS` principal (any identity of an own account is inside) and an
+    /// `aws:SourceArn` condition value (pinning reads only the account).
+    fn fill_managed(
+        document: &mut Value,
+        symbols: &[String],
+        partition: &str,
+        inside: &dyn Fn(&str) -> Option<String>,
+    ) {
+        let whole = |text: &str| -> Option<&String> { symbols.iter().find(|s| text == format!("${{{s}}}")) };
+        let statements: Vec<&mut Value> = match document.get_mut("Statement") {
+            Some(Value::Array(list)) => list.iter_mut().collect(),
+            Some(single) => vec![single],
+            None => Vec::new(),
+        };
+        for statement in statements {
+            if let Some(Value::Object(principal)) = statement.get_mut("Principal")
+                && let Some(aws) = principal.get_mut("AWS")
+            {
+                for_each_string(aws, &mut |text| {
+                    let account = whole(text).and_then(|r| inside(r))?;
+                    Some(format!("arn:{partition}:iam::{account}:root"))
+                });
+            }
+            if let Some(Value::Object(operators)) = statement.get_mut("Condition") {
+                for entries in operators.values_mut() {
+                    for (key, values) in entries.as_object_mut().into_iter().flatten() {
+                        if !key.eq_ignore_ascii_case("aws:SourceArn") {
+                            continue;
+                        }
+                        for_each_string(values, &mut |text| {
+                            let reference = whole(text)?;
+                            let account = inside(reference)?;
+                            let service = reference
+                                .rsplit('.')
+                                .nth(2)
+                                .and_then(|t| t.strip_prefix("aws_"))
+                                .and_then(|t| t.split('_').next())
+                                .unwrap_or("unknown");
+                            Some(format!("arn:{partition}:{service}:*:{account}:{reference}"))
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn for_each_string(value: &mut Value, f: &mut dyn FnMut(&str) -> Option<String>) {
+        match value {
+            Value::String(text) => {
+                if let Some(new) = f(text) {
+                    *text = new;
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| for_each_string(v, f)),
+            _ => {}
+        }
+    }
+
+    fn unverifiable(attribute: &str, holes: &[Hole], sources: &SourceFacts<'_>) -> Widening {
+        let mut parts: Vec<String> = Vec::new();
+        for hole in holes {
+            let statement = match &hole.sid {
+                Some(sid) => format!("statement \"{sid}\""),
+                None => format!("statement {}", hole.statement + 1),
+            };
+            let why = why(hole, sources);
+            let part = format!("{} {} of {statement}{why}", hole.element, hole.value);
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
+        let mut references: Vec<String> = holes.iter().flat_map(|h| symbols_in(&h.value)).collect();
+        references.sort();
+        references.dedup();
+        let principal = holes
+            .iter()
+            .find(|h| h.element == "Principal" || h.element == "NotPrincipal")
+            .map(|h| h.value.clone())
+            .unwrap_or_default();
+        Widening {
+            kind: WideningKind::Unverifiable,
+            principal,
+            actions: Vec::new(),
+            resources: Vec::new(),
+            reason: format!(
+                "{attribute}: {} {} known only after apply (it depends on {}), and the verdict depends on {} \
+                 (some values would let someone outside the trust boundary in, others would not)",
+                parts.join("; "),
+                if parts.len() == 1 { "is" } else { "are" },
+                references.join(", "),
+                if parts.len() == 1 { "it" } else { "them" }
+            ),
+            statement: holes.first().map(|h| h.statement),
+            sid: holes.first().and_then(|h| h.sid.clone()),
+        }
+    }
+
+    /// Why a hole in a principal could not be filled in.
+    fn why(hole: &Hole, sources: &SourceFacts<'_>) -> String {
+        let reference = symbols_in(&hole.value);
+        let [reference] = reference.as_slice() else {
+            return String::new();
+        };
+        match (sources.managed_arn_account)(reference) {
+            Some(None) => " (managed here through a provider whose account is not known offline)".to_string(),
+            Some(Some(account)) if account == crate::source::providers::CALLER => {
+                " (managed here through the default provider, whose account the plan does not say)"
+                    .to_string()
+            }
+            Some(Some(account)) => {
+                format!(" (managed here in account {account}, outside the trust boundary)")
+            }
+            None => String::new(),
+        }
     }
 }
