@@ -10,8 +10,8 @@ pub mod diff;
 pub mod eval;
 pub mod functions;
 pub mod index;
-pub mod providers;
 pub mod nesting;
+pub mod providers;
 
 pub use comments::CommentAnnotation;
 pub use index::{PreparedIndex, ResourceEntry, SourceIndex, StatementEntry};
