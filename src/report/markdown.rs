@@ -170,6 +170,9 @@ fn head(report: &Report) -> String {
     out.push('\n');
     let _ = writeln!(out, "{}", boundary_line(report));
     out.push('\n');
+    if let Some(warning) = super::detected_boundary_warning(report) {
+        let _ = writeln!(out, "> [!WARNING]\n> {}\n", md(&warning));
+    }
     out
 }
 

@@ -47,6 +47,30 @@ impl Format {
     }
 }
 
+/// The warning the CI formats (github, sarif, markdown) carry when the trust boundary was detected from the
+/// plan rather than declared: detection reads the provider configuration, which the change under review can
+/// rewrite.
+pub fn detected_boundary_warning(report: &Report) -> Option<String> {
+    if report.boundary.source != crate::judge::BoundarySource::Detected {
+        return None;
+    }
+    let members: Vec<&str> = report
+        .boundary
+        .boundary
+        .accounts
+        .iter()
+        .chain(report.boundary.boundary.organizations.iter())
+        .map(String::as_str)
+        .collect();
+    Some(format!(
+        "the trust boundary ({}) was detected from the plan ({}), not declared; the change under review \
+         controls the provider configuration it was read through, so declare the boundary with --account/--org \
+         or a boundary block in .trustgate.hcl (read from the base branch with --config-ref)",
+        members.join(", "),
+        report.boundary.detail
+    ))
+}
+
 /// Renders the report in a format. `color` only affects human output.
 pub fn render(report: &Report, format: Format, color: bool) -> String {
     match format {

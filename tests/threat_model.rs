@@ -1,0 +1,193 @@
+//! End-to-end tests of the bypasses a hostile pull-request author would try (issue 11), each on the plans
+//! real terraform wrote (`testdata/real/`, `testdata/partial/`) or on git repositories made here for a base
+//! and a head revision. Each of them passed with exit 0 before the fix.
+
+mod common;
+
+use common::{TODAY, run};
+use serde_json::Value;
+
+fn check_json(args: &[&str]) -> (i32, Value, String) {
+    let mut argv = vec!["check"];
+    argv.extend_from_slice(args);
+    argv.extend_from_slice(&["--format", "json", "--today", TODAY]);
+    let out = run(&argv);
+    let value = serde_json::from_str(&out.stdout).unwrap_or(Value::Null);
+    (out.code, value, out.stderr)
+}
+
+fn statuses(report: &Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["address"].as_str().unwrap_or_default().to_string(),
+                f["status"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The provider's default_tags carry the three trustgate keys: they approve nothing, and a note says so.
+#[test]
+fn default_tags_approve_nothing() {
+    let (code, report, stderr) = check_json(&["testdata/real/default-tags-approve-nothing/plan.json"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        statuses(&report),
+        [("aws_iam_role.partner".to_string(), "violation".to_string())]
+    );
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("default_tags") && notes.contains("aws_iam_role.partner"),
+        "{notes}"
+    );
+}
+
+/// A caller identity in a module, read through a provider alias, does not join the detected boundary.
+#[test]
+fn a_module_caller_identity_through_an_alias_does_not_widen_the_boundary() {
+    let (code, report, stderr) =
+        check_json(&["testdata/real/boundary-module-alias-caller-identity/plan.json"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        report["boundary"]["accounts"],
+        serde_json::json!(["123456789012"])
+    );
+    assert_eq!(
+        statuses(&report),
+        [("aws_iam_role.peer_admin".to_string(), "violation".to_string())]
+    );
+}
+
+/// An `arn` argument the author writes does not make its account "own".
+#[test]
+fn an_arn_argument_does_not_widen_the_boundary() {
+    let (code, report, stderr) = check_json(&["testdata/real/boundary-arn-argument/plan.json"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(report["boundary"]["source"], "none");
+    assert_eq!(
+        statuses(&report),
+        [("aws_iam_role.forwarder".to_string(), "violation".to_string())]
+    );
+}
+
+/// Accounts that disagree stop the check unless the boundary is declared; declaring it decides.
+#[test]
+fn disagreeing_detected_accounts_ask_for_a_declared_boundary() {
+    let plan = "testdata/real/boundary-accounts-disagree/plan.json";
+    let (code, _, stderr) = check_json(&[plan]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--account") && stderr.contains("999988887777"),
+        "{stderr}"
+    );
+    let (code, report, stderr) = check_json(&[plan, "--account", "123456789012"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        statuses(&report),
+        [("aws_iam_role.shared_reader".to_string(), "violation".to_string())]
+    );
+    let (code, _, stderr) = check_json(&[plan, "--account", "123456789012", "--account", "999988887777"]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// Partial plans are never judged as whole, in any format.
+#[test]
+fn partial_plans_fail_closed() {
+    for format in ["human", "json", "sarif", "github", "markdown"] {
+        for (plan, reason) in [
+            (
+                "testdata/real/target-plan-incomplete/plan.json",
+                "\"complete\": false",
+            ),
+            (
+                "testdata/partial/errored-precondition/plan.json",
+                "\"errored\": true",
+            ),
+        ] {
+            let out = run(&["check", plan, "--account", "123456789012", "--format", format]);
+            assert_eq!(out.code, 2, "{plan} {format}: {}", out.stderr);
+            assert!(out.stderr.contains(reason), "{plan}: {}", out.stderr);
+            assert!(
+                out.stdout.is_empty(),
+                "{plan} {format}: no report for a partial plan"
+            );
+        }
+    }
+    // deferred_changes (experimental in terraform 1.9+, not produced by a release build): synthetic.
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("deferred.json");
+    std::fs::write(
+        &plan,
+        r#"{"format_version":"1.2","terraform_version":"1.10.0","complete":false,"resource_changes":[],
+        "deferred_changes":[{"reason":"instance_count_unknown","resource_change":{"address":"aws_iam_role.r[\"x\"]",
+        "mode":"managed","type":"aws_iam_role","name":"r","change":{"actions":["create"],"before":null,
+        "after":{"assume_role_policy":"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sts:AssumeRole\"}]}"}}}}]}"#,
+    )
+    .unwrap();
+    let out = run(&["check", plan.to_str().unwrap(), "--account", "123456789012"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("defers changes") && out.stderr.contains("instance_count_unknown"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// With 300 long approved rows and 1 violation, the Markdown report shows the violation.
+#[test]
+fn markdown_shows_the_violation_among_many_approvals() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut changes = Vec::new();
+    let justification = "Vendor integration reviewed by the security team, ticket SEC-5120. ".repeat(8);
+    for i in 0..300 {
+        changes.push(format!(
+            r#"{{"address":"aws_iam_role.vendor_{i}","mode":"managed","type":"aws_iam_role","name":"vendor_{i}",
+            "change":{{"actions":["create"],"before":null,"after":{{"name":"vendor_{i}",
+            "assume_role_policy":"{{\"Statement\":[{{\"Effect\":\"Allow\",\"Principal\":{{\"AWS\":\"arn:aws:iam::999988887777:root\"}},\"Action\":\"sts:AssumeRole\"}}]}}",
+            "tags":{{"trustgate:owner":"@security","trustgate:expiry":"2027-01-31","trustgate:justification":"{justification}"}}}},
+            "after_unknown":{{}}}}}}"#
+        ));
+    }
+    changes.push(
+        r#"{"address":"aws_iam_role.zz_open","mode":"managed","type":"aws_iam_role","name":"zz_open",
+        "change":{"actions":["create"],"before":null,"after":{"name":"zz_open",
+        "assume_role_policy":"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sts:AssumeRole\"}]}"},
+        "after_unknown":{}}}"#
+            .to_string(),
+    );
+    let plan = dir.path().join("many.json");
+    std::fs::write(
+        &plan,
+        format!(
+            r#"{{"format_version":"1.2","terraform_version":"1.11.4","resource_changes":[{}]}}"#,
+            changes.join(",")
+        ),
+    )
+    .unwrap();
+    let out = run(&[
+        "check",
+        plan.to_str().unwrap(),
+        "--account",
+        "123456789012",
+        "--format",
+        "markdown",
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.chars().count() <= 65_536);
+    let first_row = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("| ❌") || l.starts_with("| ✅"))
+        .expect("a table row");
+    assert!(
+        first_row.starts_with("| ❌") && first_row.contains("zz&#95;open"),
+        "{first_row}"
+    );
+    assert!(out.stdout.contains("(all of them approved)"));
+}
