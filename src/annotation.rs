@@ -12,13 +12,31 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::config::AnnotationSettings;
 use crate::date::Date;
 
 pub const OWNER_TAG: &str = "trustgate:owner";
 pub const EXPIRY_TAG: &str = "trustgate:expiry";
 pub const JUSTIFICATION_TAG: &str = "trustgate:justification";
 const ANNOTATION_TAGS: [&str; 3] = [OWNER_TAG, EXPIRY_TAG, JUSTIFICATION_TAG];
+
+/// How annotations are judged (the config file's `annotations` block, which `config` parses into this).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnnotationSettings {
+    pub max_expiry_days: u32,
+    pub min_justification_length: usize,
+    /// Whether comments and tags count; false: only exceptions in the config file.
+    pub inline: bool,
+}
+
+impl Default for AnnotationSettings {
+    fn default() -> Self {
+        AnnotationSettings {
+            max_expiry_days: 365,
+            min_justification_length: 10,
+            inline: true,
+        }
+    }
+}
 
 /// Where an annotation was written.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -43,6 +61,14 @@ pub struct Annotation {
     pub expiry: Option<String>,
     pub justification: Option<String>,
     pub origin: Origin,
+}
+
+/// An annotation comment as read: the annotation (fields possibly missing) and what is malformed in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentAnnotation {
+    pub annotation: Annotation,
+    /// Syntax problems (unknown key, unterminated quote, …), each naming the file and line.
+    pub problems: Vec<String>,
 }
 
 /// An `exception` block from the config file.

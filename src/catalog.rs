@@ -47,6 +47,11 @@ pub enum PolicySource {
     OpenSearchServerless,
     /// Fields of the resource that together make a grant; converted to IAM policy JSON.
     Grant(GrantConverter),
+    /// A CloudFormation template (JSON or YAML text): each of its resources is read with the catalog's
+    /// `AWS::…` entries.
+    CloudFormationTemplate,
+    /// `aws_cloudcontrolapi_resource.desired_state`: the properties of one resource of type `type_name`.
+    CloudControl,
 }
 
 /// The converters for grants written as fields.
@@ -66,10 +71,17 @@ pub enum GrantConverter {
     EksAccessEntry,
     SsmDocumentShare,
     ServicecatalogPortfolioShare,
+    S3BucketAcl,
+    S3PublicAccessBlock,
+    LakeformationPermissions,
+    OrganizationsDelegatedAdministrator,
+    SignerProfilePermission,
+    Route53VpcAssociationAuthorization,
+    RamResourceShareExternal,
 }
 
 impl GrantConverter {
-    pub const ALL: [GrantConverter; 14] = [
+    pub const ALL: [GrantConverter; 21] = [
         GrantConverter::LambdaPermission,
         GrantConverter::LambdaLayerVersionPermission,
         GrantConverter::LambdaFunctionUrl,
@@ -84,6 +96,13 @@ impl GrantConverter {
         GrantConverter::EksAccessEntry,
         GrantConverter::SsmDocumentShare,
         GrantConverter::ServicecatalogPortfolioShare,
+        GrantConverter::S3BucketAcl,
+        GrantConverter::S3PublicAccessBlock,
+        GrantConverter::LakeformationPermissions,
+        GrantConverter::OrganizationsDelegatedAdministrator,
+        GrantConverter::SignerProfilePermission,
+        GrantConverter::Route53VpcAssociationAuthorization,
+        GrantConverter::RamResourceShareExternal,
     ];
 
     /// The name used in catalog files (`converter = "…"`).
@@ -103,6 +122,13 @@ impl GrantConverter {
             GrantConverter::EksAccessEntry => "eks_access_entry",
             GrantConverter::SsmDocumentShare => "ssm_document_share",
             GrantConverter::ServicecatalogPortfolioShare => "servicecatalog_portfolio_share",
+            GrantConverter::S3BucketAcl => "s3_bucket_acl",
+            GrantConverter::S3PublicAccessBlock => "s3_public_access_block",
+            GrantConverter::LakeformationPermissions => "lakeformation_permissions",
+            GrantConverter::OrganizationsDelegatedAdministrator => "organizations_delegated_administrator",
+            GrantConverter::SignerProfilePermission => "signer_profile_permission",
+            GrantConverter::Route53VpcAssociationAuthorization => "route53_vpc_association_authorization",
+            GrantConverter::RamResourceShareExternal => "ram_resource_share_external",
         }
     }
 
@@ -165,6 +191,82 @@ impl std::fmt::Display for AttributePath {
             }
         }
         Ok(())
+    }
+}
+
+/// `snake_case` of a CloudFormation name, as the awscc provider spells it: `AssumeRolePolicyDocument` →
+/// `assume_role_policy_document`, `PrincipalOrgID` → `principal_org_id`, `VPCEndpoint` → `vpc_endpoint`.
+pub fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let previous = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1).copied();
+            let starts_word = match previous {
+                None => false,
+                Some(p) if p.is_ascii_lowercase() || p.is_ascii_digit() => true,
+                Some(p) if p.is_ascii_uppercase() => next.is_some_and(|n| n.is_ascii_lowercase()),
+                Some(_) => false,
+            };
+            if starts_word && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The awscc resource type generated from a CloudFormation type: `AWS::IAM::Role` → `awscc_iam_role`.
+pub fn awscc_type(cloudformation_type: &str) -> Option<String> {
+    let mut parts = cloudformation_type.split("::");
+    let (Some("AWS"), Some(service), Some(name), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    Some(format!(
+        "awscc_{}_{}",
+        service.to_ascii_lowercase(),
+        snake_case(name)
+    ))
+}
+
+/// Every `AWS::…` entry also covers its awscc resource type, unless the catalog lists that type itself.
+fn add_awscc_mirrors(entries: &mut HashMap<String, CatalogEntry>) {
+    let mirrors: Vec<CatalogEntry> = entries
+        .values()
+        .filter_map(|entry| {
+            let resource_type = awscc_type(&entry.resource_type)?;
+            let attributes = entry
+                .attributes
+                .iter()
+                .map(|attribute| PolicyAttribute {
+                    path: AttributePath {
+                        steps: attribute
+                            .path
+                            .steps
+                            .iter()
+                            .map(|step| match step {
+                                PathStep::Key(key) => PathStep::Key(snake_case(key)),
+                                other => other.clone(),
+                            })
+                            .collect(),
+                    },
+                    ..attribute.clone()
+                })
+                .collect();
+            Some(CatalogEntry {
+                resource_type,
+                attributes,
+            })
+        })
+        .collect();
+    for mirror in mirrors {
+        entries.entry(mirror.resource_type.clone()).or_insert(mirror);
     }
 }
 
@@ -262,6 +364,7 @@ impl Catalog {
             }
             entries.insert(entry.resource_type.clone(), entry);
         }
+        add_awscc_mirrors(&mut entries);
         Ok(Catalog {
             entries: Arc::new(entries),
         })
@@ -413,9 +516,12 @@ fn parse_resource_block(block: &Block, locator: &LineLocator, path: &Path) -> Re
             match settings.get("format").copied() {
                 None | Some("iam") => PolicySource::IamJson,
                 Some("opensearch-serverless") => PolicySource::OpenSearchServerless,
+                Some("cloudformation-template") => PolicySource::CloudFormationTemplate,
+                Some("cloudcontrol") => PolicySource::CloudControl,
                 Some(other) => {
                     return Err(fail(format!(
-                        "unknown format {other:?}; expected iam or opensearch-serverless"
+                        "unknown format {other:?}; expected iam, opensearch-serverless, \
+                         cloudformation-template or cloudcontrol"
                     )));
                 }
             }
@@ -651,6 +757,33 @@ mod tests {
             });
             assert!(used, "{} unused", converter.name());
         }
+    }
+
+    #[test]
+    fn awscc_names_follow_the_cloudformation_names() {
+        assert_eq!(
+            snake_case("AssumeRolePolicyDocument"),
+            "assume_role_policy_document"
+        );
+        assert_eq!(snake_case("PrincipalOrgID"), "principal_org_id");
+        assert_eq!(snake_case("VPCEndpoint"), "vpc_endpoint");
+        assert_eq!(snake_case("KeyPolicy"), "key_policy");
+        assert_eq!(awscc_type("AWS::IAM::Role").as_deref(), Some("awscc_iam_role"));
+        assert_eq!(
+            awscc_type("AWS::OpenSearchServerless::AccessPolicy").as_deref(),
+            Some("awscc_opensearchserverless_access_policy")
+        );
+        assert_eq!(awscc_type("aws_iam_role"), None);
+        let catalog = Catalog::builtin();
+        let role = catalog.entry("awscc_iam_role").expect("awscc mirror");
+        assert_eq!(role.attributes[0].path.to_string(), "assume_role_policy_document");
+        assert_eq!(role.attributes[0].role, PolicyRole::Trust);
+        assert_eq!(role.attributes[1].path.to_string(), "policies[*].policy_document");
+        let table = catalog.entry("awscc_dynamodb_table").expect("awscc mirror");
+        assert_eq!(
+            table.attributes[0].path.to_string(),
+            "resource_policy.policy_document"
+        );
     }
 
     #[test]

@@ -8,13 +8,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analysis::{self, Context, PolicyRole, Verdict};
 use crate::catalog::Catalog;
-use crate::check::{CheckOptions, check_plan_text};
 use crate::config::{self, Config};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::input::{self, Source};
-use crate::judge::{BoundaryInfo, Report};
+use crate::judge::BoundaryInfo;
+use crate::pipeline::{self, DiffInput, Inputs, PlanInput, Settings};
 use crate::policy;
+use crate::report::output::{Destinations, write_stdout};
 use crate::report::{self, Format};
 use crate::terraform::{self, Terraform};
 
@@ -280,18 +281,21 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
     let catalog = load_catalog(args.report.catalog.as_deref())?;
     let display_path = source.display_path();
     let text = terraform::read_plan(&source, &Terraform::choose(args.terraform_bin.as_deref()))?;
-    let options = CheckOptions {
+    let input = PlanInput {
+        text: &text,
         display_path,
+        source_dir: source_dir(args.source.as_deref())?,
+    };
+    let settings = Settings {
         flag_accounts: &args.boundary.accounts,
         flag_orgs: &args.boundary.orgs,
         config: &config,
         catalog: &catalog,
         today,
-        source_dir: source_dir(args.source.as_deref())?,
     };
-    let destinations = report::output::Destinations::new(args.report.format, &args.report.output)?;
-    let report = check_plan_text(&text, &options)?;
-    emit(&report, &destinations, color)
+    let destinations = Destinations::new(args.report.format, &args.report.output)?;
+    let report = pipeline::run(Inputs::Plan(input), &settings, &destinations, color)?;
+    Ok(report.exit_code())
 }
 
 fn run_terraform(args: TerraformArgs, color: bool) -> Result<i32> {
@@ -331,30 +335,19 @@ fn diff(args: DiffArgs, color: bool) -> Result<i32> {
     let today = args.report.today.unwrap_or_else(Date::today_utc);
     let config = load_config(&args.boundary)?;
     let catalog = load_catalog(args.report.catalog.as_deref())?;
-    let destinations = report::output::Destinations::new(args.report.format, &args.report.output)?;
-    let report = crate::source::diff::diff(&crate::source::diff::DiffOptions {
+    let destinations = Destinations::new(args.report.format, &args.report.output)?;
+    let input = DiffInput {
         base: &args.base,
         dir: &args.dir,
+    };
+    let settings = Settings {
         flag_accounts: &args.boundary.accounts,
         flag_orgs: &args.boundary.orgs,
         config: &config,
         catalog: &catalog,
         today,
-    })?;
-    emit(&report, &destinations, color)
-}
-
-/// Writes the report's files (all or none), then standard output; returns the report's exit code.
-fn emit(report: &Report, destinations: &report::output::Destinations, color: bool) -> Result<i32> {
-    let files: Vec<(PathBuf, String)> = destinations
-        .files
-        .iter()
-        .map(|(format, path)| (path.clone(), report::render(report, *format, false)))
-        .collect();
-    report::output::write_all(&files)?;
-    if let Some(format) = destinations.stdout {
-        write_stdout(&report::render(report, format, color));
-    }
+    };
+    let report = pipeline::run(Inputs::Diff(input), &settings, &destinations, color)?;
     Ok(report.exit_code())
 }
 
@@ -401,10 +394,4 @@ fn read_policy(path: &Path) -> Result<policy::Policy> {
     let source = Source::from_arg(path);
     let text = input::read_text(&source)?;
     policy::parse_policy(&text).map_err(|e| Error::invalid(source.display_path(), e.place, e.message))
-}
-
-/// Writes to standard output; a closed pipe (`trustgate … | head`) ends the output quietly.
-pub(crate) fn write_stdout(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
 }

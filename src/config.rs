@@ -15,28 +15,11 @@ use hcl::edit::Span;
 use hcl::edit::expr::Expression;
 use hcl::edit::structure::{Attribute, Block, Structure};
 
+pub use crate::annotation::AnnotationSettings;
 use crate::annotation::{self, Annotation, Exception, Origin};
 use crate::error::{Error, Result};
 
 pub const DEFAULT_FILE_NAME: &str = ".trustgate.hcl";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnnotationSettings {
-    pub max_expiry_days: u32,
-    pub min_justification_length: usize,
-    /// Whether comments and tags count; false: only exceptions in the config file.
-    pub inline: bool,
-}
-
-impl Default for AnnotationSettings {
-    fn default() -> Self {
-        AnnotationSettings {
-            max_expiry_days: 365,
-            min_justification_length: 10,
-            inline: true,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {

@@ -1,19 +1,20 @@
 //! Judging: compares each policy site, attaches annotations to its widenings, and decides each finding's
 //! status. The result, a `Report`, is the single value every output format is rendered from.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
 
 use crate::analysis::{self, Access, Boundary, Context, PolicyRole, Widening, WideningKind};
-use crate::annotation::{self, Annotation};
+use crate::annotation::{self, Annotation, CommentAnnotation};
 use crate::config::Config;
 use crate::date::Date;
 use crate::extract::{PolicySite, PolicyValue};
 use crate::plan::ChangeAction;
 use crate::policy::{self, Policy};
 use crate::rules;
-use crate::source::{CommentAnnotation, Sources, eval::symbols_in};
+use crate::symbol::{symbols_in, whole_symbol};
 
 /// Where the boundary came from, in the order they are tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -252,8 +253,85 @@ pub struct JudgeInput<'a> {
     pub boundary: BoundaryInfo,
     pub config: &'a Config,
     pub today: Date,
-    /// The HCL sources behind the plan, when read (`--source`): locations and comment annotations.
-    pub sources: Option<&'a Sources>,
+    /// What the HCL sources behind the plan say, when they were read (`--source`): locations, comment
+    /// annotations, policies evaluated from source.
+    pub sources: Option<&'a SourceFacts<'a>>,
+}
+
+/// What the HCL sources tell the judge, as plain data: built by the pipeline's source stage, so that judging
+/// needs nothing of how sources are read.
+pub struct SourceFacts<'a> {
+    /// Every policy comes from the sources (`trustgate diff`, no plan).
+    pub all_from_source: bool,
+    /// (site address, attribute) → what the sources say about that site; sites they say nothing about are
+    /// absent.
+    pub sites: BTreeMap<(String, String), SiteSource>,
+    /// Whether a reference (`aws_iam_role.ci.arn`, `module.a["k"].aws_iam_role.x[0].arn`) is the ARN of a
+    /// resource managed in this configuration.
+    pub is_managed_arn: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+impl SourceFacts<'_> {
+    fn site(&self, address: &str, attribute: &str) -> Option<&SiteSource> {
+        self.sites.get(&(address.to_string(), attribute.to_string()))
+    }
+
+    /// The policy of this site as evaluated from source, when it was.
+    fn resolution(&self, address: &str, attribute: &str) -> Option<&SourceResolution> {
+        self.site(address, attribute)?.resolution.as_ref()
+    }
+}
+
+/// What the sources say about one policy site.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SiteSource {
+    /// The resource block that sets the policy.
+    pub block: Option<SourceBlock>,
+    /// The policy evaluated from source, for a site the plan only knows after apply.
+    pub resolution: Option<SourceResolution>,
+}
+
+/// A resource block as written: where, its comment annotation, and the statements of the site's policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceBlock {
+    pub file: PathBuf,
+    pub line: usize,
+    pub annotation: Option<CommentAnnotation>,
+    pub statements: Vec<SourceStatement>,
+}
+
+impl SourceBlock {
+    /// The statement that produced the statement with this index and Sid in the resulting policy: by Sid
+    /// first, else by index.
+    fn statement(&self, index: Option<usize>, sid: Option<&str>) -> Option<&SourceStatement> {
+        if let Some(sid) = sid.filter(|s| !s.is_empty())
+            && let Some(found) = self.statements.iter().find(|s| s.sid.as_deref() == Some(sid))
+        {
+            return Some(found);
+        }
+        let index = index?;
+        self.statements.iter().find(|s| s.index == Some(index))
+    }
+}
+
+/// A statement written in HCL, with its comment annotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceStatement {
+    /// Index in the resulting policy's `Statement` list, when the source fixes it.
+    pub index: Option<usize>,
+    pub sid: Option<String>,
+    pub file: PathBuf,
+    pub line: usize,
+    pub annotation: Option<CommentAnnotation>,
+}
+
+/// A policy evaluated from source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceResolution {
+    /// The references the evaluation left unresolved.
+    pub symbols: Vec<String>,
+    /// False when the evaluated policy could not be used soundly: the site stays unverifiable.
+    pub used: bool,
 }
 
 /// Compares every site (in parallel), annotates, and builds the report.
@@ -328,6 +406,7 @@ fn introduces_policy(change: ChangeAction) -> bool {
 enum Parsed {
     Absent,
     Unknown,
+    Unverifiable(String),
     Invalid(policy::PolicyError),
     Known(Policy),
 }
@@ -336,6 +415,7 @@ fn parse_side(value: &PolicyValue) -> Parsed {
     match value {
         PolicyValue::Absent => Parsed::Absent,
         PolicyValue::Unknown => Parsed::Unknown,
+        PolicyValue::Unverifiable(reason) => Parsed::Unverifiable(reason.clone()),
         PolicyValue::Known(text) => match policy::parse_policy(text) {
             Ok(policy) => Parsed::Known(policy),
             Err(error) => Parsed::Invalid(error),
@@ -361,7 +441,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
         Parsed::Absent => Vec::new(),
         Parsed::Unknown => {
             let unresolved = resolution
-                .map(|r| r.resolved.symbols.clone())
+                .map(|r| r.symbols.clone())
                 .filter(|symbols| !symbols.is_empty());
             let reason = match unresolved {
                 Some(symbols) => format!(
@@ -381,6 +461,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
             };
             vec![site_level(WideningKind::Unverifiable, reason)]
         }
+        Parsed::Unverifiable(reason) => vec![site_level(WideningKind::Unverifiable, reason.clone())],
         Parsed::Invalid(error) => vec![site_level(
             WideningKind::InvalidPolicy,
             format!("{} is not a valid IAM policy: {error}", site.attribute),
@@ -436,10 +517,7 @@ fn symbolic_principals(widenings: Vec<Widening>, input: &JudgeInput<'_>) -> Vec<
             if symbols.is_empty() || widening.kind == WideningKind::Federated {
                 return Some(widening);
             }
-            let whole = widening.principal.trim();
-            let managed = symbols.len() == 1
-                && whole == format!("${{{}}}", symbols[0])
-                && sources.is_managed_arn(&symbols[0]);
+            let managed = whole_symbol(&widening.principal).is_some_and(|s| (sources.is_managed_arn)(&s));
             if managed {
                 return None;
             }
@@ -475,11 +553,7 @@ fn symbolic_view(view: SideView, input: &JudgeInput<'_>) -> SideView {
     match view {
         SideView::Known(mut accesses) => {
             for access in &mut accesses {
-                let symbols = symbols_in(&access.principal);
-                if symbols.len() == 1
-                    && access.principal.trim() == format!("${{{}}}", symbols[0])
-                    && sources.is_managed_arn(&symbols[0])
-                {
+                if whole_symbol(&access.principal).is_some_and(|s| (sources.is_managed_arn)(&s)) {
                     access.reach = analysis::Reach::Internal;
                 }
             }
@@ -492,7 +566,7 @@ fn symbolic_view(view: SideView, input: &JudgeInput<'_>) -> SideView {
 fn side_view(parsed: &Parsed, ctx: &Context<'_>) -> SideView {
     match parsed {
         Parsed::Absent => SideView::Absent,
-        Parsed::Unknown => SideView::Unknown,
+        Parsed::Unknown | Parsed::Unverifiable(_) => SideView::Unknown,
         Parsed::Invalid(error) => SideView::Invalid(error.to_string()),
         Parsed::Known(policy) => SideView::Known(analysis::access(policy, ctx)),
     }
@@ -502,9 +576,9 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
     let settings = &input.config.annotations;
     let entry = input
         .sources
-        .and_then(|sources| sources.index.resource(&site.module_address, &site.address));
-    let statement =
-        entry.and_then(|e| e.statement(&site.attribute, widening.statement, widening.sid.as_deref()));
+        .and_then(|sources| sources.site(&site.address, &site.attribute))
+        .and_then(|s| s.block.as_ref());
+    let statement = entry.and_then(|e| e.statement(widening.statement, widening.sid.as_deref()));
     let location = entry.map(|e| Location {
         file: e.file.clone(),
         line: e.line,

@@ -1,7 +1,8 @@
 //! The Action's install step (`scripts/github-action.sh resolve` and `install`) end to end: a download
 //! server on 127.0.0.1 (a thread of this test, on a free port) serves a release archive made from the
 //! freshly built binary with its `.sha256` file; a fake `cargo` on `PATH` records whether the step fell
-//! back to building from source; a fake `gh` answers the build-provenance check.
+//! back to building from source; a fake `gh` answers the build-provenance check. The last test runs
+//! action.yml itself, step by step with its expressions resolved, from the first step to the verdict.
 
 #![cfg(unix)]
 
@@ -625,4 +626,177 @@ fn the_check_step_refuses_a_binary_changed_after_install() {
         out.stdout
     );
     assert!(!out.outputs.contains_key("violations"));
+}
+
+/// Resolves the `${{ … }}` expressions action.yml uses: `inputs.X`, `steps.ID.outputs.Y`, `github.token`,
+/// `github.event.pull_request.number`, `runner.os`, and `A == B` of two of those. Anything else panics, so
+/// a new kind of expression in action.yml needs this test to learn it.
+fn resolve_expression(
+    text: &str,
+    inputs: &BTreeMap<String, String>,
+    outputs: &BTreeMap<String, BTreeMap<String, String>>,
+) -> String {
+    let value = |term: &str| -> String {
+        let term = term.trim();
+        if let Some(name) = term.strip_prefix("inputs.") {
+            return inputs.get(name).cloned().unwrap_or_default();
+        }
+        if let Some(rest) = term.strip_prefix("steps.") {
+            let (id, name) = rest.split_once(".outputs.").expect("steps.ID.outputs.NAME");
+            return outputs
+                .get(id)
+                .and_then(|o| o.get(name))
+                .cloned()
+                .unwrap_or_default();
+        }
+        match term {
+            "github.token" => "the-workflow-token".to_string(),
+            "github.event.pull_request.number" => String::new(),
+            "runner.os" => "Linux".to_string(),
+            other => panic!("action.yml uses an expression this test does not know: {other}"),
+        }
+    };
+    let expr = regex::Regex::new(r"\$\{\{(.*?)\}\}").unwrap();
+    expr.replace_all(text, |c: &regex::Captures| match c[1].split_once("==") {
+        Some((a, b)) => (value(a) == value(b)).to_string(),
+        None => value(&c[1]),
+    })
+    .into_owned()
+}
+
+/// action.yml as the runner executes it: every step in order, `run:` steps with their `env:` resolved from
+/// the inputs (with their declared defaults) and earlier steps' outputs, the cache step as the cache folder
+/// that stays between runs; then the action's own outputs. Returns the action outputs and the last exit code.
+fn run_action(runner: &Runner, given: &[(&str, &str)]) -> (i32, BTreeMap<String, String>, String) {
+    let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    let action: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+    let mut inputs: BTreeMap<String, String> = action["inputs"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().unwrap().to_string(),
+                v["default"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    for (k, v) in given {
+        assert!(inputs.contains_key(*k), "no input {k}");
+        inputs.insert(k.to_string(), v.to_string());
+    }
+    // Default inputs may be expressions themselves (github-token: ${{ github.token }}).
+    let empty = BTreeMap::new();
+    for value in inputs.values_mut() {
+        *value = resolve_expression(value, &BTreeMap::new(), &empty);
+    }
+    let mut outputs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut log = String::new();
+    let mut code = 0;
+    for step in action["runs"]["steps"].as_sequence().unwrap() {
+        let Some(run) = step["run"].as_str() else {
+            let uses = step["uses"].as_str().unwrap();
+            assert!(uses.starts_with("actions/cache@"), "{uses}");
+            let key = resolve_expression(step["with"]["key"].as_str().unwrap(), &inputs, &outputs);
+            assert!(key.starts_with("trustgate-v"), "the cache key is resolved: {key}");
+            continue;
+        };
+        let output_file = runner.path("step-output");
+        std::fs::write(&output_file, "").unwrap();
+        let mut command = Command::new("bash");
+        command
+            .arg("-c")
+            .arg(run)
+            .env_clear()
+            .envs(&runner.env)
+            .env("GITHUB_OUTPUT", &output_file)
+            .current_dir(runner.dir.path());
+        if let Some(env) = step["env"].as_mapping() {
+            for (k, v) in env {
+                let value = resolve_expression(v.as_str().unwrap_or_default(), &inputs, &outputs);
+                command.env(k.as_str().unwrap(), value);
+            }
+        }
+        let out = command.output().unwrap();
+        log.push_str(&String::from_utf8_lossy(&out.stdout));
+        log.push_str(&String::from_utf8_lossy(&out.stderr));
+        code = out.status.code().unwrap_or(-1);
+        if let Some(id) = step["id"].as_str() {
+            let written = std::fs::read_to_string(&output_file).unwrap();
+            outputs.insert(
+                id.to_string(),
+                written
+                    .lines()
+                    .filter_map(|l| l.split_once('='))
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            );
+        }
+        if code != 0 {
+            break;
+        }
+    }
+    let declared = action["outputs"].as_mapping().unwrap();
+    let action_outputs = declared
+        .iter()
+        .map(|(k, v)| {
+            let value = resolve_expression(v["value"].as_str().unwrap(), &inputs, &outputs);
+            (k.as_str().unwrap().to_string(), value)
+        })
+        .collect();
+    (code, action_outputs, log)
+}
+
+/// The whole action.yml, first step to verdict, cold then warm, against the download server.
+#[test]
+fn action_yml_runs_from_the_first_step_to_the_verdict() {
+    let files = tempfile::tempdir().unwrap();
+    real_release(files.path());
+    let server = Server::start(files.path().to_path_buf());
+    let runner = Runner::new(&server.url(""));
+    std::fs::create_dir(runner.path("infra")).unwrap();
+    std::fs::copy(
+        root().join("testdata/example/plan.json"),
+        runner.path("infra/plan.json"),
+    )
+    .unwrap();
+    let inputs = [
+        ("working-directory", "infra"),
+        ("plan", "plan.json"),
+        ("comment", "false"),
+    ];
+
+    for round in ["cold", "warm"] {
+        let (code, outputs, log) = run_action(&runner, &inputs);
+        assert_eq!(code, 1, "{round}: the violations fail the step\n{log}");
+        assert_eq!(outputs["violations"], "5", "{round}: {log}");
+        assert_eq!(outputs["widenings"], "6");
+        assert_eq!(outputs["approved"], "1");
+        assert_eq!(outputs["exit-code"], "1");
+        assert!(
+            outputs["sarif-file"].ends_with("infra/trustgate.sarif"),
+            "{outputs:?}"
+        );
+        assert_eq!(version_of(&outputs["trustgate"]), format!("trustgate {VERSION}"));
+        assert!(
+            log.contains("trustgate: 5 violation(s) block this change"),
+            "{log}"
+        );
+        let fetched = server.take_log();
+        match round {
+            "cold" => assert_eq!(fetched.len(), 2, "checksum and archive: {fetched:?}"),
+            _ => assert_eq!(fetched, [format!("/{}.sha256", archive())], "warm: checksum only"),
+        }
+    }
+    let (code, outputs, log) = run_action(
+        &runner,
+        &[
+            ("working-directory", "infra"),
+            ("plan", "plan.json"),
+            ("comment", "false"),
+            ("fail-on-violation", "false"),
+        ],
+    );
+    assert_eq!(code, 0, "fail-on-violation: false passes the step: {log}");
+    assert_eq!(outputs["violations"], "5");
 }

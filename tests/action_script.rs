@@ -486,7 +486,16 @@ fn action_yml_declares_and_maps_everything_the_script_reads() {
         assert!(input_names.contains(&name), "input {name} is declared");
     }
     let outputs = action["outputs"].as_mapping().expect("outputs");
-    for name in ["violations", "widenings", "approved", "sarif-file", "exit-code"] {
+    for name in [
+        "violations",
+        "widenings",
+        "approved",
+        "sarif-file",
+        "exit-code",
+        "json-file",
+        "markdown-file",
+        "reports-dir",
+    ] {
         let value = outputs
             .get(name)
             .and_then(|o| o["value"].as_str())
@@ -961,8 +970,9 @@ fn diff_mode_fetches_the_base_commit_and_reports_the_widening() {
             .arg("-C")
             .arg(&clone)
             .args(["cat-file", "-e", &format!("{base}^{{commit}}")])
-            .status()
+            .output()
             .unwrap()
+            .status
             .success(),
         "the shallow clone lacks the base commit"
     );
@@ -1217,4 +1227,43 @@ fn only_a_comment_written_by_the_tokens_account_is_updated() {
         "{}",
         out.stdout
     );
+}
+
+/// The README's table of the action's inputs names exactly the inputs `action.yml` declares, with the same
+/// defaults where the default is a plain value.
+#[test]
+fn the_readme_documents_every_input() {
+    let text = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    let action: serde_norway::Value = serde_norway::from_str(&text).unwrap();
+    let declared: BTreeMap<String, String> = action["inputs"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().unwrap().to_string(),
+                v["default"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split("### Inputs and outputs")
+        .nth(1)
+        .expect("the README has an inputs section");
+    let row = regex::Regex::new(r"(?m)^\| `([a-z-]+)` \|([^|]*)\|").unwrap();
+    let documented: BTreeMap<String, String> = row
+        .captures_iter(section.split("\nOutputs:").next().unwrap())
+        .map(|c| (c[1].to_string(), c[2].trim().to_string()))
+        .collect();
+    assert_eq!(
+        documented.keys().collect::<Vec<_>>(),
+        declared.keys().collect::<Vec<_>>(),
+        "README inputs table vs action.yml"
+    );
+    for (name, default) in &declared {
+        if !default.is_empty() && !default.contains("${{") {
+            assert_eq!(documented[name], format!("`{default}`"), "default of {name}");
+        }
+    }
 }

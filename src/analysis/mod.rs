@@ -13,6 +13,7 @@ mod facts;
 mod implication;
 mod pattern;
 mod principal;
+pub mod symbolic;
 mod view;
 
 /// The zone of trust: the owner's accounts and organizations.

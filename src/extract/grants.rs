@@ -47,7 +47,20 @@ struct Fields<'a> {
 /// Raised by converters when a field the grant depends on is not known until apply.
 struct NotYetKnown;
 
-type Synthesis = Result<Option<Value>, NotYetKnown>;
+/// Why a converter produced no policy.
+enum Halt {
+    NotYetKnown,
+    /// The fields grant access trustgate cannot express as a policy; the text says what and why.
+    Unverifiable(String),
+}
+
+impl From<NotYetKnown> for Halt {
+    fn from(_: NotYetKnown) -> Halt {
+        Halt::NotYetKnown
+    }
+}
+
+type Synthesis = Result<Option<Value>, Halt>;
 
 impl<'a> Fields<'a> {
     fn is_unknown(&self, name: &str) -> bool {
@@ -70,6 +83,18 @@ impl<'a> Fields<'a> {
     }
 
     /// A field the grant cannot be understood without.
+    /// A boolean field: `None` when absent or null.
+    fn flag(&self, name: &str) -> Result<Option<bool>, NotYetKnown> {
+        if self.is_unknown(name) {
+            return Err(NotYetKnown);
+        }
+        Ok(match self.members.get(name).map(|raw| raw.get().trim()) {
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            _ => None,
+        })
+    }
+
     fn required(&self, name: &str) -> Result<Option<String>, NotYetKnown> {
         match self.text(name) {
             Field::Unknown => Err(NotYetKnown),
@@ -197,11 +222,21 @@ pub(crate) fn synthesise(
         GrantConverter::EksAccessEntry => eks_access_entry(&fields, context),
         GrantConverter::SsmDocumentShare => ssm_document_share(&fields, context),
         GrantConverter::ServicecatalogPortfolioShare => servicecatalog_portfolio_share(&fields, context),
+        GrantConverter::S3BucketAcl => s3_bucket_acl(&fields, context),
+        GrantConverter::S3PublicAccessBlock => s3_public_access_block(&fields, context),
+        GrantConverter::LakeformationPermissions => lakeformation_permissions(&fields, context),
+        GrantConverter::OrganizationsDelegatedAdministrator => {
+            organizations_delegated_administrator(&fields, context)
+        }
+        GrantConverter::SignerProfilePermission => signer_profile_permission(&fields, context),
+        GrantConverter::Route53VpcAssociationAuthorization => route53_vpc_association_authorization(&fields),
+        GrantConverter::RamResourceShareExternal => ram_resource_share_external(&fields),
     };
     match result {
         Ok(Some(policy)) => PolicyValue::Known(policy.to_string()),
         Ok(None) => PolicyValue::Absent,
-        Err(NotYetKnown) => PolicyValue::Unknown,
+        Err(Halt::NotYetKnown) => PolicyValue::Unknown,
+        Err(Halt::Unverifiable(reason)) => PolicyValue::Unverifiable(reason),
     }
 }
 
@@ -385,7 +420,12 @@ fn lambda_layer_version_permission(fields: &Fields, context: &GrantContext) -> S
 }
 
 fn lambda_function_url(fields: &Fields, context: &GrantContext) -> Synthesis {
-    let Some(auth_type) = fields.required("authorization_type")? else {
+    // `auth_type` in CloudFormation (`AuthType`) and awscc.
+    let auth_type = match fields.required("authorization_type")? {
+        Some(auth_type) => Some(auth_type),
+        None => fields.required("auth_type")?,
+    };
+    let Some(auth_type) = auth_type else {
         return Ok(None);
     };
     if auth_type != "NONE" {
@@ -616,7 +656,7 @@ fn eks_access_entry(fields: &Fields, context: &GrantContext) -> Synthesis {
 /// `permissions = {type = "Share", account_ids = "111122223333,444455556666" | "All"}`.
 fn ssm_document_share(fields: &Fields, context: &GrantContext) -> Synthesis {
     if fields.is_unknown("permissions") {
-        return Err(NotYetKnown);
+        return Err(Halt::NotYetKnown);
     }
     let Some(permissions) = fields
         .members
@@ -679,4 +719,334 @@ fn servicecatalog_portfolio_share(fields: &Fields, context: &GrantContext) -> Sy
     let mut statement = Statement::new(json!(null), "servicecatalog:*", portfolio);
     statement.principal = principal_with_org(&principal, context.partition, &mut statement.conditions);
     Ok(Some(policy(vec![statement])))
+}
+
+/// The S3 actions a bucket ACL permission allows on the bucket (Amazon S3 User Guide, "Access control list
+/// (ACL) overview", table "Mapping of ACL permissions and access policy permissions": READ lists the
+/// bucket, WRITE creates, overwrites and deletes any object, READ_ACP / WRITE_ACP read / write the bucket
+/// ACL, FULL_CONTROL is all four). `None` for a permission S3 does not define.
+fn acl_actions(permission: &str) -> Option<Vec<&'static str>> {
+    const READ: &[&str] = &[
+        "s3:ListBucket",
+        "s3:ListBucketMultipartUploads",
+        "s3:ListBucketVersions",
+    ];
+    const WRITE: &[&str] = &["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject"];
+    const READ_ACP: &[&str] = &["s3:GetBucketAcl"];
+    const WRITE_ACP: &[&str] = &["s3:PutBucketAcl"];
+    let parts: &[&[&str]] = match permission {
+        "READ" => &[READ],
+        "WRITE" => &[WRITE],
+        "READ_ACP" => &[READ_ACP],
+        "WRITE_ACP" => &[WRITE_ACP],
+        "FULL_CONTROL" => &[READ, WRITE, READ_ACP, WRITE_ACP],
+        _ => return None,
+    };
+    Some(parts.iter().flat_map(|p| p.iter().copied()).collect())
+}
+
+/// `PublicReadWrite` → `public-read-write` (CloudFormation spells canned ACLs in PascalCase).
+fn kebab_case(pascal: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in pascal.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
+const AUTHENTICATED_USERS: &str = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers";
+const LOG_DELIVERY: &str = "http://acs.amazonaws.com/groups/s3/LogDelivery";
+
+/// The principal an ACL group URI stands for: AllUsers is anyone; AuthenticatedUsers is any AWS account
+/// (anyone with credentials, so also `*` for a cross-account gate); LogDelivery is the S3 server access
+/// logging service (Amazon S3 User Guide, "Amazon S3 predefined groups").
+fn acl_group(uri: &str) -> Option<Value> {
+    match uri.trim_end_matches('/') {
+        ALL_USERS | AUTHENTICATED_USERS => Some(json!("*")),
+        LOG_DELIVERY => Some(json!({ "Service": "logging.s3.amazonaws.com" })),
+        _ => None,
+    }
+}
+
+/// `aws_s3_bucket_acl`: a canned `acl` or `access_control_policy` grants. The owner's own grant (grantee
+/// canonical id equal to `owner.id`) is skipped; any other canonical user or e-mail grantee is another
+/// account. Canned ACLs as the S3 User Guide's "Canned ACL" table defines them: `private`,
+/// `bucket-owner-read`, `bucket-owner-full-control` grant nothing beyond the owner on a bucket;
+/// `public-read`(-write) give AllUsers READ (and WRITE); `authenticated-read` gives AuthenticatedUsers
+/// READ; `log-delivery-write` gives LogDelivery WRITE and READ_ACP; `aws-exec-read` gives EC2 READ.
+fn s3_bucket_acl(fields: &Fields, context: &GrantContext) -> Synthesis {
+    let bucket = format!(
+        "arn:{}:s3:::{}",
+        context.partition,
+        fields.optional("bucket").unwrap_or_else(|| "*".to_string())
+    );
+    let mut grants: Vec<(Value, &'static str, String)> = Vec::new();
+    // `AccessControl` in CloudFormation (`PublicRead`) and awscc (`access_control`).
+    let canned = match fields.required("acl")? {
+        Some(acl) => Some(acl),
+        None => fields
+            .required("access_control")?
+            .map(|pascal| kebab_case(&pascal)),
+    };
+    if let Some(acl) = canned.clone() {
+        let canned: &[(Value, &str)] = &match acl.as_str() {
+            "private" | "bucket-owner-read" | "bucket-owner-full-control" => vec![],
+            "public-read" => vec![(json!("*"), "READ")],
+            "public-read-write" => vec![(json!("*"), "READ"), (json!("*"), "WRITE")],
+            "authenticated-read" => vec![(json!("*"), "READ")],
+            "log-delivery-write" => {
+                let logs = json!({ "Service": "logging.s3.amazonaws.com" });
+                vec![(logs.clone(), "WRITE"), (logs, "READ_ACP")]
+            }
+            "aws-exec-read" => vec![(json!({ "Service": "ec2.amazonaws.com" }), "READ")],
+            other => {
+                return Err(Halt::Unverifiable(format!(
+                    "acl is the canned ACL {other:?}, which trustgate does not know, so who it grants \
+                     access to cannot be checked"
+                )));
+            }
+        };
+        for (principal, permission) in canned {
+            grants.push((principal.clone(), permission, format!("CannedAcl {acl}")));
+        }
+    }
+    // With a canned ACL, the provider computes access_control_policy from it (unknown until apply).
+    let explicit = match fields.blocks("access_control_policy") {
+        Err(NotYetKnown) if canned.is_some() => Vec::new(),
+        other => other?,
+    };
+    for policy in explicit {
+        let owner = policy
+            .blocks("owner")?
+            .first()
+            .and_then(|owner| owner.optional("id"));
+        for grant in policy.blocks("grant")? {
+            let Some(permission) = grant.required("permission")? else {
+                continue;
+            };
+            let Some(permission) = ["READ", "WRITE", "READ_ACP", "WRITE_ACP", "FULL_CONTROL"]
+                .into_iter()
+                .find(|p| *p == permission)
+            else {
+                return Err(Halt::Unverifiable(format!(
+                    "access_control_policy grants the permission {permission:?}, which S3 does not define"
+                )));
+            };
+            for grantee in grant.blocks("grantee")? {
+                let kind = grantee.required("type")?.unwrap_or_default();
+                let principal = match kind.as_str() {
+                    "CanonicalUser" => {
+                        let Some(id) = grantee.required("id")? else {
+                            continue;
+                        };
+                        if owner.as_deref() == Some(id.as_str()) {
+                            continue;
+                        }
+                        json!({ "CanonicalUser": id })
+                    }
+                    "AmazonCustomerByEmail" => {
+                        let Some(email) = grantee.required("email_address")? else {
+                            continue;
+                        };
+                        json!({ "CanonicalUser": format!("email:{email}") })
+                    }
+                    "Group" => {
+                        let uri = grantee.required("uri")?.unwrap_or_default();
+                        acl_group(&uri).ok_or_else(|| {
+                            Halt::Unverifiable(format!(
+                                "access_control_policy grants {permission} to the group {uri:?}, which \
+                                 trustgate does not know"
+                            ))
+                        })?
+                    }
+                    other => {
+                        return Err(Halt::Unverifiable(format!(
+                            "access_control_policy grants {permission} to a grantee of type {other:?}, \
+                             which trustgate does not know"
+                        )));
+                    }
+                };
+                grants.push((principal, permission, "AclGrant".to_string()));
+            }
+        }
+    }
+    if grants.is_empty() {
+        return Ok(None);
+    }
+    // One statement per grantee, with the actions of all its permissions.
+    let mut by_grantee: BTreeMap<String, (Value, Vec<&str>, Vec<String>)> = BTreeMap::new();
+    for (principal, permission, origin) in grants {
+        let entry = by_grantee
+            .entry(principal.to_string())
+            .or_insert_with(|| (principal, Vec::new(), Vec::new()));
+        entry.1.extend(acl_actions(permission).unwrap_or_default());
+        entry.2.push(format!("{origin} {permission}"));
+    }
+    let statements = by_grantee
+        .into_values()
+        .map(|(principal, mut actions, origins)| {
+            actions.sort_unstable();
+            actions.dedup();
+            let mut statement = Statement::new(principal, actions, bucket.clone());
+            statement.sid = Some(origins.join(", "));
+            statement
+        })
+        .collect();
+    Ok(Some(policy(statements)))
+}
+
+/// `aws_s3_bucket_public_access_block`, read as the public access it lets through (S3 API reference,
+/// `PublicAccessBlockConfiguration`): with `restrict_public_buckets` off, a public bucket policy is
+/// honoured; with `ignore_public_acls` off, public ACLs are honoured. (`block_public_policy` and
+/// `block_public_acls` only reject new public policies and ACLs; they leave existing ones in force.) The
+/// statement is a `*` grant on the bucket, so switching a block off (or removing it) is reported as
+/// opening the bucket to the public, whatever its policy says at the moment.
+fn s3_public_access_block(fields: &Fields, context: &GrantContext) -> Synthesis {
+    let bucket = format!(
+        "arn:{}:s3:::{}",
+        context.partition,
+        fields.optional("bucket").unwrap_or_else(|| "*".to_string())
+    );
+    let mut open = Vec::new();
+    if fields.flag("restrict_public_buckets")? != Some(true) {
+        open.push("PublicPolicyNotRestricted");
+    }
+    if fields.flag("ignore_public_acls")? != Some(true) {
+        open.push("PublicAclsNotIgnored");
+    }
+    if open.is_empty() {
+        return Ok(None);
+    }
+    let mut statement = Statement::new(json!("*"), "s3:*", bucket);
+    statement.sid = Some(open.join(" "));
+    Ok(Some(policy(vec![statement])))
+}
+
+/// `aws_lakeformation_permissions`: `permissions` and `permissions_with_grant_option` as
+/// `lakeformation:<PERMISSION>` actions for `principal` on the catalog, database, table or data location.
+/// `IAM_ALLOWED_PRINCIPALS` is the group of IAM principals of the catalog's own account (Lake Formation
+/// Developer Guide, "Changing the default settings for your data lake"), so it grants no outsider.
+fn lakeformation_permissions(fields: &Fields, context: &GrantContext) -> Synthesis {
+    let Some(principal) = fields.required("principal")? else {
+        return Ok(None);
+    };
+    if principal == "IAM_ALLOWED_PRINCIPALS" {
+        return Ok(None);
+    }
+    let mut permissions = fields.text_list("permissions")?;
+    // Computed when not set: unknown then, and it can only repeat permissions the principal holds.
+    permissions.extend(
+        fields
+            .text_list("permissions_with_grant_option")
+            .unwrap_or_default(),
+    );
+    permissions.sort();
+    permissions.dedup();
+    if permissions.is_empty() {
+        return Ok(None);
+    }
+    let actions: Vec<String> = permissions.iter().map(|p| format!("lakeformation:{p}")).collect();
+    let glue = |path: String| format!("arn:{}:glue:*:*:{path}", context.partition);
+    let resource = if let Some(table) = fields.blocks("table")?.first() {
+        let database = table.optional("database_name").unwrap_or_else(|| "*".into());
+        let name = table.optional("name").unwrap_or_else(|| "*".into());
+        glue(format!("table/{database}/{name}"))
+    } else if let Some(table) = fields.blocks("table_with_columns")?.first() {
+        let database = table.optional("database_name").unwrap_or_else(|| "*".into());
+        let name = table.optional("name").unwrap_or_else(|| "*".into());
+        glue(format!("table/{database}/{name}"))
+    } else if let Some(database) = fields.blocks("database")?.first() {
+        glue(format!(
+            "database/{}",
+            database.optional("name").unwrap_or_else(|| "*".into())
+        ))
+    } else if let Some(location) = fields.blocks("data_location")?.first() {
+        location.optional("arn").unwrap_or_else(|| "*".into())
+    } else {
+        glue("catalog".to_string())
+    };
+    let mut statement = Statement::new(json!(null), actions, resource);
+    statement.principal = principal_with_org(&principal, context.partition, &mut statement.conditions);
+    Ok(Some(policy(vec![statement])))
+}
+
+/// `aws_organizations_delegated_administrator`: the account becomes an administrator of the service for
+/// the whole organization (AWS Organizations User Guide, "Delegated administrator for AWS services"):
+/// read access to the organization and the service's own actions.
+fn organizations_delegated_administrator(fields: &Fields, context: &GrantContext) -> Synthesis {
+    let Some(account) = fields.required("account_id")? else {
+        return Ok(None);
+    };
+    let service = fields.required("service_principal")?.unwrap_or_default();
+    let prefix = service.split('.').next().filter(|p| !p.is_empty()).unwrap_or("*");
+    let actions = vec![
+        "organizations:Describe*".to_string(),
+        "organizations:List*".to_string(),
+        format!("{prefix}:*"),
+    ];
+    let mut statement = Statement::new(
+        principal_element(&account, context.partition),
+        actions,
+        "*".into(),
+    );
+    statement.sid = Some(format!("DelegatedAdministrator {service}"));
+    Ok(Some(policy(vec![statement])))
+}
+
+/// `aws_signer_signing_profile_permission`: a statement of the signing profile's resource policy.
+fn signer_profile_permission(fields: &Fields, context: &GrantContext) -> Synthesis {
+    let Some(principal) = fields.required("principal")? else {
+        return Ok(None);
+    };
+    let action = fields
+        .required("action")?
+        .unwrap_or_else(|| "signer:StartSigningJob".to_string());
+    let mut profile = arn_or(
+        fields.optional("profile_name"),
+        context.partition,
+        "signer:*:*:/signing-profiles/{name}",
+    );
+    if let Some(version) = fields.optional("profile_version") {
+        profile = format!("{profile}/{version}");
+    }
+    let mut statement = Statement::new(principal_element(&principal, context.partition), action, profile);
+    statement.sid = fields.optional("statement_id");
+    Ok(Some(policy(vec![statement])))
+}
+
+/// `aws_route53_vpc_association_authorization`: lets the owner of the VPC associate it with a private
+/// hosted zone. The owner's account is not in the plan (a VPC id names no account), so the grant cannot be
+/// placed inside or outside the boundary.
+fn route53_vpc_association_authorization(fields: &Fields) -> Synthesis {
+    let vpc = match fields.text("vpc_id") {
+        Field::Text(vpc) => vpc,
+        Field::Unknown => "(known after apply)".to_string(),
+        Field::Absent => return Ok(None),
+    };
+    let zone = fields
+        .optional("zone_id")
+        .unwrap_or_else(|| "(known after apply)".to_string());
+    Err(Halt::Unverifiable(format!(
+        "vpc_id {vpc} may associate with the private hosted zone {zone}; the VPC's owner account is not \
+         in the plan, so whether it is outside the boundary cannot be checked"
+    )))
+}
+
+/// `aws_ram_resource_share` with `allow_external_principals = true`: the share may then be associated with
+/// principals outside the organization (AWS RAM User Guide, "Sharing your AWS resources"). Which ones is
+/// decided by `aws_ram_principal_association` (checked on its own); the setting itself opens the share to
+/// any of them, so turning it on is reported for review.
+fn ram_resource_share_external(fields: &Fields) -> Synthesis {
+    if fields.flag("allow_external_principals")? != Some(true) {
+        return Ok(None);
+    }
+    let name = fields.optional("name").unwrap_or_default();
+    Err(Halt::Unverifiable(format!(
+        "allow_external_principals = true lets the resource share {name:?} be associated with principals \
+         outside the organization"
+    )))
 }

@@ -6,6 +6,7 @@
 
 mod boundary;
 mod configured;
+mod embedded;
 mod grants;
 mod json;
 mod opensearch_serverless;
@@ -18,7 +19,7 @@ use rayon::prelude::*;
 use serde_json::value::RawValue;
 
 use crate::analysis::{Boundary, PolicyRole};
-use crate::catalog::{AttributePath, Catalog, PathStep, PolicyAttribute, PolicySource};
+use crate::catalog::{AttributePath, Catalog, GrantConverter, PathStep, PolicyAttribute, PolicySource};
 use crate::plan::{ChangeAction, Plan, ResourceChange, ResourceMode};
 
 /// A policy value on one side of a change.
@@ -30,6 +31,10 @@ pub enum PolicyValue {
     Unknown,
     /// No policy on this side (create/delete, or attribute null/empty).
     Absent,
+    /// The input carries access trustgate cannot read as a policy (a CloudFormation intrinsic in a
+    /// principal, a resource type outside the catalog with a `Principal` in an attribute, an authorization
+    /// whose grantee account is not in the plan, …). The text says why; the site is reported unverifiable.
+    Unverifiable(String),
 }
 
 /// One policy-bearing attribute of one resource instance.
@@ -160,10 +165,10 @@ fn sites_of_change(
     if change.mode != ResourceMode::Managed {
         return (Vec::new(), false);
     }
-    let Some(entry) = catalog.entry(&change.resource_type) else {
-        return (Vec::new(), false);
-    };
     let sides = Sides::of(change);
+    let Some(entry) = catalog.entry(&change.resource_type) else {
+        return (uncatalogued_sites(change, &sides), false);
+    };
     let partition = partition_of(&sides);
     let (tags, default_tagged) = tags_of(&sides);
     let tags_changed = annotation_tags_changed(&sides);
@@ -198,7 +203,49 @@ fn sites_of_change(
                 };
                 let before = grants::synthesise(converter, &context, sides.before, None);
                 let after = grants::synthesise(converter, &context, sides.after, sides.after_unknown);
-                site(attribute.path.to_string(), before, after);
+                let unchanged_unverifiable =
+                    matches!(&after, PolicyValue::Unverifiable(_)) && before == after;
+                if !unchanged_unverifiable {
+                    site(attribute.path.to_string(), before, after);
+                }
+                // Removing a public access block is switching it off: judge the bucket without it.
+                let guard_removed = converter == GrantConverter::S3PublicAccessBlock
+                    && change.change.action == ChangeAction::Delete;
+                if guard_removed && let Some(last) = sites.last_mut() {
+                    let none = RawValue::from_string("{}".to_string()).ok();
+                    last.change = ChangeAction::Update;
+                    last.after = grants::synthesise(converter, &context, none.as_deref(), None);
+                }
+            }
+            PolicySource::CloudFormationTemplate | PolicySource::CloudControl => {
+                let document = |root: Option<&RawValue>, unknown: Option<&RawValue>| {
+                    embedded_document(attribute, root, unknown)
+                };
+                let found = embedded::sites(
+                    &attribute.path.to_string(),
+                    attribute.source,
+                    document(sides.before, None),
+                    document(sides.after, sides.after_unknown),
+                    catalog,
+                    &partition,
+                );
+                for embedded in found {
+                    sites.push(PolicySite {
+                        address: address.clone(),
+                        module_address: change.module_address.as_deref().unwrap_or_default().to_string(),
+                        resource_type: change.resource_type.to_string(),
+                        attribute: embedded.attribute,
+                        role: embedded.role,
+                        service: embedded.service,
+                        change: change.change.action,
+                        before: embedded.before,
+                        after: embedded.after,
+                        tags: tags.clone(),
+                        tags_changed,
+                        partition: partition.clone(),
+                        previous_address: change.previous_address.as_ref().map(|a| a.to_string()),
+                    });
+                }
             }
             PolicySource::IamJson | PolicySource::OpenSearchServerless => {
                 let not_configured = not_configured(change, &attribute.path.steps, configured);
@@ -267,6 +314,138 @@ fn expand_path(steps: &[PathStep], sides: &Sides<'_>) -> Vec<Vec<PathStep>> {
         expanded.extend(expand_path(&concrete, sides));
     }
     expanded
+}
+
+/// The safety net for resource types outside the catalog: every attribute whose value is a JSON policy
+/// document naming a principal, new or changed by this change, is one unverifiable site, so that a gap in
+/// the catalog is reported instead of passing in silence.
+fn uncatalogued_sites(change: &ResourceChange<'_>, sides: &Sides<'_>) -> Vec<PolicySite> {
+    let Some(after) = sides.after else {
+        return Vec::new();
+    };
+    // Cheap test first: most resources carry no principal anywhere.
+    if !after.get().contains("Principal") {
+        return Vec::new();
+    }
+    let documents = |raw: Option<&RawValue>| -> BTreeMap<String, String> {
+        let mut found = BTreeMap::new();
+        if let Some(value) = raw.and_then(|r| serde_json::from_str::<serde_json::Value>(r.get()).ok()) {
+            principal_documents(&value, String::new(), 0, &mut found);
+        }
+        found
+    };
+    let before = documents(sides.before);
+    let address = match &change.deposed {
+        Some(key) => format!("{} (deposed {key})", change.address),
+        None => change.address.to_string(),
+    };
+    documents(Some(after))
+        .into_iter()
+        .filter(|(path, text)| before.get(path) != Some(text))
+        .map(|(path, _)| PolicySite {
+            address: address.clone(),
+            module_address: change.module_address.as_deref().unwrap_or_default().to_string(),
+            resource_type: change.resource_type.to_string(),
+            attribute: path.clone(),
+            role: PolicyRole::Resource,
+            service: "*".to_string(),
+            change: change.change.action,
+            before: PolicyValue::Absent,
+            after: PolicyValue::Unverifiable(format!(
+                "{} is not in the catalog, and its attribute {path} holds a policy document with a \
+                 Principal, so what it grants cannot be checked (add the type to a catalog file with \
+                 --catalog)",
+                change.resource_type
+            )),
+            tags: tags_of(sides).0,
+            tags_changed: annotation_tags_changed(sides),
+            partition: partition_of(sides),
+            previous_address: change.previous_address.as_ref().map(|a| a.to_string()),
+        })
+        .collect()
+}
+
+/// Attribute paths (`a.b[0].c`) of string values that are JSON documents naming a principal.
+fn principal_documents(
+    value: &serde_json::Value,
+    path: String,
+    depth: usize,
+    found: &mut BTreeMap<String, String>,
+) {
+    use serde_json::Value;
+    if depth > 32 {
+        return;
+    }
+    match value {
+        Value::String(text) if text.contains("Principal") => {
+            let document = serde_json::from_str::<Value>(text).ok();
+            if document.is_some_and(|d| d.is_object() && embedded::principal_key(&d, 0).is_some()) {
+                found.insert(path, text.clone());
+            }
+        }
+        Value::Object(object) => {
+            for (key, child) in object {
+                let child_path = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                principal_documents(child, child_path, depth + 1, found);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                principal_documents(item, format!("{path}[{index}]"), depth + 1, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One side of a template / desired-state attribute.
+fn embedded_document(
+    attribute: &PolicyAttribute,
+    root: Option<&RawValue>,
+    unknown: Option<&RawValue>,
+) -> embedded::Document {
+    use embedded::Document;
+    let steps = &attribute.path.steps;
+    if root.is_none() && !unknown.is_some_and(json::is_true) {
+        return Document::Absent;
+    }
+    if json::unknown_at(unknown, steps) {
+        return Document::Unknown;
+    }
+    let type_name = if attribute.source == PolicySource::CloudControl {
+        if json::unknown_at(unknown, &[PathStep::Key("type_name".into())]) {
+            return Document::Unreadable(format!(
+                "{}: the resource type (type_name) is known only after apply",
+                attribute.path
+            ));
+        }
+        root.and_then(|r| json::member(r, "type_name"))
+            .and_then(json::as_text)
+    } else {
+        None
+    };
+    match json::value_at(root, steps).and_then(json::as_text) {
+        Some(text) if !text.trim().is_empty() => Document::Text(text, type_name),
+        _ => {
+            // A stack whose template comes from S3: the template is not in the plan.
+            let url = root
+                .and_then(|r| json::member(r, "template_url"))
+                .filter(|v| !json::is_null(v));
+            let url_unknown = json::unknown_at(unknown, &[PathStep::Key("template_url".into())]);
+            if url.is_some() || url_unknown {
+                Document::Unreadable(format!(
+                    "the template comes from template_url, which is not in the plan, so the policies in                      it cannot be checked ({} is empty)",
+                    attribute.path
+                ))
+            } else {
+                Document::Absent
+            }
+        }
+    }
 }
 
 /// Known / Unknown / Absent for a policy document attribute on one side.

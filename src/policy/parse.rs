@@ -33,18 +33,95 @@ fn type_name(value: &Value) -> &'static str {
 
 pub(super) fn parse_text(text: &str) -> Result<Policy, PolicyError> {
     let text = text.trim_start_matches('\u{feff}');
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let Strict(value) = serde_json::from_str(text).map_err(|e| {
         let full = e.to_string();
         let message = full
             .find(" at line ")
             .map_or(full.as_str(), |at| &full[..at])
             .to_string();
-        error(
-            format!("line {}, column {}", e.line(), e.column()),
-            format!("invalid JSON: {message}"),
-        )
+        let message = if message.starts_with(DUPLICATE_KEY) {
+            message
+        } else {
+            format!("invalid JSON: {message}")
+        };
+        error(format!("line {}, column {}", e.line(), e.column()), message)
     })?;
     parse_document(&value)
+}
+
+const DUPLICATE_KEY: &str = "duplicate key";
+
+/// A JSON value whose objects may not repeat a key anywhere. JSON parsers (serde_json, AWS's own) keep one
+/// of the repeated members silently, so `"Effect": "Allow", "Effect": "Deny"` would be read one way by the
+/// reviewer and another by trustgate or by AWS: such a document is rejected as an invalid policy.
+struct Strict(Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Strict(value) = map.next_value()?;
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("{DUPLICATE_KEY} {key:?}")));
+            }
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
 }
 
 pub(super) fn parse_document(value: &Value) -> Result<Policy, PolicyError> {
@@ -456,6 +533,34 @@ fn normalise_condition_value(operator: &Operator, text: String) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn duplicate_keys_anywhere_are_invalid_and_named() {
+        for (text, key) in [
+            (
+                r#"{"Statement":[{"Effect":"Allow","Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#,
+                "Effect",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"1"},"Principal":"*","Action":"*"}]}"#,
+                "Principal",
+            ),
+            (
+                r#"{"Version":"2012-10-17","Version":"2008-10-17","Statement":[]}"#,
+                "Version",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringEquals":{"a":"1","a":"2"}}}]}"#,
+                "a",
+            ),
+        ] {
+            let err = parse_text(text).unwrap_err().to_string();
+            assert!(err.contains(&format!("duplicate key \"{key}\"")), "{err}");
+            assert!(err.contains("line 1, column"), "{err}");
+        }
+        // The same key in two different objects is fine.
+        parse_text(r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Principal":"*"},{"Effect":"Deny","Action":"*","Resource":"*","Principal":"*"}]}"#).unwrap();
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -92,20 +92,26 @@ pub fn annotation_text(a: &Annotation) -> String {
     )
 }
 
-/// The example plan judged on a fixed date, for the emitters' unit tests.
+/// The example plan judged on a fixed date, for the emitters' unit tests (the stages below the pipeline,
+/// called directly: no sources).
 #[cfg(test)]
 pub(crate) fn example_report() -> Report {
     let text = include_str!("../../testdata/example/plan.json");
+    let path = std::path::Path::new("testdata/example/plan.json");
     let config = crate::config::Config::default();
     let catalog = crate::catalog::Catalog::builtin();
-    let options = crate::check::CheckOptions {
-        display_path: "testdata/example/plan.json".into(),
-        flag_accounts: &[],
-        flag_orgs: &[],
-        config: &config,
-        catalog: &catalog,
-        today: crate::date::Date::parse_iso("2026-11-24").expect("a valid date"),
-        source_dir: None,
-    };
-    crate::check::check_plan_text(text, &options).expect("the example plan checks")
+    let plan = crate::plan::parse_plan(text, path).expect("the example plan parses");
+    let scan = crate::extract::scan(&plan, &catalog);
+    let boundary = crate::judge::BoundaryInfo::choose(&[], &[], &config, scan.detected_boundary.as_ref());
+    crate::judge::judge(
+        &scan.sites,
+        crate::judge::JudgeInput {
+            input: path.to_path_buf(),
+            resources: scan.resources,
+            boundary,
+            config: &config,
+            today: crate::date::Date::parse_iso("2026-11-24").expect("a valid date"),
+            sources: None,
+        },
+    )
 }

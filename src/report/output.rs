@@ -1,10 +1,12 @@
 //! Where reports go: `--format` to standard output, `--output FORMAT=PATH` (repeatable) to files. Files are
 //! written whole or not at all, and a run that cannot write every file leaves none of its files behind.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::Format;
 use crate::error::{Error, Result};
+use crate::judge::Report;
 
 /// One `--output` value: `FORMAT=PATH`, or a bare `PATH` meaning the `--format` format.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +68,34 @@ impl Destinations {
         }
         Ok(Destinations { stdout, files })
     }
+
+    /// Standard output alone, in `format`.
+    pub fn stdout(format: Format) -> Destinations {
+        Destinations {
+            stdout: Some(format),
+            files: Vec::new(),
+        }
+    }
+}
+
+/// Writes the report's files (all or none), then standard output.
+pub fn emit(report: &Report, destinations: &Destinations, color: bool) -> Result<()> {
+    let files: Vec<(PathBuf, String)> = destinations
+        .files
+        .iter()
+        .map(|(format, path)| (path.clone(), super::render(report, *format, false)))
+        .collect();
+    write_all(&files)?;
+    if let Some(format) = destinations.stdout {
+        write_stdout(&super::render(report, format, color));
+    }
+    Ok(())
+}
+
+/// Writes to standard output; a closed pipe (`trustgate … | head`) ends the output quietly.
+pub fn write_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
 }
 
 /// Writes one file whole or not at all: a temporary file beside the target, renamed over it.

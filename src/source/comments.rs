@@ -14,15 +14,8 @@
 
 use std::path::Path;
 
+pub use crate::annotation::CommentAnnotation;
 use crate::annotation::{Annotation, Origin};
-
-/// An annotation comment as read: the annotation (fields possibly missing) and what is malformed in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommentAnnotation {
-    pub annotation: Annotation,
-    /// Syntax problems (unknown key, unterminated quote, …), each naming the file and line.
-    pub problems: Vec<String>,
-}
 
 /// The text of the comment lines directly above one-based `line` of `lines`, with comment markers removed,
 /// as (line number, text) pairs in file order. Empty when the line above is code or blank.

@@ -1,35 +1,20 @@
-//! `trustgate diff --base REV [DIR]`: the policies of the HCL in DIR at git revision REV against those in
-//! the working tree, judged exactly as `check` judges a plan, with no plan and no cloud credentials.
+//! The inputs of `trustgate diff --base REV [DIR]`: the HCL in DIR at git revision REV and in the working
+//! tree, turned into policy sites (base → working tree) that the pipeline judges exactly as `check` judges
+//! a plan, with no plan and no cloud credentials.
 //!
-//! The base revision is read through `git ls-tree` and `git show` into a private temporary directory; the
-//! working tree is never touched.
+//! The base revision is read through `git ls-tree` and `git cat-file` into a private temporary directory;
+//! the working tree is never touched.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
 use super::eval::SourcePolicy;
-use super::{Evaluator, SourceIndex, Sources};
+use super::{Evaluator, SourceIndex};
 use crate::catalog::Catalog;
-use crate::config::Config;
-use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::extract::{PolicySite, PolicyValue};
-use crate::judge::{self, BoundaryInfo, JudgeInput, Report};
 use crate::plan::ChangeAction;
-
-/// Everything `diff` needs.
-pub struct DiffOptions<'a> {
-    /// The git revision to compare against (`main`, `HEAD~1`, a commit id).
-    pub base: &'a str,
-    /// The root module directory (in a git work tree).
-    pub dir: &'a Path,
-    pub flag_accounts: &'a [String],
-    pub flag_orgs: &'a [String],
-    pub config: &'a Config,
-    pub catalog: &'a Catalog,
-    pub today: Date,
-}
 
 /// The `trustgate:*` tags of a source policy's resource.
 fn annotation_tags_of(tags: &BTreeMap<String, String>) -> BTreeMap<&str, &str> {
@@ -203,9 +188,30 @@ fn fingerprint(index: &SourceIndex, path: &[String]) -> Vec<(PathBuf, Vec<u8>)> 
     out
 }
 
-/// Runs the diff and judges it.
-pub fn diff(options: &DiffOptions<'_>) -> Result<Report> {
-    let dir = options.dir;
+/// The base revision's source files, checked out into a private temporary directory that is removed when
+/// this is dropped.
+pub struct BaseTree {
+    _temp: TempDir,
+    /// The root module directory inside the checkout (DIR's place in the repository).
+    pub dir: PathBuf,
+    /// The revision as given, for messages.
+    rev: String,
+}
+
+impl BaseTree {
+    /// Names the base revision (`main:`) instead of the temporary directory in messages about its files.
+    pub fn relabel(&self, messages: &[String]) -> Vec<String> {
+        let base_label = format!("{}:", self.rev);
+        let temp_label = self.dir.display().to_string();
+        messages
+            .iter()
+            .map(|m| m.replace(&temp_label, &base_label))
+            .collect()
+    }
+}
+
+/// Checks out the source files of revision `base` of the repository that holds `dir`.
+pub fn check_out_base(dir: &Path, base: &str) -> Result<BaseTree> {
     if !dir.is_dir() {
         return Err(Error::Usage(format!("{}: not a directory", dir.display())));
     }
@@ -213,27 +219,29 @@ pub fn diff(options: &DiffOptions<'_>) -> Result<Report> {
     let prefix = git_text(dir, &["rev-parse", "--show-prefix"])?;
     git(
         dir,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{}^{{commit}}", options.base),
-        ],
+        &["rev-parse", "--verify", "--quiet", &format!("{base}^{{commit}}")],
     )
-    .map_err(|_| {
-        Error::Usage(format!(
-            "--base {}: not a revision of this repository",
-            options.base
-        ))
-    })?;
-    let temp = materialise(&toplevel, options.base)?;
-    let base_dir = temp.0.join(&prefix);
+    .map_err(|_| Error::Usage(format!("--base {base}: not a revision of this repository")))?;
+    let temp = materialise(&toplevel, base)?;
+    let dir = temp.0.join(&prefix);
+    Ok(BaseTree {
+        _temp: temp,
+        dir,
+        rev: base.to_string(),
+    })
+}
 
-    let base_index = SourceIndex::load(&base_dir, None);
-    let work_index = SourceIndex::load(dir, None);
-    let base = Evaluator::new(&base_index, None).policy_attributes(options.catalog);
-    let work = Evaluator::new(&work_index, None).policy_attributes(options.catalog);
+/// The policy sites of a diff and the number of resources they belong to.
+pub struct DiffSites {
+    pub sites: Vec<PolicySite>,
+    pub resources: usize,
+}
 
+/// Pairs the policies of the base tree with those of the working tree: a site for every policy that was
+/// created, deleted or may have changed.
+pub fn sites(base_index: &SourceIndex, work_index: &SourceIndex, catalog: &Catalog) -> DiffSites {
+    let base = Evaluator::new(base_index, None).policy_attributes(catalog);
+    let work = Evaluator::new(work_index, None).policy_attributes(catalog);
     let mut sides: BTreeMap<(String, String), (Option<SourcePolicy>, Option<SourcePolicy>)> = BTreeMap::new();
     for policy in base {
         let key = (policy.address.clone(), policy.attribute.clone());
@@ -267,7 +275,7 @@ pub fn diff(options: &DiffOptions<'_>) -> Result<Report> {
         let unchanged = match (&before, &after) {
             (PolicyValue::Unknown, PolicyValue::Unknown) => {
                 let path = crate::extract::module_call_path(&any.module_address).unwrap_or_default();
-                fingerprint(&base_index, &path) == fingerprint(&work_index, &path)
+                fingerprint(base_index, &path) == fingerprint(work_index, &path)
             }
             _ => before == after,
         };
@@ -299,36 +307,5 @@ pub fn diff(options: &DiffOptions<'_>) -> Result<Report> {
         .map(|(address, _)| address)
         .collect::<std::collections::BTreeSet<_>>()
         .len();
-    let boundary = BoundaryInfo::choose(options.flag_accounts, options.flag_orgs, options.config, None);
-    let mut sources = Sources {
-        index: work_index,
-        resolved: BTreeMap::new(),
-        all_from_source: true,
-    };
-    let base_label = format!("{}:", options.base);
-    let temp_label = base_dir.display().to_string();
-    let mut diagnostics: Vec<String> = base_index
-        .diagnostics
-        .iter()
-        .map(|d| d.replace(&temp_label, &base_label))
-        .collect();
-    diagnostics.append(&mut sources.index.diagnostics);
-    let mut notes = std::mem::take(&mut sources.index.notes);
-    notes.sort();
-    notes.dedup();
-    let mut report = judge::judge(
-        &sites,
-        JudgeInput {
-            input: PathBuf::from(format!("{} ({} → working tree)", dir.display(), options.base)),
-            resources,
-            boundary,
-            config: options.config,
-            today: options.today,
-            sources: Some(&sources),
-        },
-    );
-    report.diagnostics = diagnostics;
-    report.notes = notes;
-    report.command = "diff";
-    Ok(report)
+    DiffSites { sites, resources }
 }

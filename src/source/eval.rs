@@ -21,6 +21,7 @@ use super::index::{ModuleSources, SourceIndex};
 use crate::analysis::PolicyRole;
 use crate::catalog::{Catalog, PathStep, PolicySource};
 use crate::plan::{Plan, ResourceMode};
+pub use crate::symbol::symbols_in;
 
 /// A policy evaluated from source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -946,21 +947,6 @@ fn symbol(reference: &str) -> Value {
     Value::String(format!("${{{reference}}}"))
 }
 
-/// `${…}` references left in evaluated text, sorted and deduplicated.
-pub fn symbols_in(text: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else { break };
-        found.push(after[..end].to_string());
-        rest = &after[end + 1..];
-    }
-    found.sort();
-    found.dedup();
-    found
-}
-
 fn json_to_value(value: &serde_json::Value) -> Value {
     serde_json::from_value(value.clone()).unwrap_or(Value::Null)
 }
@@ -1107,11 +1093,8 @@ fn attribute_expression<'b>(body: &'b Body, attribute: &str) -> Option<&'b Expre
 }
 
 /// Renders an `aws_iam_policy_document` body as the provider does; None when it uses what is not
-/// supported here (dynamic blocks, a failed expression).
+/// supported here (a failed expression, a `dynamic` block whose `for_each` is not known).
 pub fn policy_document(body: &Body, ctx: &Context<'_>) -> Option<String> {
-    if body.blocks().any(|b| b.identifier() == "dynamic") {
-        return None;
-    }
     let attribute = |name: &str| -> Option<Option<Value>> {
         match body.attributes().find(|a| a.key.as_str() == name) {
             None => Some(None),
@@ -1138,8 +1121,8 @@ pub fn policy_document(body: &Body, ctx: &Context<'_>) -> Option<String> {
     let sources = documents("source_policy_documents")?;
     let overrides = documents("override_policy_documents")?;
     let mut statements: Vec<serde_json::Value> = sources.into_iter().flatten().collect();
-    for block in body.blocks().filter(|b| b.identifier() == "statement") {
-        let statement = render_statement(&block.body, ctx)?;
+    for (block, ctx) in expand_blocks(body, "statement", ctx)? {
+        let statement = render_statement(block, &ctx)?;
         place(&mut statements, statement);
     }
     for statement in overrides.into_iter().flatten() {
@@ -1202,6 +1185,71 @@ fn string_or_list(mut items: Vec<String>) -> serde_json::Value {
     }
 }
 
+/// The blocks called `name` in `body`, in order, each with the context its content is evaluated in: a
+/// plain block as it is, and a `dynamic "name"` block once per element of its `for_each`, with the iterator
+/// (`name`, or its `iterator` attribute) declared as `{key, value}`. None when a `for_each` is not known
+/// (fails, is symbolic, or has symbolic keys): the blocks it would write cannot be known, so the document
+/// must stay unknown rather than lose them.
+fn expand_blocks<'b, 'c>(
+    body: &'b Body,
+    name: &str,
+    ctx: &Context<'c>,
+) -> Option<Vec<(&'b Body, Context<'c>)>> {
+    let mut out = Vec::new();
+    for block in body.blocks() {
+        if block.identifier() == name && block.labels.is_empty() {
+            out.push((&block.body, ctx.clone()));
+            continue;
+        }
+        if block.identifier() != "dynamic" || block.labels.first().map(|l| l.as_str()) != Some(name) {
+            continue;
+        }
+        let attribute = |key: &str| block.body.attributes().find(|a| a.key.as_str() == key);
+        let iterator = match attribute("iterator") {
+            None => name.to_string(),
+            Some(a) => match &a.expr {
+                Expression::Variable(v) => v.as_str().to_string(),
+                _ => return None,
+            },
+        };
+        let for_each = eval(&attribute("for_each")?.expr, ctx)?;
+        let elements: Vec<(Value, Value)> = match for_each {
+            Value::Null => Vec::new(),
+            Value::Object(map) => {
+                if map.keys().any(|k| k.contains("${")) {
+                    return None;
+                }
+                map.into_iter().map(|(k, v)| (Value::String(k), v)).collect()
+            }
+            Value::Array(items) => {
+                // A set of values, some of them unknown, could have fewer elements than it seems.
+                if items.iter().any(|v| v.as_str().is_some_and(|s| s.contains("${"))) {
+                    return None;
+                }
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| (Value::from(i as u64), v))
+                    .collect()
+            }
+            _ => return None,
+        };
+        let content = block
+            .body
+            .blocks()
+            .find(|b| b.identifier() == "content" && b.labels.is_empty())?;
+        for (key, value) in elements {
+            let mut child = ctx.clone();
+            let mut each = Map::new();
+            each.insert("key".to_string(), key);
+            each.insert("value".to_string(), value);
+            child.declare_var(iterator.clone(), Value::Object(each));
+            out.push((&content.body, child));
+        }
+    }
+    Some(out)
+}
+
 fn render_statement(body: &Body, ctx: &Context<'_>) -> Option<serde_json::Value> {
     let mut out = serde_json::Map::new();
     let value = |name: &str| -> Option<Option<Value>> {
@@ -1236,13 +1284,12 @@ fn render_statement(body: &Body, ctx: &Context<'_>) -> Option<serde_json::Value>
     }
     for (block_name, key) in [("principals", "Principal"), ("not_principals", "NotPrincipal")] {
         let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for block in body.blocks().filter(|b| b.identifier() == block_name) {
+        for (block, ctx) in expand_blocks(body, block_name, ctx)? {
             let inner = |name: &str| {
                 block
-                    .body
                     .attributes()
                     .find(|a| a.key.as_str() == name)
-                    .and_then(|a| eval(&a.expr, ctx))
+                    .and_then(|a| eval(&a.expr, &ctx))
             };
             let kind = inner("type")?.as_str()?.to_string();
             let identifiers = strings(&inner("identifiers")?)?;
@@ -1264,13 +1311,12 @@ fn render_statement(body: &Body, ctx: &Context<'_>) -> Option<serde_json::Value>
         out.insert(key.to_string(), principal);
     }
     let mut conditions: BTreeMap<String, serde_json::Map<String, serde_json::Value>> = BTreeMap::new();
-    for block in body.blocks().filter(|b| b.identifier() == "condition") {
+    for (block, ctx) in expand_blocks(body, "condition", ctx)? {
         let inner = |name: &str| {
             block
-                .body
                 .attributes()
                 .find(|a| a.key.as_str() == name)
-                .and_then(|a| eval(&a.expr, ctx))
+                .and_then(|a| eval(&a.expr, &ctx))
         };
         let test = inner("test")?.as_str()?.to_string();
         let variable = inner("variable")?.as_str()?.to_string();
@@ -1404,7 +1450,71 @@ mod tests {
 
     #[test]
     fn dynamic_blocks_are_not_guessed() {
-        let body = hcl::parse("dynamic \"statement\" {\n for_each = []\n content {}\n}\n").unwrap();
-        assert!(policy_document(&body, &functions::context()).is_none());
+        // A for_each known only after apply (a symbol, or a map keyed by one): the document stays unknown,
+        // never reduced to its static statements.
+        for for_each in ["var.unknown", "{ (var.unknown) = 1 }", "[var.unknown]"] {
+            let source = format!(
+                "statement {{\n actions = [\"s3:GetObject\"]\n}}\n\
+                 dynamic \"statement\" {{\n for_each = {for_each}\n content {{\n actions = [\"s3:*\"]\n }}\n}}\n"
+            );
+            let body = hcl::parse(&source).unwrap();
+            let mut ctx = functions::context();
+            let mut var = Map::new();
+            var.insert("unknown".to_string(), Value::String("${var.unknown}".to_string()));
+            ctx.declare_var("var", Value::Object(var));
+            assert!(policy_document(&body, &ctx).is_none(), "{for_each}");
+        }
+    }
+
+    #[test]
+    fn dynamic_blocks_with_known_for_each_are_expanded_in_place() {
+        let json = document(
+            r#"
+            statement {
+              sid = "First"
+              actions = ["s3:GetObject"]
+            }
+            dynamic "statement" {
+              for_each = { b = { actions = ["sqs:SendMessage"], ids = ["arn:aws:iam::${var.account}:root"] },
+                           a = { actions = ["sqs:ReceiveMessage"], ids = [] } }
+              iterator = s
+              content {
+                sid = s.key
+                actions = s.value.actions
+                dynamic "principals" {
+                  for_each = length(s.value.ids) > 0 ? [s.value.ids] : []
+                  content {
+                    type = "AWS"
+                    identifiers = principals.value
+                  }
+                }
+                dynamic "condition" {
+                  for_each = s.key == "a" ? { k = "v" } : {}
+                  content {
+                    test = "StringEquals"
+                    variable = "aws:${condition.key}"
+                    values = [condition.value]
+                  }
+                }
+              }
+            }
+            dynamic "statement" {
+              for_each = []
+              content {
+                actions = ["*"]
+              }
+            }
+            "#,
+        );
+        assert_eq!(
+            json["Statement"],
+            serde_json::json!([
+                {"Sid": "First", "Effect": "Allow", "Action": "s3:GetObject"},
+                {"Sid": "a", "Effect": "Allow", "Action": "sqs:ReceiveMessage",
+                 "Condition": {"StringEquals": {"aws:k": "v"}}},
+                {"Sid": "b", "Effect": "Allow", "Action": "sqs:SendMessage",
+                 "Principal": {"AWS": "arn:aws:iam::222222222222:root"}},
+            ])
+        );
     }
 }

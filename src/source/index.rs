@@ -52,22 +52,11 @@ pub struct ResourceEntry {
 }
 
 impl ResourceEntry {
-    /// The statement of `attribute` (a site attribute such as `inline_policy[0].policy`) that produced the
-    /// statement with this index and Sid in the resulting policy.
-    pub fn statement(
-        &self,
-        attribute: &str,
-        index: Option<usize>,
-        sid: Option<&str>,
-    ) -> Option<&StatementEntry> {
-        let statements = self.policies.get(&strip_indexes(attribute))?;
-        if let Some(sid) = sid.filter(|s| !s.is_empty())
-            && let Some(found) = statements.iter().find(|s| s.sid.as_deref() == Some(sid))
-        {
-            return Some(found);
-        }
-        let index = index?;
-        statements.iter().find(|s| s.index == Some(index))
+    /// The statements of `attribute` (a site attribute such as `inline_policy[0].policy`), as written.
+    pub fn statements_of(&self, attribute: &str) -> &[StatementEntry] {
+        self.policies
+            .get(&strip_indexes(attribute))
+            .map_or(&[], Vec::as_slice)
     }
 }
 

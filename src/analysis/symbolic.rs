@@ -1,0 +1,496 @@
+//! Deciding a policy that still has holes: values known only after apply, written as `${reference}` symbols
+//! by the source evaluator. The rule (docs/unknown-values.md): a policy with holes is decided when every
+//! value the holes could take gives the same verdict, and unverifiable otherwise.
+//!
+//! How, without trying every value:
+//! 1. A hole in a `Sid` never matters.
+//! 2. An Allow statement whose holes are not in `Effect`/`Principal`/`NotPrincipal` is bounded above by its
+//!    *widest* form: a hole in `Action`/`Resource` becomes `*`, a `NotAction`/`NotResource` with a hole becomes
+//!    `Action`/`Resource` `*`, a condition entry with a hole is removed (a condition only ever narrows an
+//!    Allow). When that widest form alone gives nobody outside the boundary anything, no value of its holes
+//!    can: the statement's holes do not matter.
+//! 3. The policy with every remaining hole widened (Allows as in 2, Deny statements with holes removed: a
+//!    Deny only ever takes access away) bounds every filling from above. Widenings are about access the new
+//!    policy allows and the old one did not, so when that upper bound widens nothing, no filling does.
+//! 4. A new policy (nothing before it) without Deny statements whose remaining holes are all in the
+//!    `Resource` lists of Allow statements with known principals and conditions: every filling grants those
+//!    principals the statement's actions on *something*, so who gains access, and as what kind of
+//!    principal, does not depend on the holes. The findings are those of the policy as written.
+//! 5. Anything else stays unverifiable, naming each hole that decides it.
+//!
+//! `tests::decision_equals_the_verdict_of_every_filling` checks the rule against every filling from a
+//! finite universe of values (including those that widen: `*`, another account, a wildcard action).
+
+use serde_json::{Map, Value};
+
+use super::{Comparison, Context, compare};
+use crate::policy::{Policy, PolicyError, parse_policy_value};
+
+/// A value known only after apply, where it sits in the policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hole {
+    /// Index of the statement in the document.
+    pub statement: usize,
+    pub sid: Option<String>,
+    /// The element: `Resource`, `Principal`, `Condition StringEquals aws:SourceArn`, …
+    pub element: String,
+    /// The value as written, with its `${…}` symbols.
+    pub value: String,
+}
+
+/// The outcome for a policy with holes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Every filling gives these widenings (`holes` lists the ones that did not matter).
+    Decided { comparison: Comparison, ignored: Vec<Hole> },
+    /// The verdict depends on these holes.
+    Unverifiable { holes: Vec<Hole> },
+}
+
+/// Decides `new` (a policy document as JSON, holes as `${symbol}` for the given symbols) against `old`.
+pub fn decide(
+    old: Option<&Policy>,
+    new: &Value,
+    symbols: &[String],
+    ctx: &Context<'_>,
+) -> Result<Decision, PolicyError> {
+    let is_hole = |text: &str| symbols.iter().any(|s| text.contains(&format!("${{{s}}}")));
+    let literal = parse_policy_value(new)?;
+    let statements: Vec<Value> = match new.get("Statement") {
+        Some(Value::Array(list)) => list.clone(),
+        Some(single @ Value::Object(_)) => vec![single.clone()],
+        _ => Vec::new(),
+    };
+    let mut ignored = Vec::new();
+    let mut relevant: Vec<Hole> = Vec::new();
+    let mut widest: Vec<Value> = Vec::new();
+    let mut has_deny = false;
+    // Rule 4 applies only while every relevant hole is a Resource hole of an otherwise known Allow.
+    let mut only_resource_holes = true;
+    for (index, statement) in statements.iter().enumerate() {
+        let Some(object) = statement.as_object() else {
+            widest.push(statement.clone());
+            continue;
+        };
+        let sid = object.get("Sid").and_then(Value::as_str).map(str::to_string);
+        let deny = object.get("Effect").and_then(Value::as_str) == Some("Deny");
+        has_deny |= deny;
+        let holes = holes_of(index, sid.as_deref(), object, &is_hole);
+        let (sid_holes, holes): (Vec<Hole>, Vec<Hole>) = holes.into_iter().partition(|h| h.element == "Sid");
+        ignored.extend(sid_holes);
+        if holes.is_empty() {
+            widest.push(statement.clone());
+            continue;
+        }
+        let fixed = holes
+            .iter()
+            .any(|h| matches!(h.element.as_str(), "Effect" | "Principal" | "NotPrincipal"));
+        if deny {
+            // A Deny with holes is dropped from the upper bound: it can only take access away.
+            relevant.extend(holes);
+            only_resource_holes = false;
+            continue;
+        }
+        if !fixed {
+            let wide = widen(object, &is_hole);
+            if grants_nothing_outside(&wide, new, ctx) {
+                ignored.extend(holes);
+                widest.push(Value::Object(wide));
+                continue;
+            }
+            only_resource_holes &= holes.iter().all(|h| h.element == "Resource");
+            relevant.extend(holes);
+            widest.push(Value::Object(wide));
+        } else {
+            only_resource_holes = false;
+            relevant.extend(holes);
+            widest.push(statement.clone());
+        }
+    }
+    let fixed_hole = relevant
+        .iter()
+        .any(|h| matches!(h.element.as_str(), "Effect" | "Principal" | "NotPrincipal"));
+    if !fixed_hole {
+        // The upper bound: what outsiders get from it is what they get from every filling when no hole
+        // is relevant (the holes left are in statements that reach nobody outside), and an upper bound of
+        // it otherwise.
+        let upper = parse_policy_value(&with_statements(new, widest))?;
+        let bound = compare(old, &upper, ctx);
+        if relevant.is_empty() || bound.widenings.is_empty() {
+            ignored.extend(relevant);
+            return Ok(Decision::Decided {
+                comparison: bound,
+                ignored,
+            });
+        }
+    }
+    if old.is_none_or(|o| o.statements().is_empty()) && !has_deny && only_resource_holes {
+        ignored.extend(relevant);
+        return Ok(Decision::Decided {
+            comparison: compare(old, &literal, ctx),
+            ignored,
+        });
+    }
+    Ok(Decision::Unverifiable { holes: relevant })
+}
+
+/// The holes of one statement, by element.
+fn holes_of(
+    index: usize,
+    sid: Option<&str>,
+    statement: &Map<String, Value>,
+    is_hole: &dyn Fn(&str) -> bool,
+) -> Vec<Hole> {
+    let mut out = Vec::new();
+    let mut push = |element: String, value: &str| {
+        out.push(Hole {
+            statement: index,
+            sid: sid.map(str::to_string),
+            element,
+            value: value.to_string(),
+        })
+    };
+    for (key, value) in statement {
+        if key == "Condition" {
+            for (operator, entries) in value.as_object().into_iter().flatten() {
+                for (condition_key, values) in entries.as_object().into_iter().flatten() {
+                    let element = format!("Condition {operator} {condition_key}");
+                    if is_hole(condition_key) {
+                        push(element.clone(), condition_key);
+                    }
+                    for text in strings_in(values) {
+                        if is_hole(&text) {
+                            push(element.clone(), &text);
+                        }
+                    }
+                }
+                if is_hole(operator) {
+                    push(format!("Condition {operator}"), operator);
+                }
+            }
+            continue;
+        }
+        for text in strings_in(value) {
+            if is_hole(&text) {
+                push(key.clone(), &text);
+            }
+        }
+        if let Value::Object(map) = value
+            && map.keys().any(|k| is_hole(k))
+        {
+            push(key.clone(), "principal type");
+        }
+    }
+    out
+}
+
+fn strings_in(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(items) => items.iter().flat_map(strings_in).collect(),
+        Value::Object(map) => map.values().flat_map(strings_in).collect(),
+        other => vec![other.to_string()],
+    }
+}
+
+/// The widest statement every filling of an Allow's holes (outside Effect and Principal) stays within.
+fn widen(statement: &Map<String, Value>, is_hole: &dyn Fn(&str) -> bool) -> Map<String, Value> {
+    let mut out = statement.clone();
+    let any_hole = |value: &Value| strings_in(value).iter().any(|s| is_hole(s));
+    for (only, not) in [("Action", "NotAction"), ("Resource", "NotResource")] {
+        if out.get(only).is_some_and(any_hole) {
+            out.insert(only.to_string(), Value::String("*".to_string()));
+        }
+        if out.get(not).is_some_and(any_hole) {
+            out.remove(not);
+            out.insert(only.to_string(), Value::String("*".to_string()));
+        }
+    }
+    if let Some(Value::Object(operators)) = out.get("Condition").cloned() {
+        let mut kept = Map::new();
+        for (operator, entries) in operators {
+            if is_hole(&operator) {
+                continue;
+            }
+            let mut entries_kept = Map::new();
+            for (key, values) in entries.as_object().into_iter().flatten() {
+                if !is_hole(key) && !any_hole(values) {
+                    entries_kept.insert(key.clone(), values.clone());
+                }
+            }
+            if !entries_kept.is_empty() {
+                kept.insert(operator, Value::Object(entries_kept));
+            }
+        }
+        if kept.is_empty() {
+            out.remove("Condition");
+        } else {
+            out.insert("Condition".to_string(), Value::Object(kept));
+        }
+    }
+    out
+}
+
+/// Whether `statement` on its own lets nobody outside the boundary do anything.
+fn grants_nothing_outside(statement: &Map<String, Value>, document: &Value, ctx: &Context<'_>) -> bool {
+    let alone = with_statements(document, vec![Value::Object(statement.clone())]);
+    match parse_policy_value(&alone) {
+        Ok(policy) => compare(None, &policy, ctx).widenings.is_empty(),
+        Err(_) => false,
+    }
+}
+
+fn with_statements(document: &Value, statements: Vec<Value>) -> Value {
+    let mut out = document.as_object().cloned().unwrap_or_default();
+    out.insert("Statement".to_string(), Value::Array(statements));
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+    use crate::analysis::{Boundary, PolicyRole, WideningKind};
+
+    const OWN: &str = "111111111111";
+
+    fn boundary() -> Boundary {
+        Boundary {
+            accounts: BTreeSet::from([OWN.to_string()]),
+            organizations: BTreeSet::new(),
+        }
+    }
+
+    fn run(old: Option<Value>, new: Value) -> Decision {
+        let boundary = boundary();
+        let ctx = Context {
+            boundary: &boundary,
+            role: PolicyRole::Resource,
+            partition: "aws",
+        };
+        let old = old.map(|o| parse_policy_value(&o).unwrap());
+        let symbols = ["h1".to_string(), "h2".to_string()];
+        decide(old.as_ref(), &new, &symbols, &ctx).unwrap()
+    }
+
+    fn doc(statements: Value) -> Value {
+        json!({"Version": "2012-10-17", "Statement": statements})
+    }
+
+    fn kinds(decision: &Decision) -> Option<BTreeSet<(WideningKind, String)>> {
+        match decision {
+            Decision::Decided { comparison, .. } => Some(verdict(comparison)),
+            Decision::Unverifiable { .. } => None,
+        }
+    }
+
+    fn verdict(comparison: &Comparison) -> BTreeSet<(WideningKind, String)> {
+        comparison
+            .widenings
+            .iter()
+            .map(|w| (w.kind, w.principal.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn an_unknown_resource_of_an_own_account_grant_does_not_matter() {
+        let decision = run(
+            None,
+            doc(json!([{"Sid": "${h2}", "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{OWN}:root")},
+                        "Action": "sqs:*", "Resource": "${h1}",
+                        "Condition": {"StringEquals": {"aws:SourceArn": "${h2}"}}}])),
+        );
+        assert_eq!(kinds(&decision), Some(BTreeSet::new()));
+        let Decision::Decided { ignored, .. } = decision else { unreachable!() };
+        let elements: BTreeSet<&str> = ignored.iter().map(|h| h.element.as_str()).collect();
+        assert_eq!(
+            elements,
+            BTreeSet::from(["Sid", "Resource", "Condition StringEquals aws:SourceArn"])
+        );
+    }
+
+    #[test]
+    fn an_unknown_principal_stays_unverifiable() {
+        let decision = run(
+            None,
+            doc(json!([{"Effect": "Allow", "Principal": {"AWS": "${h1}"}, "Action": "sqs:*", "Resource": "*"}])),
+        );
+        let Decision::Unverifiable { holes } = decision else { panic!("{decision:?}") };
+        assert_eq!(holes[0].element, "Principal");
+        assert_eq!(holes[0].value, "${h1}");
+    }
+
+    #[test]
+    fn an_unknown_pinning_condition_of_a_service_grant_stays_unverifiable() {
+        let decision = run(
+            None,
+            doc(json!([{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
+                        "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "${h1}"}}}])),
+        );
+        let Decision::Unverifiable { holes } = decision else { panic!("{decision:?}") };
+        assert_eq!(holes[0].element, "Condition StringEquals aws:SourceAccount");
+    }
+
+    #[test]
+    fn an_unknown_resource_of_a_new_external_grant_is_still_that_grant() {
+        let external = json!({"AWS": "arn:aws:iam::999988887777:root"});
+        let decision = run(
+            None,
+            doc(json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"}])),
+        );
+        assert_eq!(
+            kinds(&decision),
+            Some(BTreeSet::from([(
+                WideningKind::ExternalAccount,
+                "arn:aws:iam::999988887777:root".to_string()
+            )]))
+        );
+        // With a previous policy, the unknown resource could be the one already granted: unverifiable.
+        let old = doc(json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage",
+                              "Resource": "arn:aws:sqs:us-east-1:111111111111:q"}]));
+        let decision = run(
+            Some(old),
+            doc(json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"}])),
+        );
+        assert!(matches!(decision, Decision::Unverifiable { .. }), "{decision:?}");
+    }
+
+    #[test]
+    fn an_unknown_deny_is_decided_only_when_dropping_it_widens_nothing() {
+        let own = json!({"AWS": format!("arn:aws:iam::{OWN}:root")});
+        let decision = run(
+            None,
+            doc(json!([{"Effect": "Allow", "Principal": own, "Action": "s3:*", "Resource": "*"},
+                       {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["${h1}", "${h1}/*"],
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}])),
+        );
+        assert_eq!(kinds(&decision), Some(BTreeSet::new()));
+        let decision = run(
+            None,
+            doc(json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
+                       {"Effect": "Deny", "NotPrincipal": {"AWS": "${h1}"}, "Action": "*", "Resource": "*"}])),
+        );
+        assert!(matches!(decision, Decision::Unverifiable { .. }), "{decision:?}");
+    }
+
+    /// Values a hole can take, including those that widen.
+    const UNIVERSE: [&str; 10] = [
+        "arn:aws:iam::111111111111:root",
+        "arn:aws:iam::999988887777:root",
+        "*",
+        "sqs:SendMessage",
+        "sqs:*",
+        "arn:aws:sqs:us-east-1:111111111111:q",
+        "arn:aws:sqs:us-east-1:999988887777:other",
+        "111111111111",
+        "999988887777",
+        "arn:aws:events:us-east-1:111111111111:rule/r",
+    ];
+
+    fn principal() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(json!({"AWS": "arn:aws:iam::111111111111:root"})),
+            Just(json!({"AWS": "arn:aws:iam::999988887777:root"})),
+            Just(json!("*")),
+            Just(json!({"Service": "events.amazonaws.com"})),
+            Just(json!({"AWS": "${h1}"})),
+        ]
+    }
+
+    fn text(options: &'static [&'static str]) -> impl Strategy<Value = Value> {
+        proptest::sample::select(options).prop_map(|s| json!(s))
+    }
+
+    fn condition() -> impl Strategy<Value = Option<Value>> {
+        prop_oneof![
+            Just(None),
+            text(&["111111111111", "999988887777", "${h1}", "${h2}"])
+                .prop_map(|v| Some(json!({"StringEquals": {"aws:SourceAccount": v}}))),
+            text(&["arn:aws:events:us-east-1:111111111111:rule/r", "${h2}"])
+                .prop_map(|v| Some(json!({"ArnLike": {"aws:SourceArn": v}}))),
+            text(&["111111111111", "${h1}"]).prop_map(|v| Some(json!({"StringEquals": {"aws:PrincipalAccount": v}}))),
+        ]
+    }
+
+    fn statement(holes: bool) -> impl Strategy<Value = Value> {
+        let actions: &'static [&'static str] = if holes {
+            &["sqs:SendMessage", "sqs:*", "${h2}"]
+        } else {
+            &["sqs:SendMessage", "sqs:*"]
+        };
+        let resources: &'static [&'static str] = if holes {
+            &["arn:aws:sqs:us-east-1:111111111111:q", "*", "${h1}", "${h2}"]
+        } else {
+            &["arn:aws:sqs:us-east-1:111111111111:q", "*"]
+        };
+        (
+            prop_oneof![3 => Just("Allow"), 1 => Just("Deny")],
+            principal(),
+            text(actions),
+            text(resources),
+            proptest::bool::ANY,
+            condition(),
+            text(&["S", "${h1}"]),
+        )
+            .prop_map(move |(effect, principal, action, resource, not_resource, condition, sid)| {
+                let principal = if !holes && principal == json!({"AWS": "${h1}"}) {
+                    json!({"AWS": "arn:aws:iam::999988887777:root"})
+                } else {
+                    principal
+                };
+                let mut s = json!({"Effect": effect, "Principal": principal, "Action": action});
+                s[if not_resource { "NotResource" } else { "Resource" }] = resource;
+                let condition = condition.filter(|c| holes || !c.to_string().contains("${"));
+                if let Some(c) = condition {
+                    s["Condition"] = c;
+                }
+                if holes {
+                    s["Sid"] = sid;
+                }
+                s
+            })
+    }
+
+    /// `new` with every `${hN}` replaced by its filling.
+    fn fill(new: &Value, h1: &str, h2: &str) -> Value {
+        match new {
+            Value::String(s) => Value::String(s.replace("${h1}", h1).replace("${h2}", h2)),
+            Value::Array(items) => Value::Array(items.iter().map(|v| fill(v, h1, h2)).collect()),
+            Value::Object(map) => {
+                Value::Object(map.iter().map(|(k, v)| (k.clone(), fill(v, h1, h2))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// The rule is sound: when it decides, every concrete filling of the holes from the universe (each a
+        /// policy AWS would accept) gives exactly the decided verdict.
+        #[test]
+        fn decision_equals_the_verdict_of_every_filling(
+            new in proptest::collection::vec(statement(true), 1..4),
+            old in proptest::option::of(proptest::collection::vec(statement(false), 1..3)),
+        ) {
+            let boundary = boundary();
+            let ctx = Context { boundary: &boundary, role: PolicyRole::Resource, partition: "aws" };
+            let new = doc(Value::Array(new));
+            let old = old.map(|o| parse_policy_value(&doc(Value::Array(o))).unwrap());
+            let symbols = ["h1".to_string(), "h2".to_string()];
+            let Ok(decision) = decide(old.as_ref(), &new, &symbols, &ctx) else { return Ok(()) };
+            let Decision::Decided { comparison, .. } = decision else { return Ok(()) };
+            let decided = verdict(&comparison);
+            for h1 in UNIVERSE {
+                for h2 in UNIVERSE {
+                    let Ok(filled) = parse_policy_value(&fill(&new, h1, h2)) else { continue };
+                    let actual = verdict(&compare(old.as_ref(), &filled, &ctx));
+                    prop_assert_eq!(&actual, &decided, "h1={} h2={} new={}", h1, h2, new);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! The one path every judging command takes: load → extract → resolve from sources → judge → report.
+//!
+//! Each command feeds its own inputs (`Inputs`): `check` and the terraform wrapper the JSON text of a plan
+//! and, when there are any, the `.tf` sources behind it; `diff --base` two trees of `.tf` sources. Only the
+//! load and extract stages depend on the inputs; what follows (the table of what the sources say, judging,
+//! writing the report) is one sequence for every command.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::Boundary;
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::extract::{self, PolicySite};
+use crate::judge::{
+    self, BoundaryInfo, JudgeInput, Report, SiteSource, SourceBlock, SourceFacts, SourceResolution,
+    SourceStatement,
+};
+use crate::plan;
+use crate::report::output::{self, Destinations};
+use crate::source::diff::{self, DiffSites};
+use crate::source::{SourceIndex, Sources};
+
+/// How every command judges: the boundary given on the command line, the config, the catalog, the date.
+#[derive(Clone, Copy)]
+pub struct Settings<'a> {
+    /// Boundary accounts and organizations from the command line (they win over config and detection).
+    pub flag_accounts: &'a [String],
+    pub flag_orgs: &'a [String],
+    pub config: &'a Config,
+    pub catalog: &'a Catalog,
+    /// The date expiries are judged against.
+    pub today: Date,
+}
+
+/// What one command feeds the pipeline.
+pub enum Inputs<'a> {
+    /// A plan (`check`, the terraform wrapper).
+    Plan(PlanInput<'a>),
+    /// The HCL of a directory at a git revision against the working tree (`diff --base`).
+    Diff(DiffInput<'a>),
+}
+
+/// A plan's JSON text, and the directory of the `.tf` sources behind it.
+pub struct PlanInput<'a> {
+    pub text: &'a str,
+    /// Name of the plan in messages and reports (a path, or `<stdin>`).
+    pub display_path: PathBuf,
+    /// Directory of the root module's `.tf` files; None: the plan alone.
+    pub source_dir: Option<PathBuf>,
+}
+
+/// `diff --base REV DIR`.
+pub struct DiffInput<'a> {
+    /// The git revision to compare against (`main`, `HEAD~1`, a commit id).
+    pub base: &'a str,
+    /// The root module directory (in a git work tree).
+    pub dir: &'a Path,
+}
+
+/// Runs every stage, writes the report to `destinations` (files all or none, then standard output), and
+/// returns it.
+pub fn run(
+    inputs: Inputs<'_>,
+    settings: &Settings<'_>,
+    destinations: &Destinations,
+    color: bool,
+) -> Result<Report> {
+    let report = judge_inputs(inputs, settings)?;
+    output::emit(&report, destinations, color)?;
+    Ok(report)
+}
+
+/// Every stage but the last: the report, not written anywhere.
+pub fn judge_inputs(inputs: Inputs<'_>, settings: &Settings<'_>) -> Result<Report> {
+    let extracted = match inputs {
+        Inputs::Plan(input) => from_plan(input, settings.catalog)?,
+        Inputs::Diff(input) => from_diff(input, settings.catalog)?,
+    };
+    judge_extracted(extracted, settings)
+}
+
+/// What the load, extract and resolve stages leave for judging, whatever the inputs.
+struct Extracted {
+    /// What was checked, for reports.
+    input: PathBuf,
+    /// The command, for headings.
+    command: &'static str,
+    sites: Vec<PolicySite>,
+    resources: usize,
+    detected_boundary: Option<(Boundary, String)>,
+    /// Why detection could not pick one boundary (several accounts disagree), if it could not.
+    boundary_conflict: Option<String>,
+    /// The HCL sources, when read.
+    sources: Option<Sources>,
+    /// Problems with the inputs that did not stop the check, and things not read.
+    diagnostics: Vec<String>,
+    notes: Vec<String>,
+}
+
+/// A plan: parse it and read its sources (load), find its policy sites (extract), and evaluate from the
+/// sources what the plan only knows after apply (resolve).
+fn from_plan(input: PlanInput<'_>, catalog: &Catalog) -> Result<Extracted> {
+    let plan = plan::parse_plan(input.text, &input.display_path)?;
+    let mut scan = extract::scan(&plan, catalog);
+    let mut sources = input.source_dir.as_deref().map(|dir| {
+        let mut sources = Sources::load(dir, &plan);
+        sources.resolve_unknown(&mut scan.sites, &plan);
+        sources
+    });
+    let (diagnostics, mut notes) = match &mut sources {
+        Some(sources) => (
+            std::mem::take(&mut sources.index.diagnostics),
+            std::mem::take(&mut sources.index.notes),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    notes.extend(default_tags_note(&scan.default_tag_annotations));
+    Ok(Extracted {
+        input: input.display_path,
+        command: "check",
+        sites: scan.sites,
+        resources: scan.resources,
+        detected_boundary: scan.detected_boundary,
+        boundary_conflict: scan.boundary_conflict,
+        sources,
+        diagnostics,
+        notes,
+    })
+}
+
+/// `diff --base`: check out the base revision and read both trees (load), and pair their policies into
+/// sites (extract). Every policy comes from source, so there is nothing left to resolve.
+fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
+    let base_tree = diff::check_out_base(input.dir, input.base)?;
+    let base_index = SourceIndex::load(&base_tree.dir, None);
+    let work_index = SourceIndex::load(input.dir, None);
+    let DiffSites { sites, resources } = diff::sites(&base_index, &work_index, catalog);
+    let mut sources = Sources {
+        index: work_index,
+        resolved: BTreeMap::new(),
+        all_from_source: true,
+    };
+    let mut diagnostics = base_tree.relabel(&base_index.diagnostics);
+    diagnostics.append(&mut sources.index.diagnostics);
+    let mut notes = std::mem::take(&mut sources.index.notes);
+    notes.sort();
+    notes.dedup();
+    Ok(Extracted {
+        input: PathBuf::from(format!("{} ({} → working tree)", input.dir.display(), input.base)),
+        command: "diff",
+        sites,
+        resources,
+        detected_boundary: None,
+        boundary_conflict: None,
+        sources: Some(sources),
+        diagnostics,
+        notes,
+    })
+}
+
+/// Chooses the boundary, tells the judge what the sources say, and judges every site.
+fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Report> {
+    let Extracted {
+        input,
+        command,
+        sites,
+        resources,
+        detected_boundary,
+        boundary_conflict,
+        sources,
+        diagnostics,
+        notes,
+    } = extracted;
+    let declared = !settings.flag_accounts.is_empty()
+        || !settings.flag_orgs.is_empty()
+        || !settings.config.accounts.is_empty()
+        || !settings.config.organizations.is_empty();
+    if !declared && let Some(conflict) = boundary_conflict {
+        return Err(Error::invalid(&input, "trust boundary", conflict));
+    }
+    let boundary = BoundaryInfo::choose(
+        settings.flag_accounts,
+        settings.flag_orgs,
+        settings.config,
+        detected_boundary.as_ref(),
+    );
+    let is_managed_arn = |reference: &str| sources.as_ref().is_some_and(|s| s.is_managed_arn(reference));
+    let facts = sources
+        .as_ref()
+        .map(|sources| source_facts(sources, &sites, &is_managed_arn));
+    let mut report = judge::judge(
+        &sites,
+        JudgeInput {
+            input,
+            resources,
+            boundary,
+            config: settings.config,
+            today: settings.today,
+            sources: facts.as_ref(),
+        },
+    );
+    report.diagnostics = diagnostics;
+    report.notes = notes;
+    report.command = command;
+    Ok(report)
+}
+
+/// One note when provider `default_tags` put `trustgate:*` keys on resources: they approve nothing.
+fn default_tags_note(addresses: &[String]) -> Option<String> {
+    let first = addresses.first()?;
+    let more = match addresses.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some(format!(
+        "trustgate:* tags that come from the provider's default_tags (in tags_all, not in the resource's own \
+         tags) approve nothing: {first}{more}; put the annotation on the resource itself"
+    ))
+}
+
+/// The table of what the sources say about each site: its resource block (file, line, comment
+/// annotations, statements) and the policy evaluated from source.
+fn source_facts<'a>(
+    sources: &Sources,
+    sites: &[PolicySite],
+    is_managed_arn: &'a (dyn Fn(&str) -> bool + Sync),
+) -> SourceFacts<'a> {
+    let mut table = BTreeMap::new();
+    for site in sites {
+        let block = sources
+            .index
+            .resource(&site.module_address, &site.address)
+            .map(|entry| SourceBlock {
+                file: entry.file.clone(),
+                line: entry.line,
+                annotation: entry.annotation.clone(),
+                statements: entry
+                    .statements_of(&site.attribute)
+                    .iter()
+                    .map(|s| SourceStatement {
+                        index: s.index,
+                        sid: s.sid.clone(),
+                        file: s.file.clone(),
+                        line: s.line,
+                        annotation: s.annotation.clone(),
+                    })
+                    .collect(),
+            });
+        let resolution = sources
+            .resolution(&site.address, &site.attribute)
+            .map(|r| SourceResolution {
+                symbols: r.resolved.symbols.clone(),
+                used: r.used,
+            });
+        if block.is_some() || resolution.is_some() {
+            table.insert(
+                (site.address.clone(), site.attribute.clone()),
+                SiteSource { block, resolution },
+            );
+        }
+    }
+    SourceFacts {
+        all_from_source: sources.all_from_source,
+        sites: table,
+        is_managed_arn,
+    }
+}
+
+/// Everything a check needs besides the plan text, in one value (for library callers).
+pub struct CheckOptions<'a> {
+    /// Name of the plan in messages and reports (a path, or `<stdin>`).
+    pub display_path: PathBuf,
+    /// Boundary accounts and organizations from the command line (they win over config and detection).
+    pub flag_accounts: &'a [String],
+    pub flag_orgs: &'a [String],
+    pub config: &'a Config,
+    pub catalog: &'a Catalog,
+    /// The date expiries are judged against.
+    pub today: Date,
+    /// Directory of the root module's `.tf` files (`--source`), as given; None: the plan alone.
+    pub source_dir: Option<PathBuf>,
+}
+
+impl<'a> CheckOptions<'a> {
+    pub fn settings(&self) -> Settings<'a> {
+        Settings {
+            flag_accounts: self.flag_accounts,
+            flag_orgs: self.flag_orgs,
+            config: self.config,
+            catalog: self.catalog,
+            today: self.today,
+        }
+    }
+}
+
+/// Parses plan JSON text, extracts its policy sites, and judges them (`judge_inputs` for a plan).
+pub fn check_plan_text(text: &str, options: &CheckOptions<'_>) -> Result<Report> {
+    let input = PlanInput {
+        text,
+        display_path: options.display_path.clone(),
+        source_dir: options.source_dir.clone(),
+    };
+    judge_inputs(Inputs::Plan(input), &options.settings())
+}
