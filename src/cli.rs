@@ -131,8 +131,9 @@ const TERRAFORM_ABOUT: &str = "Run terraform; check every plan before it is show
     trustgate terraform [OPTIONS] [-chdir=DIR] plan|apply|SUBCOMMAND [TERRAFORM ARGS]...\n\n\
     `plan` plans to a temporary file (unless -out is given), checks it and exits with the check's code \
     (terraform's own code when terraform fails). `apply` checks a saved plan, or plans to a temporary file \
-    and applies exactly the checked file, and refuses to apply when there are violations. Every other \
-    subcommand passes straight through. Put `--` before terraform's command line when it starts with an \
+    and applies exactly the checked file, and refuses to apply when there are violations. `test` is refused \
+    (exit 2): its run blocks can apply real changes that trustgate cannot check. Every other subcommand \
+    passes straight through. Put `--` before terraform's command line when it starts with an \
     option trustgate also has.";
 
 #[derive(Args, Debug)]

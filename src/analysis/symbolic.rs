@@ -42,7 +42,10 @@ pub struct Hole {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     /// Every filling gives these widenings (`holes` lists the ones that did not matter).
-    Decided { comparison: Comparison, ignored: Vec<Hole> },
+    Decided {
+        comparison: Comparison,
+        ignored: Vec<Hole>,
+    },
     /// The verdict depends on these holes.
     Unverifiable { holes: Vec<Hole> },
 }
@@ -300,12 +303,16 @@ mod tests {
     fn an_unknown_resource_of_an_own_account_grant_does_not_matter() {
         let decision = run(
             None,
-            doc(json!([{"Sid": "${h2}", "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{OWN}:root")},
+            doc(
+                json!([{"Sid": "${h2}", "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{OWN}:root")},
                         "Action": "sqs:*", "Resource": "${h1}",
-                        "Condition": {"StringEquals": {"aws:SourceArn": "${h2}"}}}])),
+                        "Condition": {"StringEquals": {"aws:SourceArn": "${h2}"}}}]),
+            ),
         );
         assert_eq!(kinds(&decision), Some(BTreeSet::new()));
-        let Decision::Decided { ignored, .. } = decision else { unreachable!() };
+        let Decision::Decided { ignored, .. } = decision else {
+            unreachable!()
+        };
         let elements: BTreeSet<&str> = ignored.iter().map(|h| h.element.as_str()).collect();
         assert_eq!(
             elements,
@@ -317,9 +324,13 @@ mod tests {
     fn an_unknown_principal_stays_unverifiable() {
         let decision = run(
             None,
-            doc(json!([{"Effect": "Allow", "Principal": {"AWS": "${h1}"}, "Action": "sqs:*", "Resource": "*"}])),
+            doc(
+                json!([{"Effect": "Allow", "Principal": {"AWS": "${h1}"}, "Action": "sqs:*", "Resource": "*"}]),
+            ),
         );
-        let Decision::Unverifiable { holes } = decision else { panic!("{decision:?}") };
+        let Decision::Unverifiable { holes } = decision else {
+            panic!("{decision:?}")
+        };
         assert_eq!(holes[0].element, "Principal");
         assert_eq!(holes[0].value, "${h1}");
     }
@@ -328,10 +339,14 @@ mod tests {
     fn an_unknown_pinning_condition_of_a_service_grant_stays_unverifiable() {
         let decision = run(
             None,
-            doc(json!([{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
-                        "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "${h1}"}}}])),
+            doc(
+                json!([{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
+                        "Resource": "*", "Condition": {"StringEquals": {"aws:SourceAccount": "${h1}"}}}]),
+            ),
         );
-        let Decision::Unverifiable { holes } = decision else { panic!("{decision:?}") };
+        let Decision::Unverifiable { holes } = decision else {
+            panic!("{decision:?}")
+        };
         assert_eq!(holes[0].element, "Condition StringEquals aws:SourceAccount");
     }
 
@@ -340,7 +355,9 @@ mod tests {
         let external = json!({"AWS": "arn:aws:iam::999988887777:root"});
         let decision = run(
             None,
-            doc(json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"}])),
+            doc(
+                json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"}]),
+            ),
         );
         assert_eq!(
             kinds(&decision),
@@ -350,11 +367,15 @@ mod tests {
             )]))
         );
         // With a previous policy, the unknown resource could be the one already granted: unverifiable.
-        let old = doc(json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage",
-                              "Resource": "arn:aws:sqs:us-east-1:111111111111:q"}]));
+        let old = doc(
+            json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage",
+                              "Resource": "arn:aws:sqs:us-east-1:111111111111:q"}]),
+        );
         let decision = run(
             Some(old),
-            doc(json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"}])),
+            doc(
+                json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"}]),
+            ),
         );
         assert!(matches!(decision, Decision::Unverifiable { .. }), "{decision:?}");
     }
@@ -364,15 +385,19 @@ mod tests {
         let own = json!({"AWS": format!("arn:aws:iam::{OWN}:root")});
         let decision = run(
             None,
-            doc(json!([{"Effect": "Allow", "Principal": own, "Action": "s3:*", "Resource": "*"},
+            doc(
+                json!([{"Effect": "Allow", "Principal": own, "Action": "s3:*", "Resource": "*"},
                        {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["${h1}", "${h1}/*"],
-                        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}])),
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]),
+            ),
         );
         assert_eq!(kinds(&decision), Some(BTreeSet::new()));
         let decision = run(
             None,
-            doc(json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
-                       {"Effect": "Deny", "NotPrincipal": {"AWS": "${h1}"}, "Action": "*", "Resource": "*"}])),
+            doc(
+                json!([{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"},
+                       {"Effect": "Deny", "NotPrincipal": {"AWS": "${h1}"}, "Action": "*", "Resource": "*"}]),
+            ),
         );
         assert!(matches!(decision, Decision::Unverifiable { .. }), "{decision:?}");
     }
@@ -412,7 +437,8 @@ mod tests {
                 .prop_map(|v| Some(json!({"StringEquals": {"aws:SourceAccount": v}}))),
             text(&["arn:aws:events:us-east-1:111111111111:rule/r", "${h2}"])
                 .prop_map(|v| Some(json!({"ArnLike": {"aws:SourceArn": v}}))),
-            text(&["111111111111", "${h1}"]).prop_map(|v| Some(json!({"StringEquals": {"aws:PrincipalAccount": v}}))),
+            text(&["111111111111", "${h1}"])
+                .prop_map(|v| Some(json!({"StringEquals": {"aws:PrincipalAccount": v}}))),
         ]
     }
 
@@ -436,23 +462,25 @@ mod tests {
             condition(),
             text(&["S", "${h1}"]),
         )
-            .prop_map(move |(effect, principal, action, resource, not_resource, condition, sid)| {
-                let principal = if !holes && principal == json!({"AWS": "${h1}"}) {
-                    json!({"AWS": "arn:aws:iam::999988887777:root"})
-                } else {
-                    principal
-                };
-                let mut s = json!({"Effect": effect, "Principal": principal, "Action": action});
-                s[if not_resource { "NotResource" } else { "Resource" }] = resource;
-                let condition = condition.filter(|c| holes || !c.to_string().contains("${"));
-                if let Some(c) = condition {
-                    s["Condition"] = c;
-                }
-                if holes {
-                    s["Sid"] = sid;
-                }
-                s
-            })
+            .prop_map(
+                move |(effect, principal, action, resource, not_resource, condition, sid)| {
+                    let principal = if !holes && principal == json!({"AWS": "${h1}"}) {
+                        json!({"AWS": "arn:aws:iam::999988887777:root"})
+                    } else {
+                        principal
+                    };
+                    let mut s = json!({"Effect": effect, "Principal": principal, "Action": action});
+                    s[if not_resource { "NotResource" } else { "Resource" }] = resource;
+                    let condition = condition.filter(|c| holes || !c.to_string().contains("${"));
+                    if let Some(c) = condition {
+                        s["Condition"] = c;
+                    }
+                    if holes {
+                        s["Sid"] = sid;
+                    }
+                    s
+                },
+            )
     }
 
     /// `new` with every `${hN}` replaced by its filling.
