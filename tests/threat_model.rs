@@ -191,3 +191,38 @@ fn markdown_shows_the_violation_among_many_approvals() {
     );
     assert!(out.stdout.contains("(all of them approved)"));
 }
+
+/// Valid tags left in place approve nothing new: removing sts:ExternalId under unchanged tags is a
+/// violation; renewing the tags in the same change approves it, and every format says so.
+#[test]
+fn a_stale_tag_annotation_does_not_approve_a_new_widening() {
+    let (code, report, stderr) = check_json(&["testdata/real/stale-tags-approve-nothing-new/plan.json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let finding = &report["findings"][0];
+    assert_eq!(finding["status"], "violation");
+    assert_eq!(finding["annotation"]["provenance"], "earlier");
+    assert!(
+        finding["annotation"]["problems"]
+            .to_string()
+            .contains("renew them in this change"),
+        "{finding}"
+    );
+
+    let plan = "testdata/real/renewed-tags-approve-new-widening/plan.json";
+    let (code, report, stderr) = check_json(&[plan]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["findings"][0]["status"], "approved");
+    assert_eq!(report["findings"][0]["annotation"]["provenance"], "this-change");
+    for (format, needle) in [
+        ("human", "an annotation added in this change"),
+        ("markdown", "approved by an annotation added in this change"),
+        ("github", "approved by an annotation added in this change"),
+        ("sarif", "approved by an annotation added in this change"),
+    ] {
+        let out = run(&[
+            "check", plan, "--format", format, "--color", "never", "--today", TODAY,
+        ]);
+        assert_eq!(out.code, 0, "{format}: {}", out.stderr);
+        assert!(out.stdout.contains(needle), "{format}: {}", out.stdout);
+    }
+}

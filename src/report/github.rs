@@ -54,7 +54,7 @@ fn command(f: &Finding) -> String {
     };
     match (f.status, &f.annotation) {
         (Status::Approved, Some(annotation)) => {
-            let _ = write!(message, "\nApproved: {}", super::annotation_text(annotation));
+            let _ = write!(message, "\nApproved: {}", super::approval_text(f, annotation));
         }
         (Status::Violation, Some(_)) => {
             let _ = write!(

@@ -218,7 +218,13 @@ fn row(f: &Finding) -> String {
         who
     };
     let annotation = match (&f.annotation, f.status) {
-        (Some(a), Status::Approved) => md(&shorten(&super::annotation_text(a), CELL_TEXT_LIMIT)),
+        (Some(a), Status::Approved) => {
+            let mut text = md(&shorten(&super::annotation_text(a), CELL_TEXT_LIMIT));
+            if f.provenance == Some(crate::judge::Provenance::ThisChange) {
+                text.push_str("<br>🆕 **approved by an annotation added in this change**");
+            }
+            text
+        }
         (Some(_), Status::Violation) => format!(
             "**rejected:** {}",
             md(&shorten(&f.annotation_problems.join("; "), CELL_TEXT_LIMIT))

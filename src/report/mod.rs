@@ -92,6 +92,18 @@ pub fn annotation_text(a: &Annotation) -> String {
     )
 }
 
+/// The annotation text of an approved finding, saying when this change wrote the annotation that
+/// approves it (a reviewer should look at who approved what).
+pub fn approval_text(f: &crate::judge::Finding, a: &Annotation) -> String {
+    let text = annotation_text(a);
+    match f.provenance {
+        Some(crate::judge::Provenance::ThisChange) => {
+            format!("{text} (approved by an annotation added in this change)")
+        }
+        _ => text,
+    }
+}
+
 /// The example plan judged on a fixed date, for the emitters' unit tests (the stages below the pipeline,
 /// called directly: no sources).
 #[cfg(test)]

@@ -165,13 +165,14 @@ fn result(f: &Finding, report: &Report, rules: &[Rule]) -> Value {
             "actions": f.widening.actions,
             "widening": f.widening.kind.as_str(),
             "status": f.status.as_str(),
+            "annotationProvenance": f.provenance.map(|p| p.as_str()),
         }
     });
     if let (Status::Approved, Some(annotation)) = (f.status, &f.annotation) {
         value["suppressions"] = json!([{
             "kind": "external",
             "status": "accepted",
-            "justification": super::annotation_text(annotation),
+            "justification": super::approval_text(f, annotation),
         }]);
     }
     value
