@@ -106,6 +106,10 @@ struct BoundaryArgs {
     /// Config file (default: .trustgate.hcl in the working directory, if present).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Read the config file as it is at this git revision (e.g. the pull request's base) instead of the
+    /// working tree, so the change under review cannot edit its own boundary, settings or exceptions.
+    #[arg(long, value_name = "REV")]
+    config_ref: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -254,7 +258,10 @@ fn use_color(choice: ColorChoice) -> bool {
 fn load_config(args: &BoundaryArgs) -> Result<Config> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
-    config::load(args.config.as_deref(), &cwd)
+    match &args.config_ref {
+        Some(rev) => config::load_at_revision(args.config.as_deref(), &cwd, rev),
+        None => config::load(args.config.as_deref(), &cwd),
+    }
 }
 
 /// The built-in catalog, with the entries of `--catalog FILE` added or replacing built-in ones.

@@ -631,19 +631,43 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
     let provenance = annotation.as_ref().map(|a| match a.origin {
         annotation::Origin::Tags if site.tags_changed => Provenance::ThisChange,
         annotation::Origin::Tags => Provenance::Earlier,
+        // Read with --config-ref from the base revision: the exception was there before this change.
+        annotation::Origin::Exception { .. } if input.config.revision.is_some() => Provenance::Earlier,
         _ => Provenance::Unknown,
     });
     if let Some(a) = &annotation {
         annotation_problems.extend(annotation::validate(a, settings, input.today));
-        if provenance == Some(Provenance::Earlier) && replaces_a_policy(site) {
+        if settings.from_base && provenance != Some(Provenance::Earlier) {
+            annotation_problems.push(format!(
+                "annotations {{ from = \"base\" }}: this annotation ({}) {}, so it does not approve; it must be \
+                 approved in the base branch first, by the owners of the file that holds it (CODEOWNERS)",
+                origin_name(&a.origin),
+                match provenance {
+                    Some(Provenance::ThisChange) => "was added or changed in this change",
+                    _ => "cannot be compared with the base revision",
+                }
+            ));
+        } else if provenance == Some(Provenance::Earlier) && replaces_a_policy(site) {
             // An annotation approves the widenings present when it was written: this one is new in this
             // plan, and the annotation was not written or renewed by this change.
-            annotation_problems.push(
-                "the trustgate:* tags are unchanged in this change, so they were given for the earlier \
-                 policy, not for this new widening: renew them in this change (a new trustgate:expiry is \
-                 enough) or add an exception that names the principal"
-                    .to_string(),
-            );
+            match &a.origin {
+                annotation::Origin::Tags => annotation_problems.push(
+                    "the trustgate:* tags are unchanged in this change, so they were given for the earlier \
+                     policy, not for this new widening: renew them in this change (a new trustgate:expiry is \
+                     enough) or add an exception that names the principal"
+                        .to_string(),
+                ),
+                annotation::Origin::Exception { .. }
+                    if matched_exception.is_some_and(|e| e.principal.is_none()) =>
+                {
+                    annotation_problems.push(
+                        "this exception names no principal and was there before this change, so it approves \
+                         only the widenings present when it was written: add `principal` for this one"
+                            .to_string(),
+                    )
+                }
+                _ => {}
+            }
         }
     }
     let hints = if settings.inline {
@@ -680,6 +704,14 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
         location,
         resolved_from_source,
         provenance,
+    }
+}
+
+fn origin_name(origin: &annotation::Origin) -> String {
+    match origin {
+        annotation::Origin::Tags => "trustgate:* tags".to_string(),
+        annotation::Origin::Exception { file, line } => format!("exception at {}:{line}", file.display()),
+        annotation::Origin::Comment { file, line, .. } => format!("comment at {}:{line}", file.display()),
     }
 }
 

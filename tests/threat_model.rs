@@ -226,3 +226,110 @@ fn a_stale_tag_annotation_does_not_approve_a_new_widening() {
         assert!(out.stdout.contains(needle), "{format}: {}", out.stdout);
     }
 }
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A repository whose `main` holds `base_config` as .trustgate.hcl, with `head_config` in the working tree.
+fn repository(base_config: &str, head_config: &str) -> tempfile::TempDir {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(repo.path().join(".trustgate.hcl"), base_config).unwrap();
+    git(repo.path(), &["init", "-q", "-b", "main"]);
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "base"]);
+    std::fs::write(repo.path().join(".trustgate.hcl"), head_config).unwrap();
+    repo
+}
+
+const FROM_BASE: &str = "annotations {\n  from = \"base\"\n}\n";
+const PARTNER_EXCEPTION: &str = r#"
+exception {
+  address       = "aws_iam_role.partner"
+  principal     = "arn:aws:iam::999988887777:root"
+  owner         = "@author"
+  expiry        = "2027-01-31"
+  justification = "I approve my own change, PR-1"
+}
+"#;
+
+fn check_in(dir: &std::path::Path, plan: &str, extra: &[&str]) -> (i32, Value, String) {
+    let plan = common::root().join(plan);
+    let mut argv = vec![
+        "check",
+        plan.to_str().unwrap(),
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    ];
+    argv.extend_from_slice(extra);
+    let out = common::run_in(Some(dir), &argv, None);
+    (
+        out.code,
+        serde_json::from_str(&out.stdout).unwrap_or(Value::Null),
+        out.stderr,
+    )
+}
+
+/// The pull request adds the exception that approves its own widening: with --config-ref it is not in
+/// the config at all; once merged into the base first, it approves.
+#[test]
+fn an_exception_added_by_the_change_does_not_approve_with_config_ref() {
+    let plan = "testdata/real/default-tags-approve-nothing/plan.json";
+    let head = format!("{FROM_BASE}{PARTNER_EXCEPTION}");
+    let repo = repository(FROM_BASE, &head);
+    // Read from the working tree under from = "base", an exception nothing can be compared with does not
+    // approve either.
+    let (code, report, stderr) = check_in(repo.path(), plan, &[]);
+    assert_eq!(
+        (code, report["findings"][0]["status"].as_str()),
+        (1, Some("violation")),
+        "{stderr}"
+    );
+    let (code, report, stderr) = check_in(repo.path(), plan, &["--config-ref", "main"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(report["findings"][0]["status"], "violation");
+    assert_eq!(report["findings"][0]["annotation"], Value::Null);
+
+    // Merged into main first (reviewed there), the same exception approves.
+    let repo = repository(&head, &head);
+    let (code, report, stderr) = check_in(repo.path(), plan, &["--config-ref", "main"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["findings"][0]["annotation"]["provenance"], "earlier");
+}
+
+/// With from = "base", tags this change adds or renews do not approve, and the change cannot switch the
+/// setting off: --config-ref reads the base's.
+#[test]
+fn from_base_rejects_annotations_written_by_the_change() {
+    let plan = "testdata/real/renewed-tags-approve-new-widening/plan.json";
+    let repo = repository(FROM_BASE, "annotations {\n  from = \"any\"\n}\n");
+    let (code, _, stderr) = check_in(repo.path(), plan, &[]);
+    assert_eq!(code, 0, "the working tree's from = \"any\": {stderr}");
+    let (code, report, stderr) = check_in(repo.path(), plan, &["--config-ref", "main"]);
+    assert_eq!(code, 1, "{stderr}");
+    let problems = report["findings"][0]["annotation"]["problems"].to_string();
+    assert!(
+        problems.contains("from = \\\"base\\\"") && problems.contains("added or changed in this change"),
+        "{problems}"
+    );
+}
