@@ -677,7 +677,7 @@ exception {
         assert_eq!(
             error_of("annotations {\n  colour = 3\n}\n"),
             "line 2, column 3: unknown attribute \"colour\" in annotations; expected max_expiry_days, \
-             min_justification_length or inline"
+             min_justification_length, inline or from"
         );
         assert_eq!(
             error_of("\n\naccounts = [\"111111111111\"]\n"),
