@@ -147,6 +147,7 @@ fn bench_policy(c: &mut Criterion) {
     let boundary = Boundary {
         accounts: [ACCOUNT.to_string()].into_iter().collect(),
         organizations: ["o-7k2m9q4x1z".to_string()].into_iter().collect(),
+        federated: Vec::new(),
     };
     let ctx = Context {
         boundary: &boundary,

@@ -9,6 +9,9 @@
 #       role    = "resource"        # trust | resource | identity | guardrail (see below)
 #       service = "s3"              # action prefix the policy governs ("*" = any service)
 #       format  = "iam"             # optional: "iam" (default) or "opensearch-serverless"
+#       presence = "optional"       # optional: "required" (default) or "optional" — an optional, computed
+#                                   # attribute; when the configuration does not set it, a value unknown in
+#                                   # the plan is absent (AWS computes it). Required ones stay unverifiable.
 #     }
 #     grant "<field>" {             # access granted through plain fields, not a document;
 #       role      = "resource"      # trustgate writes the equivalent IAM policy itself
@@ -42,6 +45,7 @@ resource "aws_iam_role" {
   policy "inline_policy[*].policy" {
     role    = "identity"
     service = "*"
+    presence = "optional"
   }
 }
 
@@ -95,6 +99,7 @@ resource "aws_s3_bucket" {
   policy "policy" {
     role    = "resource"
     service = "s3"
+    presence = "optional"
   }
 }
 
@@ -102,6 +107,7 @@ resource "aws_s3_access_point" {
   policy "policy" {
     role    = "resource"
     service = "s3"
+    presence = "optional"
   }
 }
 
@@ -155,6 +161,7 @@ resource "aws_kms_key" {
   policy "policy" {
     role    = "resource"
     service = "kms"
+    presence = "optional"
   }
 }
 
@@ -169,6 +176,7 @@ resource "aws_kms_replica_key" {
   policy "policy" {
     role    = "resource"
     service = "kms"
+    presence = "optional"
   }
 }
 
@@ -176,6 +184,7 @@ resource "aws_kms_external_key" {
   policy "policy" {
     role    = "resource"
     service = "kms"
+    presence = "optional"
   }
 }
 
@@ -183,6 +192,7 @@ resource "aws_kms_replica_external_key" {
   policy "policy" {
     role    = "resource"
     service = "kms"
+    presence = "optional"
   }
 }
 
@@ -193,6 +203,7 @@ resource "aws_sns_topic" {
   policy "policy" {
     role    = "resource"
     service = "sns"
+    presence = "optional"
   }
 }
 
@@ -207,6 +218,7 @@ resource "aws_sqs_queue" {
   policy "policy" {
     role    = "resource"
     service = "sqs"
+    presence = "optional"
   }
 }
 
@@ -305,6 +317,7 @@ resource "aws_secretsmanager_secret" {
   policy "policy" {
     role    = "resource"
     service = "secretsmanager"
+    presence = "optional"
   }
 }
 
@@ -323,6 +336,7 @@ resource "aws_glacier_vault" {
   policy "access_policy" {
     role    = "resource"
     service = "glacier"
+    presence = "optional"
   }
 }
 
@@ -397,6 +411,7 @@ resource "aws_opensearch_domain" {
   policy "access_policies" {
     role    = "resource"
     service = "es"
+    presence = "optional"
   }
 }
 
@@ -411,6 +426,7 @@ resource "aws_elasticsearch_domain" {
   policy "access_policies" {
     role    = "resource"
     service = "es"
+    presence = "optional"
   }
 }
 
@@ -444,6 +460,7 @@ resource "aws_api_gateway_rest_api" {
   policy "policy" {
     role    = "resource"
     service = "execute-api"
+    presence = "optional"
   }
 }
 
@@ -529,6 +546,7 @@ resource "aws_vpc_endpoint" {
   policy "policy" {
     role    = "guardrail"
     service = "*"
+    presence = "optional"
   }
 }
 

@@ -36,6 +36,10 @@ pub struct PolicyAttribute {
     /// Action prefix the policy governs (`sts`, `s3`, …; `*` for any).
     pub service: String,
     pub source: PolicySource,
+    /// `presence = "optional"`: an optional, computed attribute, which a resource that does not set it in
+    /// its configuration gets from AWS (or from a separate policy resource), so an unknown value there is
+    /// absent. Required attributes (the default) are never absent: unknown stays unverifiable.
+    pub optional: bool,
 }
 
 /// How the policy is written in the resource.
@@ -292,10 +296,16 @@ impl Catalog {
 
     /// Loads a catalog file (same format as the built-in one), for users who override it.
     pub fn from_file(path: &std::path::Path) -> Result<Catalog> {
-        let text = std::fs::read_to_string(path).map_err(|err| Error::Unreadable {
-            path: path.to_path_buf(),
-            reason: crate::input::os_reason(&err),
-        })?;
+        let text = match crate::input::read_settings_file(path, path, "a trustgate catalog file") {
+            Ok(text) => text,
+            Err(crate::input::SettingsError::NotFound(err)) => {
+                return Err(Error::Unreadable {
+                    path: path.to_path_buf(),
+                    reason: crate::input::os_reason(&err),
+                });
+            }
+            Err(crate::input::SettingsError::Other(err)) => return Err(err),
+        };
         Catalog::from_hcl(&text, path)
     }
 
@@ -307,6 +317,10 @@ impl Catalog {
                 "line 1",
                 "the catalog file is empty; expected resource blocks",
             ));
+        }
+        if let Err(reason) = crate::source::nesting::check(text) {
+            let (place, message) = reason.split_once(": ").unwrap_or(("line 1", reason.as_str()));
+            return Err(Error::invalid(path, place, message));
         }
         let body: Body = hcl::parse(text).map_err(|err| match err {
             hcl::Error::Parse(parse_error) => Error::invalid(
@@ -502,7 +516,7 @@ fn parse_resource_block(block: &Block, locator: &LineLocator, path: &Path) -> Re
             .ok_or_else(|| fail("missing `service`".to_string()))?
             .to_string();
         let allowed: &[&str] = match kind {
-            "policy" => &["role", "service", "format"],
+            "policy" => &["role", "service", "format", "presence"],
             "grant" => &["role", "service", "converter"],
             other => return Err(fail(format!("unknown block {other:?}; expected policy or grant"))),
         };
@@ -535,11 +549,21 @@ fn parse_resource_block(block: &Block, locator: &LineLocator, path: &Path) -> Re
             })?;
             PolicySource::Grant(converter)
         };
+        let optional = match settings.get("presence").copied() {
+            None | Some("required") => false,
+            Some("optional") => true,
+            Some(other) => {
+                return Err(fail(format!(
+                    "unknown presence {other:?}; expected required or optional"
+                )));
+            }
+        };
         attributes.push(PolicyAttribute {
             path: attribute_path,
             role,
             service,
             source,
+            optional,
         });
     }
     if attributes.is_empty() {

@@ -15,6 +15,7 @@ use hcl::edit::Span;
 use hcl::edit::expr::Expression;
 use hcl::edit::structure::{Attribute, Block, Structure};
 
+use crate::analysis::OwnIdentity;
 pub use crate::annotation::AnnotationSettings;
 use crate::annotation::{self, Annotation, Exception, Origin};
 use crate::error::{Error, Result};
@@ -27,6 +28,9 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub accounts: Vec<String>,
     pub organizations: Vec<String>,
+    /// Own federated identities (`github_owners`, `gitlab_groups`, `terraform_organizations`,
+    /// `bitbucket_workspaces`, `oidc_issuers`): they join whichever boundary is chosen.
+    pub federated: Vec<OwnIdentity>,
     pub annotations: AnnotationSettings,
     pub exceptions: Vec<Exception>,
     /// The git revision the file was read from (`--config-ref REV`); None: the working tree. Exceptions of
@@ -45,15 +49,17 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config> {
         Some(path) => (path.to_path_buf(), cwd.join(path)),
         None => (cwd.join(DEFAULT_FILE_NAME), cwd.join(DEFAULT_FILE_NAME)),
     };
-    match std::fs::read_to_string(&read_path) {
+    match crate::input::read_settings_file(&read_path, &reported_path, "a trustgate config file") {
         Ok(source) => parse(&source, &reported_path),
         // Only a default file that is truly absent means "use defaults"; one we cannot read (permissions,
-        // a directory, not UTF-8) is an error, so a present but ignored config never goes unnoticed.
-        Err(err) if explicit.is_none() && err.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-        Err(err) => Err(Error::Unreadable {
+        // a directory, a device or FIFO, too large, not UTF-8) is an error, so a present but ignored config
+        // never goes unnoticed.
+        Err(crate::input::SettingsError::NotFound(_)) if explicit.is_none() => Ok(Config::default()),
+        Err(crate::input::SettingsError::NotFound(err)) => Err(Error::Unreadable {
             path: reported_path,
-            reason: err.to_string(),
+            reason: crate::input::os_reason(&err),
         }),
+        Err(crate::input::SettingsError::Other(err)) => Err(err),
     }
 }
 
@@ -98,6 +104,10 @@ pub fn load_at_revision(explicit: Option<&Path>, cwd: &Path, rev: &str) -> Resul
 /// Parses and checks the text of a config file; `path` is only used in messages and exception origins.
 pub fn parse(source: &str, path: &Path) -> Result<Config> {
     let file = SourceFile::new(source, path);
+    if let Err(reason) = crate::source::nesting::check(source) {
+        let (place, message) = reason.split_once(": ").unwrap_or(("line 1", reason.as_str()));
+        return Err(file.error_at(place.to_string(), message.to_string()));
+    }
     let body = hcl::edit::parser::parse_body(source).map_err(|err| {
         let location = err.location();
         file.error_at(
@@ -147,7 +157,15 @@ pub fn parse(source: &str, path: &Path) -> Result<Config> {
 }
 
 const TOP_LEVEL_BLOCKS: &[&str] = &["boundary", "annotations", "exception"];
-const BOUNDARY_ATTRIBUTES: &[&str] = &["accounts", "organizations"];
+const BOUNDARY_ATTRIBUTES: &[&str] = &[
+    "accounts",
+    "organizations",
+    "github_owners",
+    "gitlab_groups",
+    "terraform_organizations",
+    "bitbucket_workspaces",
+    "oidc_issuers",
+];
 const ANNOTATIONS_ATTRIBUTES: &[&str] = &["max_expiry_days", "min_justification_length", "inline", "from"];
 const EXCEPTION_ATTRIBUTES: &[&str] = &["address", "principal", "owner", "expiry", "justification"];
 
@@ -189,6 +207,20 @@ fn read_boundary(file: &SourceFile, block: &Block, config: &mut Config) -> Resul
         let key = attribute.key.as_str();
         let values = string_list(file, attribute)?;
         for (value, span) in values {
+            let identity = match key {
+                "github_owners" => Some(OwnIdentity::github(&value)),
+                "gitlab_groups" => Some(OwnIdentity::gitlab(&value)),
+                "terraform_organizations" => Some(OwnIdentity::terraform(&value)),
+                "bitbucket_workspaces" => Some(OwnIdentity::bitbucket(&value)),
+                "oidc_issuers" => Some(OwnIdentity::issuer(&value, "declared in oidc_issuers")),
+                _ => None,
+            };
+            if let Some(identity) = identity {
+                config
+                    .federated
+                    .push(identity.map_err(|message| file.error(span, message))?);
+                continue;
+            }
             if key == "accounts" {
                 if !annotation::is_account_id(&value) {
                     return Err(file.error(span, format!("\"{value}\" is not a 12-digit AWS account id")));

@@ -165,6 +165,15 @@ fn read_bytes(source: &Source, path: &Path) -> Result<Vec<u8>> {
                     reason: "is a directory, expected a plan file".to_string(),
                 });
             }
+            // A device (`/dev/zero`, a terminal) or socket is refused before reading; a FIFO is read, as
+            // `check <(terraform show -json plan.bin)` passes one.
+            if !metadata.is_file() && !is_fifo(&metadata) {
+                return Err(Error::Unreadable {
+                    path: path.to_path_buf(),
+                    reason: "is not a regular file or a pipe (a device or socket), expected a plan file"
+                        .to_string(),
+                });
+            }
             if metadata.len() > MAX_INPUT_BYTES {
                 return Err(too_large(path, metadata.len()));
             }
@@ -173,6 +182,75 @@ fn read_bytes(source: &Source, path: &Path) -> Result<Vec<u8>> {
         }
         Source::Stdin => read_limited(std::io::stdin().lock(), path, 0),
     }
+}
+
+#[cfg(unix)]
+fn is_fifo(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    metadata.file_type().is_fifo()
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// Largest config or catalog file read (they are hand-written; anything larger is a mistake or an attack).
+pub const MAX_SETTINGS_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a small settings file (config, catalog): a regular file only (a device, FIFO or socket is refused
+/// before it is opened, so `/dev/zero` cannot exhaust memory and a FIFO cannot block), at most
+/// `MAX_SETTINGS_BYTES`, decoded like plans (UTF-8 with or without BOM, UTF-16 with BOM). `path` is read,
+/// `shown` is named in messages; `what` says what the file should be. The io error of a file that is
+/// missing is passed on, so a caller can treat an absent default file as "none".
+pub fn read_settings_file(
+    path: &Path,
+    shown: &Path,
+    what: &str,
+) -> std::result::Result<String, SettingsError> {
+    let unreadable = |reason: String| {
+        SettingsError::Other(Error::Unreadable {
+            path: shown.to_path_buf(),
+            reason,
+        })
+    };
+    let metadata = std::fs::metadata(path).map_err(|err| match err.kind() {
+        std::io::ErrorKind::NotFound => SettingsError::NotFound(err),
+        _ => unreadable(os_reason(&err)),
+    })?;
+    if !metadata.is_file() {
+        let kind = if metadata.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a device, FIFO or socket)"
+        };
+        return Err(unreadable(format!("is {kind}, expected {what}")));
+    }
+    let limit = MAX_SETTINGS_BYTES;
+    if metadata.len() > limit {
+        return Err(unreadable(format!(
+            "file is too large ({} bytes; the limit for {what} is {limit} bytes = 16 MiB)",
+            metadata.len()
+        )));
+    }
+    let file = std::fs::File::open(path).map_err(|err| unreadable(os_reason(&err)))?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| unreadable(os_reason(&err)))?;
+    if bytes.len() as u64 > limit {
+        return Err(unreadable(format!(
+            "file is larger than the limit for {what} ({limit} bytes = 16 MiB)"
+        )));
+    }
+    decode_text(bytes, shown).map_err(SettingsError::Other)
+}
+
+/// Why a settings file could not be read.
+#[derive(Debug)]
+pub enum SettingsError {
+    NotFound(std::io::Error),
+    Other(Error),
 }
 
 /// Reads at most `MAX_INPUT_BYTES` (+1 to notice overflow), so a pipe that never ends cannot exhaust memory.

@@ -53,6 +53,22 @@ impl BoundaryInfo {
         config: &Config,
         detected: Option<&(Boundary, String)>,
     ) -> BoundaryInfo {
+        let mut info = BoundaryInfo::choose_accounts(flag_accounts, flag_orgs, config, detected);
+        // Own federated identities of the config join whichever accounts were chosen.
+        for identity in &config.federated {
+            if !info.boundary.federated.contains(identity) {
+                info.boundary.federated.push(identity.clone());
+            }
+        }
+        info
+    }
+
+    fn choose_accounts(
+        flag_accounts: &[String],
+        flag_orgs: &[String],
+        config: &Config,
+        detected: Option<&(Boundary, String)>,
+    ) -> BoundaryInfo {
         if !flag_accounts.is_empty() || !flag_orgs.is_empty() {
             return BoundaryInfo {
                 boundary: boundary_of(flag_accounts, flag_orgs),
@@ -95,6 +111,7 @@ fn boundary_of(accounts: &[String], orgs: &[String]) -> Boundary {
     Boundary {
         accounts: accounts.iter().cloned().collect(),
         organizations: orgs.iter().cloned().collect(),
+        federated: Vec::new(),
     }
 }
 
@@ -256,6 +273,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Sites that have at least one finding, in address order.
     pub sites: Vec<SiteView>,
+    /// Grants judged inside the boundary for a reason an auditor should see (PassRole service, own
+    /// federated identity, pinned or never-matching service grant), in site order.
+    pub inside: Vec<InsideGrant>,
     /// Problems with the inputs that did not stop the check (a `.tf` file that does not parse, a malformed
     /// annotation comment), one sentence each naming the file and place.
     pub diagnostics: Vec<String>,
@@ -269,6 +289,15 @@ impl Report {
     pub fn exit_code(&self) -> i32 {
         if self.summary.violations > 0 { 1 } else { 0 }
     }
+}
+
+/// A grant judged inside the boundary, at its site.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InsideGrant {
+    pub address: String,
+    pub attribute: String,
+    #[serde(flatten)]
+    pub grant: analysis::Inside,
 }
 
 /// What judging needs besides the sites.
@@ -294,6 +323,9 @@ pub struct SourceFacts<'a> {
     /// Whether a reference (`aws_iam_role.ci.arn`, `module.a["k"].aws_iam_role.x[0].arn`) is the ARN of a
     /// resource managed in this configuration.
     pub is_managed_arn: &'a (dyn Fn(&str) -> bool + Sync),
+    /// The account of a managed resource whose ARN a reference is (`None`: not managed here; `Some(None)`:
+    /// managed through a provider whose account is not known offline; see `source::providers`).
+    pub managed_arn_account: &'a (dyn Fn(&str) -> Option<Option<String>> + Sync),
 }
 
 impl SourceFacts<'_> {
@@ -361,11 +393,13 @@ pub struct SourceResolution {
 
 /// Compares every site (in parallel), annotates, and builds the report.
 pub fn judge(sites: &[PolicySite], input: JudgeInput<'_>) -> Report {
-    let analysed: Vec<(Vec<Finding>, Option<SiteView>)> =
+    let analysed: Vec<(Vec<Finding>, Option<SiteView>, Vec<InsideGrant>)> =
         sites.par_iter().map(|site| judge_site(site, &input)).collect();
     let mut findings = Vec::new();
     let mut views = Vec::new();
-    for (site_findings, view) in analysed {
+    let mut inside = Vec::new();
+    for (site_findings, view, site_inside) in analysed {
+        inside.extend(site_inside);
         if !site_findings.is_empty()
             && let Some(view) = view
         {
@@ -405,6 +439,7 @@ pub fn judge(sites: &[PolicySite], input: JudgeInput<'_>) -> Report {
         summary,
         findings,
         sites: views,
+        inside,
         diagnostics: Vec::new(),
         notes: Vec::new(),
         command: "check",
@@ -448,10 +483,14 @@ fn parse_side(value: &PolicyValue) -> Parsed {
     }
 }
 
-fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Option<SiteView>) {
+fn judge_site(
+    site: &PolicySite,
+    input: &JudgeInput<'_>,
+) -> (Vec<Finding>, Option<SiteView>, Vec<InsideGrant>) {
     if !is_judged(site.role) || !introduces_policy(site.change) {
-        return (Vec::new(), None);
+        return (Vec::new(), None, Vec::new());
     }
+    let mut inside = Vec::new();
     let ctx = Context {
         boundary: &input.boundary.boundary,
         role: site.role,
@@ -498,17 +537,33 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
                 Parsed::Known(old) => Some(old),
                 _ => None,
             };
-            let widenings = analysis::compare(old, new, &ctx).widenings;
+            let comparison = analysis::compare(old, new, &ctx);
+            inside = comparison
+                .inside
+                .into_iter()
+                .map(|grant| InsideGrant {
+                    address: site.address.clone(),
+                    attribute: site.attribute.clone(),
+                    grant,
+                })
+                .collect();
+            let widenings = comparison.widenings;
             let from_source = resolution.is_some() || input.sources.is_some_and(|s| s.all_from_source);
-            if from_source {
-                symbolic_principals(widenings, input)
-            } else {
-                widenings
+            let holes = match (&site.after, input.sources) {
+                (PolicyValue::Known(text), Some(sources)) if from_source => {
+                    symbolic::decide_site(old, text, &site.attribute, &ctx, sources)
+                }
+                _ => None,
+            };
+            match holes {
+                Some(widenings) => widenings,
+                None if from_source => symbolic_principals(widenings, input),
+                None => widenings,
             }
         }
     };
     if widenings.is_empty() {
-        return (Vec::new(), None);
+        return (Vec::new(), None, inside);
     }
     let view = SiteView {
         address: site.address.clone(),
@@ -522,7 +577,7 @@ fn judge_site(site: &PolicySite, input: &JudgeInput<'_>) -> (Vec<Finding>, Optio
         .into_iter()
         .map(|w| finding_for(site, w, input))
         .collect();
-    (findings, Some(view))
+    (findings, Some(view), inside)
 }
 
 /// For a policy evaluated from source: a principal that is the symbolic ARN of a resource managed in this
@@ -726,4 +781,200 @@ fn replaces_a_policy(site: &PolicySite) -> bool {
                 | ChangeAction::ReplaceCreateFirst
                 | ChangeAction::ReplaceForget
         )
+}
+
+/// Policies evaluated from source that still hold values known only after apply (`${reference}`): the
+/// managed-resource ARNs whose account is known and inside the boundary are filled in, the rest is decided
+/// by `analysis::symbolic` (docs/unknown-values.md).
+mod symbolic {
+    use serde_json::Value;
+
+    use super::SourceFacts;
+    use crate::analysis::symbolic::{Decision, Hole, decide};
+    use crate::analysis::{Context, Widening, WideningKind};
+    use crate::policy::Policy;
+    use crate::source::eval::symbols_in;
+
+    /// The widenings of a site whose policy text has evaluator symbols; None when it has none (or is not
+    /// a JSON document), so the plain comparison applies.
+    pub(super) fn decide_site(
+        old: Option<&Policy>,
+        text: &str,
+        attribute: &str,
+        ctx: &Context<'_>,
+        sources: &SourceFacts<'_>,
+    ) -> Option<Vec<Widening>> {
+        // Policy variables (`${aws:username}`, `${*}`) are IAM's own, not values from Terraform.
+        let symbols: Vec<String> = symbols_in(text)
+            .into_iter()
+            .filter(|s| !s.contains(':') && !matches!(s.as_str(), "*" | "?" | "$"))
+            .collect();
+        if symbols.is_empty() {
+            return None;
+        }
+        let mut document: Value = serde_json::from_str(text).ok()?;
+        let inside = |reference: &str| -> Option<String> {
+            let account = match (sources.managed_arn_account)(reference)? {
+                Some(account) if account == crate::source::providers::CALLER => {
+                    match ctx.boundary.accounts.len() {
+                        1 => ctx.boundary.accounts.first()?.clone(),
+                        _ => return None,
+                    }
+                }
+                Some(account) => account,
+                // `trustgate diff` has no plan and so no provider configurations: a resource of the
+                // configuration is taken to be in the owner's account, as before.
+                None if sources.all_from_source => ctx.boundary.accounts.first()?.clone(),
+                None => return None,
+            };
+            ctx.boundary.accounts.contains(&account).then_some(account)
+        };
+        fill_managed(&mut document, &symbols, ctx.partition, &inside);
+        let decision = decide(old, &document, &symbols, ctx).ok()?;
+        Some(match decision {
+            Decision::Decided { comparison, .. } => comparison.widenings,
+            Decision::Unverifiable { holes } => {
+                // A federated identity is an external population whatever its provider: an unknown
+                // provider ARN does not change the kind (kept from the plain comparison).
+                if holes
+                    .iter()
+                    .all(|h| h.element == "Principal" && federated(&document, h))
+                {
+                    return None;
+                }
+                vec![unverifiable(attribute, &holes, sources)]
+            }
+        })
+    }
+
+    fn federated(document: &Value, hole: &Hole) -> bool {
+        statement_at(document, hole.statement)
+            .and_then(|s| s.get("Principal"))
+            .and_then(|p| p.get("Federated"))
+            .is_some_and(|f| f.to_string().contains(&hole.value))
+    }
+
+    fn statement_at(document: &Value, index: usize) -> Option<&Value> {
+        match document.get("Statement")? {
+            Value::Array(list) => list.get(index),
+            single => (index == 0).then_some(single),
+        }
+    }
+
+    /// Replaces `${x.arn}` of a resource managed here, in an account inside the boundary, where only its
+    /// account matters: an `AWS` principal (any identity of an own account is inside) and an
+    /// `aws:SourceArn` condition value (pinning reads only the account).
+    fn fill_managed(
+        document: &mut Value,
+        symbols: &[String],
+        partition: &str,
+        inside: &dyn Fn(&str) -> Option<String>,
+    ) {
+        let whole = |text: &str| -> Option<&String> { symbols.iter().find(|s| text == format!("${{{s}}}")) };
+        let statements: Vec<&mut Value> = match document.get_mut("Statement") {
+            Some(Value::Array(list)) => list.iter_mut().collect(),
+            Some(single) => vec![single],
+            None => Vec::new(),
+        };
+        for statement in statements {
+            if let Some(Value::Object(principal)) = statement.get_mut("Principal")
+                && let Some(aws) = principal.get_mut("AWS")
+            {
+                for_each_string(aws, &mut |text| {
+                    let account = whole(text).and_then(|r| inside(r))?;
+                    Some(format!("arn:{partition}:iam::{account}:root"))
+                });
+            }
+            if let Some(Value::Object(operators)) = statement.get_mut("Condition") {
+                for entries in operators.values_mut() {
+                    for (key, values) in entries.as_object_mut().into_iter().flatten() {
+                        if !key.eq_ignore_ascii_case("aws:SourceArn") {
+                            continue;
+                        }
+                        for_each_string(values, &mut |text| {
+                            let reference = whole(text)?;
+                            let account = inside(reference)?;
+                            let service = reference
+                                .rsplit('.')
+                                .nth(2)
+                                .and_then(|t| t.strip_prefix("aws_"))
+                                .and_then(|t| t.split('_').next())
+                                .unwrap_or("unknown");
+                            Some(format!("arn:{partition}:{service}:*:{account}:{reference}"))
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn for_each_string(value: &mut Value, f: &mut dyn FnMut(&str) -> Option<String>) {
+        match value {
+            Value::String(text) => {
+                if let Some(new) = f(text) {
+                    *text = new;
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| for_each_string(v, f)),
+            _ => {}
+        }
+    }
+
+    fn unverifiable(attribute: &str, holes: &[Hole], sources: &SourceFacts<'_>) -> Widening {
+        let mut parts: Vec<String> = Vec::new();
+        for hole in holes {
+            let statement = match &hole.sid {
+                Some(sid) => format!("statement \"{sid}\""),
+                None => format!("statement {}", hole.statement + 1),
+            };
+            let why = why(hole, sources);
+            let part = format!("{} {} of {statement}{why}", hole.element, hole.value);
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
+        let mut references: Vec<String> = holes.iter().flat_map(|h| symbols_in(&h.value)).collect();
+        references.sort();
+        references.dedup();
+        let principal = holes
+            .iter()
+            .find(|h| h.element == "Principal" || h.element == "NotPrincipal")
+            .map(|h| h.value.clone())
+            .unwrap_or_default();
+        Widening {
+            kind: WideningKind::Unverifiable,
+            principal,
+            actions: Vec::new(),
+            resources: Vec::new(),
+            reason: format!(
+                "{attribute}: {} {} known only after apply (it depends on {}), and the verdict depends on {} \
+                 (some values would let someone outside the trust boundary in, others would not)",
+                parts.join("; "),
+                if parts.len() == 1 { "is" } else { "are" },
+                references.join(", "),
+                if parts.len() == 1 { "it" } else { "them" }
+            ),
+            statement: holes.first().map(|h| h.statement),
+            sid: holes.first().and_then(|h| h.sid.clone()),
+        }
+    }
+
+    /// Why a hole in a principal could not be filled in.
+    fn why(hole: &Hole, sources: &SourceFacts<'_>) -> String {
+        let reference = symbols_in(&hole.value);
+        let [reference] = reference.as_slice() else {
+            return String::new();
+        };
+        match (sources.managed_arn_account)(reference) {
+            Some(None) => " (managed here through a provider whose account is not known offline)".to_string(),
+            Some(Some(account)) if account == crate::source::providers::CALLER => {
+                " (managed here through the default provider, whose account the plan does not say)"
+                    .to_string()
+            }
+            Some(Some(account)) => {
+                format!(" (managed here in account {account}, outside the trust boundary)")
+            }
+            None => String::new(),
+        }
+    }
 }

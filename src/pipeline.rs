@@ -21,7 +21,7 @@ use crate::judge::{
 use crate::plan;
 use crate::report::output::{self, Destinations};
 use crate::source::diff::{self, DiffSites};
-use crate::source::{SourceIndex, Sources};
+use crate::source::{PreparedIndex, SourceIndex, Sources};
 
 /// How every command judges: the boundary given on the command line, the config, the catalog, the date.
 #[derive(Clone, Copy)]
@@ -75,8 +75,27 @@ pub fn run(
 
 /// Every stage but the last: the report, not written anywhere.
 pub fn judge_inputs(inputs: Inputs<'_>, settings: &Settings<'_>) -> Result<Report> {
+    judge_inputs_observed(inputs, settings, &|_| {})
+}
+
+/// The two loads of a plan's check, which run at the same time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Load {
+    /// Parsing the plan JSON (and finding its policy sites).
+    Plan,
+    /// Reading and indexing the `.tf` sources.
+    Sources,
+}
+
+/// `judge_inputs`, calling `on_load` as each load starts, on the thread that runs it (a test hook: it
+/// shows that the two loads of a plan run at the same time).
+pub fn judge_inputs_observed(
+    inputs: Inputs<'_>,
+    settings: &Settings<'_>,
+    on_load: &(dyn Fn(Load) + Sync),
+) -> Result<Report> {
     let extracted = match inputs {
-        Inputs::Plan(input) => from_plan(input, settings.catalog)?,
+        Inputs::Plan(input) => from_plan(input, settings.catalog, on_load)?,
         Inputs::Diff(input) => from_diff(input, settings.catalog)?,
     };
     judge_extracted(extracted, settings)
@@ -102,11 +121,47 @@ struct Extracted {
 
 /// A plan: parse it and read its sources (load), find its policy sites (extract), and evaluate from the
 /// sources what the plan only knows after apply (resolve).
-fn from_plan(input: PlanInput<'_>, catalog: &Catalog) -> Result<Extracted> {
-    let plan = plan::parse_plan(input.text, &input.display_path)?;
-    let mut scan = extract::scan(&plan, catalog);
-    let mut sources = input.source_dir.as_deref().map(|dir| {
-        let mut sources = Sources::load(dir, &plan);
+///
+/// The `.tf` files do not need the plan to be read, parsed and indexed, so that runs on a thread of its
+/// own while the plan is parsed and scanned; the two are tied afterwards (the module tree the plan's
+/// `configuration` gives, then the unknown values).
+fn from_plan(input: PlanInput<'_>, catalog: &Catalog, on_load: &(dyn Fn(Load) + Sync)) -> Result<Extracted> {
+    let PlanInput {
+        text,
+        display_path,
+        source_dir,
+    } = input;
+    std::thread::scope(|scope| {
+        let reading = source_dir.as_deref().map(|dir| {
+            scope.spawn(move || {
+                on_load(Load::Sources);
+                SourceIndex::prepare(dir)
+            })
+        });
+        on_load(Load::Plan);
+        let parsed = plan::parse_plan(text, &display_path).map(|plan| {
+            let scan = extract::scan(&plan, catalog);
+            (plan, scan)
+        });
+        let prepared = reading.map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        let (plan, scan) = parsed?;
+        Ok(resolve_plan(display_path.clone(), plan, scan, prepared))
+    })
+}
+
+/// Ties the sources read ahead to the plan, and evaluates from them what the plan only knows after apply.
+fn resolve_plan(
+    display_path: PathBuf,
+    plan: plan::Plan<'_>,
+    mut scan: extract::PlanScan,
+    prepared: Option<PreparedIndex>,
+) -> Extracted {
+    let mut sources = prepared.map(|prepared| {
+        let mut sources = Sources::tie(prepared, &plan);
         sources.resolve_unknown(&mut scan.sites, &plan);
         sources
     });
@@ -118,8 +173,8 @@ fn from_plan(input: PlanInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         None => (Vec::new(), Vec::new()),
     };
     notes.extend(default_tags_note(&scan.default_tag_annotations));
-    Ok(Extracted {
-        input: input.display_path,
+    Extracted {
+        input: display_path,
         command: "check",
         sites: scan.sites,
         resources: scan.resources,
@@ -128,20 +183,23 @@ fn from_plan(input: PlanInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         sources,
         diagnostics,
         notes,
-    })
+    }
 }
 
 /// `diff --base`: check out the base revision and read both trees (load), and pair their policies into
 /// sites (extract). Every policy comes from source, so there is nothing left to resolve.
 fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
     let base_tree = diff::check_out_base(input.dir, input.base)?;
-    let base_index = SourceIndex::load(&base_tree.dir, None);
-    let work_index = SourceIndex::load(input.dir, None);
+    let (base_index, work_index) = rayon::join(
+        || SourceIndex::load(&base_tree.dir, None),
+        || SourceIndex::load(input.dir, None),
+    );
     let DiffSites { sites, resources } = diff::sites(&base_index, &work_index, catalog);
     let mut sources = Sources {
         index: work_index,
         resolved: BTreeMap::new(),
         all_from_source: true,
+        accounts: Default::default(),
     };
     let mut diagnostics = base_tree.relabel(&base_index.diagnostics);
     diagnostics.append(&mut sources.index.diagnostics);
@@ -159,6 +217,19 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         diagnostics,
         notes,
     })
+}
+
+/// One note when provider `default_tags` put `trustgate:*` keys on resources: they approve nothing.
+fn default_tags_note(addresses: &[String]) -> Option<String> {
+    let first = addresses.first()?;
+    let more = match addresses.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    Some(format!(
+        "trustgate:* tags that come from the provider's default_tags (in tags_all, not in the resource's own \
+         tags) approve nothing: {first}{more}; put the annotation on the resource itself"
+    ))
 }
 
 /// Chooses the boundary, tells the judge what the sources say, and judges every site.
@@ -188,9 +259,14 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
         detected_boundary.as_ref(),
     );
     let is_managed_arn = |reference: &str| sources.as_ref().is_some_and(|s| s.is_managed_arn(reference));
+    let managed_arn_account = |reference: &str| {
+        sources
+            .as_ref()
+            .and_then(|s| s.managed_arn_account(reference).map(|a| a.map(str::to_string)))
+    };
     let facts = sources
         .as_ref()
-        .map(|sources| source_facts(sources, &sites, &is_managed_arn));
+        .map(|sources| source_facts(sources, &sites, &is_managed_arn, &managed_arn_account));
     let mut report = judge::judge(
         &sites,
         JudgeInput {
@@ -208,25 +284,13 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
     Ok(report)
 }
 
-/// One note when provider `default_tags` put `trustgate:*` keys on resources: they approve nothing.
-fn default_tags_note(addresses: &[String]) -> Option<String> {
-    let first = addresses.first()?;
-    let more = match addresses.len() {
-        1 => String::new(),
-        n => format!(" and {} more", n - 1),
-    };
-    Some(format!(
-        "trustgate:* tags that come from the provider's default_tags (in tags_all, not in the resource's own \
-         tags) approve nothing: {first}{more}; put the annotation on the resource itself"
-    ))
-}
-
 /// The table of what the sources say about each site: its resource block (file, line, comment
 /// annotations, statements) and the policy evaluated from source.
 fn source_facts<'a>(
     sources: &Sources,
     sites: &[PolicySite],
     is_managed_arn: &'a (dyn Fn(&str) -> bool + Sync),
+    managed_arn_account: &'a (dyn Fn(&str) -> Option<Option<String>> + Sync),
 ) -> SourceFacts<'a> {
     let mut table = BTreeMap::new();
     for site in sites {
@@ -266,6 +330,7 @@ fn source_facts<'a>(
         all_from_source: sources.all_from_source,
         sites: table,
         is_managed_arn,
+        managed_arn_account,
     }
 }
 
@@ -304,4 +369,103 @@ pub fn check_plan_text(text: &str, options: &CheckOptions<'_>) -> Result<Report>
         source_dir: options.source_dir.clone(),
     };
     judge_inputs(Inputs::Plan(input), &options.settings())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Condvar, Mutex};
+    use std::time::Duration;
+
+    use super::*;
+
+    /// A meeting point for two threads that gives up after a while instead of waiting forever.
+    struct Rendezvous {
+        arrived: Mutex<usize>,
+        all_here: Condvar,
+    }
+
+    impl Rendezvous {
+        /// Waits until a second caller arrives; false when none came in time.
+        fn meet(&self) -> bool {
+            let mut arrived = self.arrived.lock().unwrap();
+            *arrived += 1;
+            self.all_here.notify_all();
+            let (_arrived, wait) = self
+                .all_here
+                .wait_timeout_while(arrived, Duration::from_secs(20), |n| *n < 2)
+                .unwrap();
+            !wait.timed_out()
+        }
+    }
+
+    fn modules_check(on_load: &(dyn Fn(Load) + Sync)) -> Report {
+        let text = std::fs::read_to_string("testdata/hcl/modules/plan.json").unwrap();
+        let config = Config::default();
+        let catalog = Catalog::builtin();
+        let settings = Settings {
+            flag_accounts: &[],
+            flag_orgs: &[],
+            config: &config,
+            catalog: &catalog,
+            today: Date::parse_iso("2026-11-24").unwrap(),
+        };
+        let input = PlanInput {
+            text: &text,
+            display_path: PathBuf::from("plan.json"),
+            source_dir: Some(PathBuf::from("testdata/hcl/modules")),
+        };
+        judge_inputs_observed(Inputs::Plan(input), &settings, on_load).unwrap()
+    }
+
+    #[test]
+    fn the_plan_and_the_sources_load_at_the_same_time() {
+        let rendezvous = Rendezvous {
+            arrived: Mutex::new(0),
+            all_here: Condvar::new(),
+        };
+        let met = Mutex::new(Vec::new());
+        // Each load waits at the rendezvous before it starts: had they run one after the other, the first
+        // would wait in vain.
+        let report = modules_check(&|load| {
+            let other_came = rendezvous.meet();
+            met.lock().unwrap().push((load, other_came));
+        });
+        let mut met = met.into_inner().unwrap();
+        met.sort();
+        assert_eq!(met, vec![(Load::Plan, true), (Load::Sources, true)]);
+        // The sources were used: findings carry their .tf locations, as without the hook.
+        assert!(report.findings.iter().any(|f| f.location.is_some()));
+        let plain = modules_check(&|_| {});
+        assert_eq!(format!("{:?}", report.findings), format!("{:?}", plain.findings));
+        assert_eq!(report.notes, plain.notes);
+        assert_eq!(report.diagnostics, plain.diagnostics);
+    }
+
+    #[test]
+    fn without_sources_only_the_plan_loads() {
+        let loads = Mutex::new(Vec::new());
+        let text = std::fs::read_to_string("testdata/hcl/modules/plan.json").unwrap();
+        let config = Config::default();
+        let catalog = Catalog::builtin();
+        let options = CheckOptions {
+            display_path: PathBuf::from("plan.json"),
+            flag_accounts: &[],
+            flag_orgs: &[],
+            config: &config,
+            catalog: &catalog,
+            today: Date::parse_iso("2026-11-24").unwrap(),
+            source_dir: None,
+        };
+        let input = PlanInput {
+            text: &text,
+            display_path: options.display_path.clone(),
+            source_dir: None,
+        };
+        let report = judge_inputs_observed(Inputs::Plan(input), &options.settings(), &|load| {
+            loads.lock().unwrap().push(load)
+        })
+        .unwrap();
+        assert_eq!(loads.into_inner().unwrap(), vec![Load::Plan]);
+        assert!(report.findings.iter().all(|f| f.location.is_none()));
+    }
 }

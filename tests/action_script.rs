@@ -1267,3 +1267,34 @@ fn the_readme_documents_every_input() {
         }
     }
 }
+
+/// Many plans: the one comment stays within GitHub's limit; plans whose report no longer fits keep their
+/// heading with a line that says where to read them, and every plan still has its SARIF run.
+#[test]
+fn many_plans_stay_within_the_comment_limit() {
+    let mut runner = Runner::new("testdata/example/plan.json");
+    for i in 0..20 {
+        let dir = runner.path(&format!("workspace/envs/e{i:02}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(root().join("testdata/example/plan.json"), dir.join("plan.json")).unwrap();
+    }
+    runner
+        .set("INPUT_PLAN", "envs/**/plan.json")
+        .set("INPUT_COMMENT", "false");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.outputs["violations"], "100");
+    let markdown = std::fs::read_to_string(&out.outputs["markdown-file"]).unwrap();
+    assert!(
+        markdown.chars().count() <= 65_536,
+        "{} characters",
+        markdown.chars().count()
+    );
+    let headings = markdown.lines().filter(|l| l.starts_with("## `envs/e")).count();
+    assert_eq!(headings, 20, "every plan keeps its heading");
+    let left_out = markdown.matches("report did not fit in the comment").count();
+    assert!(left_out > 0 && left_out < 20, "{left_out} plans left out");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out.outputs["sarif-file"]).unwrap()).unwrap();
+    assert_eq!(sarif["runs"].as_array().unwrap().len(), 20);
+}

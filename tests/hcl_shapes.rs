@@ -344,9 +344,10 @@ fn unsupported_shapes_stay_unknown() {
     let found = evaluate(&[(
         "main.tf",
         r#"
+variable "statements" {}
 data "aws_iam_policy_document" "dynamic" {
   dynamic "statement" {
-    for_each = ["a"]
+    for_each = var.statements
     content {
       actions = ["s3:GetObject"]
     }

@@ -24,6 +24,7 @@ fn boundary() -> Boundary {
     Boundary {
         accounts: BTreeSet::from([OWN_ACCOUNT.to_string()]),
         organizations: BTreeSet::from([OWN_ORG.to_string()]),
+        federated: Vec::new(),
     }
 }
 
@@ -641,6 +642,9 @@ impl Request {
             ("aws:sourceaccount", Who::Service { source_account }) => source_account.map(str::to_string),
             ("token.actions.githubusercontent.com:sub", Who::Federated { sub }) => Some(sub.to_string()),
             ("aws:sourceip", _) => Some(self.source_ip.to_string()),
+            // events.amazonaws.com is a PassRole service, whose requests never carry sts:ExternalId
+            // (policies/services.hcl); every other caller may pass one.
+            ("sts:externalid", Who::Service { .. }) => None,
             ("sts:externalid", _) => self.external_id.map(str::to_string),
             _ => None,
         }
@@ -786,14 +790,21 @@ fn condition_holds(operator: &str, key: &str, values: &[String], request: &Reque
     if operator == "Null" {
         return (values[0] == "true") == actual.is_none();
     }
+    // The reference model's keys are single-valued: ForAnyValue tests the one value, and is false when
+    // the key is absent (for the non-negated operators used here).
+    let (any_value, operator) = match operator.strip_prefix("ForAnyValue:") {
+        Some(rest) => (true, rest),
+        None => (false, operator),
+    };
     let if_exists = operator.ends_with("IfExists");
     let base = operator.trim_end_matches("IfExists");
     let negated = base.contains("Not");
     let Some(actual) = actual else {
-        return if_exists || negated;
+        return !any_value && (if_exists || negated);
     };
     let matches = values.iter().any(|v| match base.replace("Not", "").as_str() {
         "StringEquals" => *v == actual,
+        "StringEqualsIgnoreCase" => v.eq_ignore_ascii_case(&actual),
         "StringLike" | "ArnLike" => glob_matches(v, &actual),
         "IpAddress" => v == "10.0.0.0/8" && actual.starts_with("10."),
         other => panic!("operator {other} not modelled"),
@@ -812,11 +823,14 @@ fn statement_matches(statement: &Map<String, Value>, request: &Request) -> bool 
         (None, Some(excluded)) => !action_matches(excluded),
         _ => false,
     };
-    let resources_ok = match statement.get("Resource") {
-        Some(resources) => as_strings(resources)
+    let resources_ok = match (statement.get("Resource"), statement.get("NotResource")) {
+        (Some(resources), _) => as_strings(resources)
             .iter()
             .any(|p| glob_matches(p, request.resource)),
-        None => true,
+        (None, Some(excluded)) => !as_strings(excluded)
+            .iter()
+            .any(|p| glob_matches(p, request.resource)),
+        (None, None) => true,
     };
     let conditions_ok = match statement.get("Condition") {
         Some(Value::Object(block)) => block.iter().all(|(operator, keys)| match keys {
@@ -861,6 +875,9 @@ fn evaluated_condition_pool() -> Vec<Value> {
         json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/*"}}),
         json!({"StringEquals": {"aws:PrincipalAccount": ["111111111111", "222222222222"]}}),
         json!({"Null": {"sts:ExternalId": "false"}}),
+        json!({"ForAnyValue:StringEquals": {"sts:ExternalId": "abc"}}),
+        json!({"StringEqualsIgnoreCase": {"aws:PrincipalOrgID": "O-OWN1234567"}}),
+        json!({"StringLike": {"aws:PrincipalAccount": "111111111111*"}}),
     ]
 }
 
@@ -872,7 +889,7 @@ prop_compose! {
         not_action in prop::bool::weighted(0.1),
         actions in prop::collection::vec(0..ACTIONS.len(), 1..3),
         resources in prop::option::weighted(0.8, prop::collection::vec(0..RESOURCES.len(), 1..3)),
-        conditions in prop::collection::vec(0..14usize, 0..3),
+        conditions in prop::collection::vec(0..17usize, 0..3),
     ) -> Value {
         let pool = [
             ("AWS", "111111111111"), ("AWS", "222222222222"), ("AWS", "arn:aws:iam::222222222222:role/x"),
@@ -952,5 +969,167 @@ proptest! {
                 );
             }
         }
+    }
+}
+
+/// Is some request outside the boundary allowed by `new` and not by `old`, over the model's finite universe
+/// (callers × context × action × resource built from the policies' tokens plus outsiders)?
+fn brute_force_widens(old: &Value, new: &Value) -> bool {
+    all_policy_requests()
+        .iter()
+        .filter(|r| !r.is_internal())
+        .any(|r| policy_allows(new, r) && !policy_allows(old, r))
+}
+
+/// Each root cause of imprecision named in issue 9, with its shape: the verdict must equal the brute-force
+/// evaluation (no widening where nothing outside the boundary gains access), and controls that do widen
+/// must still widen.
+#[test]
+fn root_causes_agree_with_brute_force() {
+    let empty = json!({"Version": "2012-10-17", "Statement": []});
+    let allow = |principal: Value, condition: Value| {
+        let mut statement = json!({"Effect": "Allow", "Principal": principal, "Action": "s3:GetObject",
+                                   "Resource": "arn:aws:s3:::b/*"});
+        if condition != Value::Null {
+            statement["Condition"] = condition;
+        }
+        statement
+    };
+    let policy = |statements: Vec<Value>| json!({"Version": "2012-10-17", "Statement": statements});
+    let cases: Vec<(&str, Value, Value)> = vec![
+        (
+            "a new Deny subtracted from a new Allow",
+            empty.clone(),
+            policy(vec![
+                allow(json!({"AWS": "222222222222"}), Value::Null),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+                   "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": OWN_ORG}}}),
+            ]),
+        ),
+        (
+            "NotResource *",
+            empty.clone(),
+            policy(vec![json!({"Effect": "Allow", "Principal": "*",
+            "Action": "s3:GetObject", "NotResource": "*"})]),
+        ),
+        (
+            "NotAction *",
+            empty.clone(),
+            policy(vec![json!({"Effect": "Allow", "Principal": "*",
+            "NotAction": "*", "Resource": "*"})]),
+        ),
+        (
+            "NotPrincipal AWS *",
+            empty.clone(),
+            policy(vec![json!({"Effect": "Allow",
+            "NotPrincipal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "*"})]),
+        ),
+        (
+            "aws:SourceAccount own pins *",
+            empty.clone(),
+            policy(vec![allow(
+                json!("*"),
+                json!({"StringEquals": {"aws:SourceAccount": OWN_ACCOUNT}}),
+            )]),
+        ),
+        (
+            "a pattern that only matches the own account",
+            empty.clone(),
+            policy(vec![allow(
+                json!("*"),
+                json!({"StringLike": {"aws:PrincipalAccount": "111111111111*"}}),
+            )]),
+        ),
+        (
+            "ForAnyValue on a single-valued key",
+            policy(vec![allow(
+                json!({"AWS": "222222222222"}),
+                json!({"StringEquals": {"sts:ExternalId": "abc"}}),
+            )]),
+            policy(vec![allow(
+                json!({"AWS": "222222222222"}),
+                json!({"ForAnyValue:StringEquals": {"sts:ExternalId": "abc"}}),
+            )]),
+        ),
+        (
+            "IgnoreCase on an organization id",
+            policy(vec![allow(
+                json!("*"),
+                json!({"StringEquals": {"aws:PrincipalOrgID": "o-other98765"}}),
+            )]),
+            policy(vec![allow(
+                json!("*"),
+                json!({"StringEqualsIgnoreCase": {"aws:PrincipalOrgID": "O-OTHER98765"}}),
+            )]),
+        ),
+        (
+            "a key a service never carries",
+            empty.clone(),
+            policy(vec![allow(
+                json!({"Service": "events.amazonaws.com"}),
+                json!({"StringEquals": {"sts:ExternalId": "abc"}}),
+            )]),
+        ),
+    ];
+    for (name, old, new) in &cases {
+        assert!(
+            !brute_force_widens(old, new),
+            "{name}: the model itself finds a widening"
+        );
+        assert_ne!(
+            verdict(old, new),
+            Verdict::Widening,
+            "{name}: reported as widening\nold {old}\nnew {new}"
+        );
+    }
+    // Controls: the same shapes one step wider do widen, and are reported.
+    let controls: Vec<(&str, Value, Value)> = vec![
+        (
+            "Deny that leaves another account in",
+            empty.clone(),
+            policy(vec![
+                allow(json!({"AWS": "222222222222"}), Value::Null),
+                json!({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+                   "Condition": {"StringNotEquals": {"aws:PrincipalOrgID": "o-other98765"}}}),
+            ]),
+        ),
+        (
+            "a foreign SourceAccount",
+            empty.clone(),
+            policy(vec![allow(
+                json!("*"),
+                json!({"StringEquals": {"aws:SourceAccount": "222222222222"}}),
+            )]),
+        ),
+        (
+            "a pattern with a wildcard inside the account",
+            empty.clone(),
+            policy(vec![allow(
+                json!("*"),
+                json!({"StringLike": {"aws:PrincipalAccount": "2222222222*"}}),
+            )]),
+        ),
+        (
+            "ForAnyValue with another external id",
+            policy(vec![allow(
+                json!({"AWS": "222222222222"}),
+                json!({"StringEquals": {"sts:ExternalId": "xyz"}}),
+            )]),
+            policy(vec![allow(
+                json!({"AWS": "222222222222"}),
+                json!({"ForAnyValue:StringEquals": {"sts:ExternalId": "abc"}}),
+            )]),
+        ),
+    ];
+    for (name, old, new) in &controls {
+        assert!(
+            brute_force_widens(old, new),
+            "{name}: the model finds no widening"
+        );
+        assert_eq!(
+            verdict(old, new),
+            Verdict::Widening,
+            "{name}: not reported\nold {old}\nnew {new}"
+        );
     }
 }

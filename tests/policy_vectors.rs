@@ -64,6 +64,7 @@ fn every_policy_vector_has_the_expected_verdict() {
         let boundary = Boundary {
             accounts: string_set(&case["owner_accounts"]),
             organizations: string_set(&case["owner_orgs"]),
+            federated: Vec::new(),
         };
         let (old, new) = match (parse_policy_value(&case["old"]), parse_policy_value(&case["new"])) {
             (Ok(old), Ok(new)) => (old, new),

@@ -11,11 +11,15 @@ use crate::policy::{ConditionEntry, Effect, PatternSet, Policy, Principal, Princ
 
 use super::facts::{derived_facts, principal_facts};
 use super::implication::{Decision, Variables, conditions_hold, conditions_imply};
+use super::normalize::{normalize, subtract_denies};
 use super::pattern::{
     Pattern, Tri, action_included, actions_overlap, patterns, resource_included, resources_overlap,
 };
-use super::principal::{Subject, classify, resolve, subject_included, subject_text, subjects_overlap};
-use super::{Context, Reach, Widening, WideningKind};
+use super::principal::{
+    Subject, classify, inside_reason, resolve, subject_included, subject_text, subjects_overlap,
+};
+use super::services::knowledge;
+use super::{Context, Inside, PolicyRole, Reach, Widening, WideningKind};
 
 /// At most this many condition blocks come from splitting alternative condition values; beyond it the
 /// block is kept whole (sound, only less precise).
@@ -321,7 +325,11 @@ impl Collector<'_> {
     }
 }
 
-fn new_principal_reason(subject: &Subject, reach: Reach) -> (WideningKind, String) {
+fn new_principal_reason(
+    subject: &Subject,
+    reach: Reach,
+    conditions: &[ConditionEntry],
+) -> (WideningKind, String) {
     match (subject, reach) {
         (Subject::AllExcept(_), _) => (
             WideningKind::Public,
@@ -333,7 +341,10 @@ fn new_principal_reason(subject: &Subject, reach: Reach) -> (WideningKind, Strin
         ),
         (_, Reach::Federated) => (
             WideningKind::Federated,
-            "federated identity provider newly trusted".to_string(),
+            format!(
+                "federated identity provider newly trusted; {}",
+                federated_detail(conditions)
+            ),
         ),
         (_, Reach::Service) => (
             WideningKind::Service,
@@ -341,6 +352,18 @@ fn new_principal_reason(subject: &Subject, reach: Reach) -> (WideningKind, Strin
              aws:SourceOrgID"
                 .to_string(),
         ),
+        (Subject::One(Principal::Any), _) => match foreign_orgs(conditions) {
+            Some(orgs) => (
+                WideningKind::ExternalAccount,
+                format!(
+                    "any principal in organization {orgs}, which is outside the trust boundary, newly trusted"
+                ),
+            ),
+            None => (
+                WideningKind::ExternalAccount,
+                "principal outside the trust boundary newly trusted".to_string(),
+            ),
+        },
         _ => (
             WideningKind::ExternalAccount,
             "principal outside the trust boundary newly trusted".to_string(),
@@ -348,8 +371,57 @@ fn new_principal_reason(subject: &Subject, reach: Reach) -> (WideningKind, Strin
     }
 }
 
+/// The organizations a strict `aws:PrincipalOrgID` test names, for the message of a `*` confined to them.
+fn foreign_orgs(conditions: &[ConditionEntry]) -> Option<String> {
+    let entry = conditions
+        .iter()
+        .find(|e| e.key == "aws:principalorgid" && e.operator.is_strict_positive())?;
+    Some(entry.values.iter().cloned().collect::<Vec<_>>().join(", "))
+}
+
+/// Which claim of a federated grant is missing or too wide.
+fn federated_detail(conditions: &[ConditionEntry]) -> String {
+    let subs: Vec<&ConditionEntry> = conditions
+        .iter()
+        .filter(|e| e.key.ends_with(":sub") && e.operator.is_strict_positive())
+        .collect();
+    if subs.is_empty() {
+        return "no condition on the sub claim: every identity of the provider may assume it".to_string();
+    }
+    let values: Vec<&String> = subs.iter().flat_map(|e| e.values.iter()).collect();
+    let rendered = values
+        .iter()
+        .map(|v| format!("{v:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // The owner is complete when a separator follows it before the first wildcard (`repo:acme/…`).
+    let owner_complete = |value: &str| {
+        let literal = &value[..value.find(['*', '?']).unwrap_or(value.len())];
+        literal
+            .split_once(':')
+            .is_some_and(|(_, rest)| rest.contains(['/', ':']) || !value.contains(['*', '?']))
+    };
+    if values.iter().all(|v| !v.contains(['*', '?'])) {
+        format!(
+            "the sub claim is pinned ({rendered}), but not to an owner declared in the boundary block \
+             (github_owners, gitlab_groups, terraform_organizations)"
+        )
+    } else if values.iter().all(|v| owner_complete(v)) {
+        format!(
+            "the sub claim {rendered} is confined to an owner, but not to one declared in the boundary block \
+             (github_owners, gitlab_groups, terraform_organizations)"
+        )
+    } else {
+        format!(
+            "the sub claim {rendered} is too wide: a wildcard inside or before the owner's name matches other \
+             owners too"
+        )
+    }
+}
+
 /// Every external Allow atom of `new` that no single old Allow grant covers, plus Deny regressions.
-pub(crate) fn widenings(old: &Policy, new: &Policy, ctx: &Context<'_>) -> Vec<Widening> {
+pub(crate) fn widenings(old: &Policy, new: &Policy, ctx: &Context<'_>) -> (Vec<Widening>, Vec<Inside>) {
+    let (old, new) = (&normalize(old), &normalize(new));
     let partition = ctx.partition;
     let vars = Variables {
         new_active: new.version().has_policy_variables(),
@@ -368,8 +440,14 @@ pub(crate) fn widenings(old: &Policy, new: &Policy, ctx: &Context<'_>) -> Vec<Wi
         found: BTreeMap::new(),
     };
     let mut external_atoms: Vec<ExternalAtom> = Vec::new();
+    let mut inside = InsideCollector::default();
+    // A role is handed to a PassRole service only within its own account (policies/services.hcl): these
+    // are the actions such a service performs on the role.
+    let passrole_actions = PatternSet::Only(PASSROLE_ACTIONS.iter().map(|a| a.to_string()).collect());
 
-    for grant in grants(new, Effect::Allow, partition) {
+    // The new policy's own Denies subtracted from its Allows, where that is exact.
+    let new_allows = subtract_denies(new, partition, deny_vars);
+    for grant in new_allows.iter().map(|s| Grant::new(s, partition)) {
         let action_ids: Vec<usize> = patterns(&grant.statement.actions)
             .iter()
             .map(|p| actions.id(p))
@@ -385,9 +463,17 @@ pub(crate) fn widenings(old: &Policy, new: &Policy, ctx: &Context<'_>) -> Vec<Wi
         for block in split_conditions(&grant.statement.conditions, max_blocks) {
             for subject in &grant.subjects {
                 let (reach, pinned) = classify(subject, &block, ctx.boundary, partition);
-                if reach == Reach::Internal {
-                    continue;
-                }
+                // Inside for a reason an auditor should see: listed where it would otherwise be new access.
+                let subject_inside = if reach == Reach::Internal {
+                    match inside_reason(subject, &block, ctx.boundary) {
+                        Some(reason) => Some(reason),
+                        None => continue,
+                    }
+                } else {
+                    None
+                };
+                let passrole = ctx.role == PolicyRole::Trust
+                    && matches!(subject, Subject::One(Principal::Service(name)) if knowledge().is_passrole(name));
                 let mut facts = block.clone();
                 facts.extend(derived_facts(&block));
                 for principal in [subject_principal(subject), pinned.as_ref()]
@@ -399,18 +485,28 @@ pub(crate) fn widenings(old: &Policy, new: &Policy, ctx: &Context<'_>) -> Vec<Wi
                 let mut candidates = old_allows.candidates(subject, pinned.as_ref());
                 let mut denials = new_denies.candidates(subject, pinned.as_ref());
                 for &action in &action_ids {
+                    let atom_inside = subject_inside.clone().or_else(|| {
+                        (passrole && action_included(&actions.patterns[action], &passrole_actions))
+                            .then(|| "passrole-service".to_string())
+                    });
                     for &resource in &resource_ids {
                         if covered(&new_denies, &mut denials, &facts, action, resource) {
                             continue;
                         }
                         let gap = coverage_gap(&old_allows, &mut candidates, &facts, action, resource);
+                        if let Some(reason) = &atom_inside {
+                            if gap.is_some() {
+                                inside.note(grant.statement, subject, partition, reason.clone());
+                            }
+                            continue;
+                        }
                         let grant_patterns = (&actions.patterns[action], &resources.patterns[resource]);
                         if let Some(gap) = gap {
                             let (kind, reason) = match gap {
                                 Gap::Unverifiable(reason) => (WideningKind::Unverifiable, reason),
                                 Gap::ConditionWeakened(reason) => (WideningKind::ConditionWeakened, reason),
                                 Gap::AccessBroadened(reason) => (WideningKind::AccessBroadened, reason),
-                                Gap::NewPrincipal => new_principal_reason(subject, reach),
+                                Gap::NewPrincipal => new_principal_reason(subject, reach, &block),
                             };
                             collector.add(grant.statement, subject, grant_patterns, kind, reason);
                         }
@@ -435,7 +531,36 @@ pub(crate) fn widenings(old: &Policy, new: &Policy, ctx: &Context<'_>) -> Vec<Wi
         (&external_atoms, interned),
         &mut collector,
     );
-    collector.into_widenings()
+    (collector.into_widenings(), inside.into_list())
+}
+
+/// The actions a PassRole service performs on a role it was handed.
+const PASSROLE_ACTIONS: [&str; 3] = ["sts:assumerole", "sts:tagsession", "sts:setsourceidentity"];
+
+/// Grants of the new policy judged inside the boundary for a reason worth showing an auditor.
+#[derive(Default)]
+struct InsideCollector {
+    found: BTreeMap<(String, usize, String), Option<String>>,
+}
+
+impl InsideCollector {
+    fn note(&mut self, statement: &Statement, subject: &Subject, partition: &str, reason: String) {
+        self.found
+            .entry((subject_text(subject, partition), statement.index, reason))
+            .or_insert_with(|| statement.sid.clone());
+    }
+
+    fn into_list(self) -> Vec<Inside> {
+        self.found
+            .into_iter()
+            .map(|((principal, statement, reason), sid)| Inside {
+                principal,
+                statement,
+                sid,
+                reason,
+            })
+            .collect()
+    }
 }
 
 fn subject_principal(subject: &Subject) -> Option<&Principal> {

@@ -10,11 +10,16 @@ use crate::policy::Policy;
 
 mod coverage;
 mod facts;
+pub mod federated;
 mod implication;
+mod normalize;
 mod pattern;
 mod principal;
+pub mod services;
 pub mod symbolic;
 mod view;
+
+pub use federated::OwnIdentity;
 
 /// The zone of trust: the owner's accounts and organizations.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,6 +28,8 @@ pub struct Boundary {
     pub accounts: BTreeSet<String>,
     /// `o-…` organization ids.
     pub organizations: BTreeSet<String>,
+    /// Own federated identities (config `boundary` block; EKS clusters of the plan whose issuer is trusted).
+    pub federated: Vec<OwnIdentity>,
 }
 
 /// What a policy document governs; decides e.g. which actions are meaningful and whether `NotPrincipal`
@@ -144,6 +151,21 @@ impl Verdict {
 pub struct Comparison {
     pub verdict: Verdict,
     pub widenings: Vec<Widening>,
+    /// Grants of the new policy judged inside the boundary for a reason beyond "own account, org or pinned
+    /// service": a PassRole service (`passrole-service`), an own federated identity (`own-federated: …`)
+    /// or a statement that a service's request can never match (`service-key-absent`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inside: Vec<Inside>,
+}
+
+/// One grant judged inside the boundary, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Inside {
+    pub principal: String,
+    /// Index of the statement in the new policy.
+    pub statement: usize,
+    pub sid: Option<String>,
+    pub reason: String,
 }
 
 /// Compares `old` (None = the policy did not exist) with `new`. Widenings are deduplicated and sorted
@@ -164,19 +186,24 @@ pub fn compare(old: Option<&Policy>, new: &Policy, ctx: &Context<'_>) -> Compari
         return Comparison {
             verdict: Verdict::NoWidening,
             widenings: Vec::new(),
+            inside: Vec::new(),
         };
     }
     let empty = Policy::empty();
     let old = old.unwrap_or(&empty);
-    let widenings = coverage::widenings(old, new, ctx);
+    let (widenings, inside) = coverage::widenings(old, new, ctx);
     let verdict = if !widenings.is_empty() {
         Verdict::Widening
-    } else if !coverage::widenings(new, old, ctx).is_empty() {
+    } else if !coverage::widenings(new, old, ctx).0.is_empty() {
         Verdict::Narrowing
     } else {
         Verdict::NoWidening
     };
-    Comparison { verdict, widenings }
+    Comparison {
+        verdict,
+        widenings,
+        inside,
+    }
 }
 
 /// Where a principal sits relative to the boundary.
@@ -218,6 +245,7 @@ mod tests {
         Boundary {
             accounts: BTreeSet::from(["111111111111".to_string()]),
             organizations: BTreeSet::from(["o-own1234567".to_string()]),
+            federated: Vec::new(),
         }
     }
 
@@ -471,7 +499,7 @@ mod tests {
     }
 
     #[test]
-    fn hundreds_of_statements_compare_quickly() {
+    fn hundreds_of_reordered_statements_widen_nothing() {
         let statements: Vec<Value> = (0..400)
             .map(|i| {
                 json!({"Sid": format!("S{i}"), "Effect": if i % 10 == 0 { "Deny" } else { "Allow" },
@@ -485,10 +513,9 @@ mod tests {
         let mut reversed = statements_of(&old);
         reversed.reverse();
         let new = json!({"Version": "2012-10-17", "Statement": reversed});
-        let started = std::time::Instant::now();
+        // Speed is measured by `cargo bench --bench hot`, not here: a timed test fails on a loaded machine.
         let result = run(Some(old), new, PolicyRole::Resource);
         assert_eq!(result.verdict, Verdict::NoWidening);
-        assert!(started.elapsed().as_secs() < 30, "took {:?}", started.elapsed());
     }
 
     fn statements_of(policy: &Value) -> Vec<Value> {

@@ -172,6 +172,31 @@ fn fixed(entry: &ConditionEntry, value: &str) -> bool {
     !variable && !wildcard
 }
 
+/// The one account id a value of an account-valued key can match: the value itself when fixed, or for a
+/// glob the literal digits when they are exactly 12 and no `?` occurs (account ids have exactly 12 digits, so
+/// every `*` must match nothing: `StringLike "111111111111*"` matches only 111111111111).
+pub(crate) fn fixed_account(entry: &ConditionEntry, value: &str) -> Option<String> {
+    use crate::policy::{OperatorBase, StringMode};
+    if value.contains("${") {
+        return None;
+    }
+    let glob = matches!(
+        entry.operator.base,
+        OperatorBase::Text {
+            mode: StringMode::Like | StringMode::Arn,
+            ..
+        }
+    );
+    if !glob || !has_wildcards(value) {
+        return Some(value.to_string());
+    }
+    if value.contains('?') {
+        return None;
+    }
+    let literal: String = value.chars().filter(|c| *c != '*').collect();
+    is_account_id(&literal).then_some(literal)
+}
+
 /// Entries that can pin: positive string/ARN tests without IfExists or ForAllValues.
 fn pinning_entries<'c>(
     conditions: &'c [ConditionEntry],
@@ -224,14 +249,23 @@ pub(crate) fn caller_pin(conditions: &[ConditionEntry], boundary: &Boundary, par
         _ => {}
     };
     for entry in pinning_entries(conditions, &CALLER_ACCOUNT_KEYS) {
-        let accounts: Vec<&String> = entry.values.iter().collect();
+        let accounts: Vec<Option<String>> = entry
+            .values
+            .iter()
+            .map(|a| {
+                if entry.key == "aws:userid" {
+                    fixed(entry, a).then(|| a.clone())
+                } else {
+                    fixed_account(entry, a)
+                }
+            })
+            .collect();
         if accounts
             .iter()
-            .all(|a| fixed(entry, a) && boundary.accounts.contains(a.as_str()))
+            .all(|a| a.as_ref().is_some_and(|a| boundary.accounts.contains(a.as_str())))
         {
             consider(Pin::Internal);
-        } else if let [single] = accounts.as_slice()
-            && fixed(entry, single)
+        } else if let [Some(single)] = accounts.as_slice()
             && is_account_id(single)
         {
             consider(Pin::To(Principal::Aws(AwsPrincipal::account_root(
@@ -239,6 +273,11 @@ pub(crate) fn caller_pin(conditions: &[ConditionEntry], boundary: &Boundary, par
                 single,
             ))));
         }
+    }
+    // aws:SourceAccount / SourceArn / SourceOrgID are carried only by a service principal acting for a
+    // resource's owner, so own values confine every caller to services acting for the boundary.
+    if source_pinned_internal(conditions, boundary, false) {
+        consider(Pin::Internal);
     }
     for entry in pinning_entries(conditions, &["aws:principalorgid"]) {
         if entry
@@ -295,9 +334,23 @@ pub(crate) fn caller_pin(conditions: &[ConditionEntry], boundary: &Boundary, par
 
 /// Is a service principal pinned to the boundary by source keys (confused-deputy protection)?
 pub(crate) fn service_pinned_internal(conditions: &[ConditionEntry], boundary: &Boundary) -> bool {
+    source_pinned_internal(conditions, boundary, true)
+}
+
+/// Source keys with own values only; `with_owner` also counts `aws:SourceOwner` (for service principals).
+fn source_pinned_internal(conditions: &[ConditionEntry], boundary: &Boundary, with_owner: bool) -> bool {
     let in_accounts = |a: &str| boundary.accounts.contains(a);
-    let by_account = pinning_entries(conditions, &SOURCE_ACCOUNT_KEYS)
-        .any(|entry| entry.values.iter().all(|a| fixed(entry, a) && in_accounts(a)));
+    let keys: &[&str] = if with_owner {
+        &SOURCE_ACCOUNT_KEYS
+    } else {
+        &SOURCE_ACCOUNT_KEYS[..1]
+    };
+    let by_account = pinning_entries(conditions, keys).any(|entry| {
+        entry
+            .values
+            .iter()
+            .all(|a| fixed_account(entry, a).is_some_and(|a| in_accounts(&a)))
+    });
     // S3 bucket ARNs carry no account, so such a SourceArn does not pin (the account is "").
     let by_arn = pinning_entries(conditions, &["aws:sourcearn"]).any(|entry| {
         entry
@@ -354,15 +407,83 @@ pub(crate) fn classify(
             let (reach, _) = caller_pinned(Reach::ExternalAccount);
             (reach, None)
         }
-        Subject::One(Principal::Service(_)) => {
-            if service_pinned_internal(conditions, boundary) {
+        Subject::One(Principal::Service(name)) => {
+            if service_pinned_internal(conditions, boundary)
+                || service_pinned_by_data(name, conditions, boundary)
+                || service_never_matches(name, conditions)
+            {
                 (Reach::Internal, None)
             } else {
                 (Reach::Service, None)
             }
         }
-        // Federated identities are an external population whatever the provider's account.
-        Subject::One(Principal::Federated(_)) => (Reach::Federated, None),
+        // Federated identities are an external population whatever the provider's account, unless the
+        // conditions confine the subject to an own identity declared in the boundary.
+        Subject::One(Principal::Federated(provider)) => {
+            if super::federated::own_identity(provider, conditions, boundary).is_some() {
+                (Reach::Internal, None)
+            } else {
+                (Reach::Federated, None)
+            }
+        }
+    }
+}
+
+/// Does the block test a key that this service's requests never carry (policies/services.hcl), with an
+/// operator that is false when the key is absent? Then the statement grants the service nothing.
+pub(crate) fn service_never_matches(service: &str, conditions: &[ConditionEntry]) -> bool {
+    let knowledge = super::services::knowledge();
+    conditions
+        .iter()
+        .any(|entry| entry.operator.is_strict_positive() && knowledge.never_carries(service, &entry.key))
+}
+
+/// Service-specific pins documented by AWS (policies/services.hcl), such as
+/// `kms:EncryptionContext:aws:logs:arn` for CloudWatch Logs.
+pub(crate) fn service_pinned_by_data(
+    service: &str,
+    conditions: &[ConditionEntry],
+    boundary: &Boundary,
+) -> bool {
+    use super::services::PinValue;
+    let knowledge = super::services::knowledge();
+    conditions.iter().any(|entry| {
+        let Some(kind) = knowledge.pin(service, &entry.key) else {
+            return false;
+        };
+        let text_test = entry.operator.is_strict_positive()
+            && matches!(entry.operator.base, crate::policy::OperatorBase::Text { .. });
+        text_test
+            && !entry.values.is_empty()
+            && entry.values.iter().all(|value| match kind {
+                PinValue::Arn => arn_value_account(entry, value)
+                    .is_some_and(|a| !a.is_empty() && boundary.accounts.contains(a)),
+                PinValue::Account => {
+                    fixed_account(entry, value).is_some_and(|a| boundary.accounts.contains(&a))
+                }
+            })
+    })
+}
+
+/// Why an internal subject is inside the boundary, for the judgments an auditor should see (those this
+/// tool added on top of "own account, org or pinned service"): `own-federated: …` and
+/// `service-key-absent`. `passrole-service` is decided per action by the caller.
+pub(crate) fn inside_reason(
+    subject: &Subject,
+    conditions: &[ConditionEntry],
+    boundary: &Boundary,
+) -> Option<String> {
+    match subject {
+        Subject::One(Principal::Federated(provider)) => {
+            super::federated::own_identity(provider, conditions, boundary)
+                .map(|identity| format!("own-federated: {}", identity.describe()))
+        }
+        Subject::One(Principal::Service(name)) => {
+            let pinned = service_pinned_internal(conditions, boundary)
+                || service_pinned_by_data(name, conditions, boundary);
+            (!pinned && service_never_matches(name, conditions)).then(|| "service-key-absent".to_string())
+        }
+        _ => None,
     }
 }
 
@@ -396,6 +517,7 @@ mod tests {
         Boundary {
             accounts: BTreeSet::from(["111111111111".to_string()]),
             organizations: BTreeSet::from(["o-own1234567".to_string()]),
+            federated: Vec::new(),
         }
     }
 

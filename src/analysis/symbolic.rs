@@ -265,6 +265,7 @@ mod tests {
         Boundary {
             accounts: BTreeSet::from([OWN.to_string()]),
             organizations: BTreeSet::new(),
+            ..Boundary::default()
         }
     }
 
@@ -402,6 +403,59 @@ mod tests {
         assert!(matches!(decision, Decision::Unverifiable { .. }), "{decision:?}");
     }
 
+    #[test]
+    fn a_known_deny_keeps_an_unknown_resource_unverifiable() {
+        // The unknown Resource could be exactly what the Deny protects.
+        let external = json!({"AWS": "arn:aws:iam::999988887777:root"});
+        let decision = run(
+            None,
+            doc(
+                json!([{"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"},
+                       {"Effect": "Deny", "Principal": "*", "Action": "sqs:*",
+                        "Resource": "arn:aws:sqs:us-east-1:111111111111:q"}]),
+            ),
+        );
+        assert!(matches!(decision, Decision::Unverifiable { .. }), "{decision:?}");
+    }
+
+    /// The property below is not vacuous: over a fixed sample, the rule decides a good share of the policies
+    /// with holes, some of them with widenings, and leaves some unverifiable.
+    #[test]
+    fn the_rule_decides_a_fair_share() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::TestRunner;
+        let boundary = boundary();
+        let ctx = Context {
+            boundary: &boundary,
+            role: PolicyRole::Resource,
+            partition: "aws",
+        };
+        let symbols = ["h1".to_string(), "h2".to_string()];
+        let mut runner = TestRunner::deterministic();
+        let strategy = proptest::collection::vec(statement(true), 1..4);
+        let (mut holes, mut decided, mut widening, mut unverifiable) = (0, 0, 0, 0);
+        for _ in 0..400 {
+            let new = doc(Value::Array(strategy.new_tree(&mut runner).unwrap().current()));
+            if !new.to_string().contains("${") {
+                continue;
+            }
+            holes += 1;
+            match decide(None, &new, &symbols, &ctx) {
+                Ok(Decision::Decided { comparison, .. }) => {
+                    decided += 1;
+                    widening += usize::from(!comparison.widenings.is_empty());
+                }
+                Ok(Decision::Unverifiable { .. }) => unverifiable += 1,
+                Err(_) => {}
+            }
+        }
+        assert!(decided * 5 >= holes, "{decided} of {holes} decided");
+        assert!(
+            widening > 10 && unverifiable > 10,
+            "{widening} widening, {unverifiable} unverifiable"
+        );
+    }
+
     /// Values a hole can take, including those that widen.
     const UNIVERSE: [&str; 10] = [
         "arn:aws:iam::111111111111:root",
@@ -432,13 +486,12 @@ mod tests {
 
     fn condition() -> impl Strategy<Value = Option<Value>> {
         prop_oneof![
-            Just(None),
-            text(&["111111111111", "999988887777", "${h1}", "${h2}"])
+            3 => Just(None),
+            1 => text(&["111111111111", "999988887777", "${h1}", "${h2}"])
                 .prop_map(|v| Some(json!({"StringEquals": {"aws:SourceAccount": v}}))),
-            text(&["arn:aws:events:us-east-1:111111111111:rule/r", "${h2}"])
+            1 => text(&["arn:aws:events:us-east-1:111111111111:rule/r", "${h2}"])
                 .prop_map(|v| Some(json!({"ArnLike": {"aws:SourceArn": v}}))),
-            text(&["111111111111", "${h1}"])
-                .prop_map(|v| Some(json!({"StringEquals": {"aws:PrincipalAccount": v}}))),
+            1 => text(&["111111111111", "${h1}"]).prop_map(|v| Some(json!({"StringEquals": {"aws:PrincipalAccount": v}}))),
         ]
     }
 
@@ -449,16 +502,16 @@ mod tests {
             &["sqs:SendMessage", "sqs:*"]
         };
         let resources: &'static [&'static str] = if holes {
-            &["arn:aws:sqs:us-east-1:111111111111:q", "*", "${h1}", "${h2}"]
+            &["arn:aws:sqs:us-east-1:111111111111:q", "*", "${h1}"]
         } else {
             &["arn:aws:sqs:us-east-1:111111111111:q", "*"]
         };
         (
-            prop_oneof![3 => Just("Allow"), 1 => Just("Deny")],
+            prop_oneof![2 => Just("Allow"), 1 => Just("Deny")],
             principal(),
             text(actions),
             text(resources),
-            proptest::bool::ANY,
+            proptest::bool::weighted(0.2),
             condition(),
             text(&["S", "${h1}"]),
         )
@@ -496,13 +549,13 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(400))]
+        #![proptest_config(ProptestConfig::with_cases(1000))]
         /// The rule is sound: when it decides, every concrete filling of the holes from the universe (each a
         /// policy AWS would accept) gives exactly the decided verdict.
         #[test]
         fn decision_equals_the_verdict_of_every_filling(
             new in proptest::collection::vec(statement(true), 1..4),
-            old in proptest::option::of(proptest::collection::vec(statement(false), 1..3)),
+            old in proptest::option::weighted(0.35, proptest::collection::vec(statement(false), 1..3)),
         ) {
             let boundary = boundary();
             let ctx = Context { boundary: &boundary, role: PolicyRole::Resource, partition: "aws" };

@@ -248,7 +248,11 @@ fn sites_of_change(
                 }
             }
             PolicySource::IamJson | PolicySource::OpenSearchServerless => {
-                let not_configured = not_configured(change, &attribute.path.steps, configured);
+                // Only an optional attribute can be absent; a required one (assume_role_policy, the policy
+                // of a policy resource) is always written by the configuration, even when the plan's
+                // configuration section shows no expression for it (a module variable, say).
+                let not_configured =
+                    attribute.optional && not_configured(change, &attribute.path.steps, configured);
                 for concrete in expand_path(&attribute.path.steps, &sides) {
                     let before = document_value(attribute, &partition, sides.before, None, &concrete);
                     // Same bag text on both sides (no-op changes, most of a plan): the same value, unless

@@ -46,7 +46,10 @@ pub fn markdown(text: &str) -> String {
     out
 }
 
-/// For the message part of a GitHub workflow command (`::error …::MESSAGE`).
+/// For the message part of a GitHub workflow command (`::error …::MESSAGE`): `%`, CR and LF as the
+/// runner expects them (`%25`, `%0D`, `%0A`), and every other control character (C0, DEL, C1) and
+/// bidirectional override as a visible `\u{…}` escape, as for a terminal: the job log renders ANSI
+/// sequences and would otherwise let a policy string recolour or reorder it.
 pub fn workflow_data(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -54,6 +57,9 @@ pub fn workflow_data(text: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
+            c if needs_terminal_escape(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
             _ => out.push(c),
         }
     }
@@ -117,6 +123,11 @@ mod tests {
     #[test]
     fn workflow_escapes() {
         assert_eq!(workflow_data("50% a\r\nb::c"), "50%25 a%0D%0Ab::c");
+        assert_eq!(
+            workflow_data("x\u{1b}[2J\u{7}\u{0}\u{202e}y"),
+            "x\\u{1b}[2J\\u{7}\\u{0}\\u{202e}y"
+        );
+        assert_eq!(workflow_property("a\u{1b}:b"), "a\\u{1b}%3Ab");
         assert_eq!(
             workflow_property("arn:aws:iam::1:root,x%"),
             "arn%3Aaws%3Aiam%3A%3A1%3Aroot%2Cx%25"

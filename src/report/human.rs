@@ -314,14 +314,27 @@ fn origin_text(origin: &Origin) -> String {
 }
 
 fn fix_hint(f: &Finding) -> &'static str {
+    let role_trust = f.resource_type == "aws_iam_role";
     match f.widening.kind {
+        WideningKind::Public if f.resource_type == "aws_lambda_function_url" => {
+            "set authorization_type = \"AWS_IAM\" and grant callers with aws_lambda_permission"
+        }
         WideningKind::Public => {
             "name the principals that need access, or pin \"*\" with aws:PrincipalOrgID / aws:SourceAccount"
         }
-        WideningKind::ExternalAccount => {
+        WideningKind::ExternalAccount if role_trust => {
             "remove the principal, or narrow it to the role that needs access (sts:ExternalId for a vendor assuming a role)"
         }
-        WideningKind::Federated => "pin the provider's aud and sub claims with StringEquals",
+        WideningKind::ExternalAccount => {
+            "remove the principal, or narrow it to the account or role that needs access"
+        }
+        WideningKind::Federated => {
+            "confine the sub claim to your own repositories/projects (e.g. repo:OWNER/…), and declare the owner in the \
+             config's boundary block (github_owners, gitlab_groups, terraform_organizations, oidc_issuers)"
+        }
+        WideningKind::Service if f.resource_type == "aws_lambda_permission" => {
+            "set source_account (and source_arn) on the aws_lambda_permission to your own account and resource"
+        }
         WideningKind::Service => "add an aws:SourceAccount or aws:SourceArn condition with your own values",
         WideningKind::ConditionWeakened => "restore the condition, or make it at least as strict as before",
         WideningKind::AccessBroadened => "grant only the actions and resources that are needed",

@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
+use crate::analysis::OwnIdentity;
 use crate::annotation::Annotation;
-use crate::judge::{Finding, Location, Report, Summary};
+use crate::judge::{Finding, InsideGrant, Location, Report, Summary};
 
 pub const CHECK_SCHEMA: &str = "trustgate/check/v1";
 
@@ -15,6 +16,9 @@ struct JsonReport<'a> {
     today: String,
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
+    /// Grants judged inside the boundary, and why (`inside: passrole-service`, …).
+    #[serde(skip_serializing_if = "<[InsideGrant]>::is_empty")]
+    inside: &'a [InsideGrant],
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     diagnostics: &'a [String],
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
@@ -27,6 +31,8 @@ struct JsonBoundary<'a> {
     organizations: Vec<&'a str>,
     source: &'static str,
     detail: &'a str,
+    #[serde(skip_serializing_if = "<[OwnIdentity]>::is_empty")]
+    federated: &'a [OwnIdentity],
 }
 
 #[derive(Serialize)]
@@ -85,10 +91,12 @@ pub fn render(report: &Report) -> String {
                 .collect(),
             source: report.boundary.source.as_str(),
             detail: &report.boundary.detail,
+            federated: &report.boundary.boundary.federated,
         },
         today: report.today.to_string(),
         summary: report.summary,
         findings: report.findings.iter().map(finding).collect(),
+        inside: &report.inside,
         diagnostics: &report.diagnostics,
         notes: &report.notes,
     };

@@ -31,14 +31,68 @@ const MAX_BLOB: usize = 8 << 20;
 /// At most this many files are read from the base revision.
 const MAX_FILES: usize = 20_000;
 
-/// A temporary directory removed when dropped.
-struct TempDir(PathBuf);
+/// A temporary directory removed when dropped (also when `diff` fails part-way). Random name, mode 0700
+/// before anything is written, so the copies of the base revision are never readable by other users.
+struct TempDir(tempfile::TempDir);
 
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+impl TempDir {
+    fn path(&self) -> &Path {
+        self.0.path()
     }
 }
+
+/// Removes `dir` when the process is stopped by SIGINT, SIGTERM or SIGHUP (Ctrl-C, a CI job cancelled),
+/// where no destructor runs. The handler only writes the signal number to a pipe (async-signal-safe); a
+/// thread waiting on the pipe removes the directory, then ends the process with the same signal.
+#[cfg(unix)]
+fn remove_on_signal(dir: &Path) {
+    use std::sync::atomic::{AtomicI32, Ordering};
+    static PIPE: AtomicI32 = AtomicI32::new(-1);
+    extern "C" fn on_signal(signal: libc::c_int) {
+        let fd = PIPE.load(Ordering::SeqCst);
+        if fd >= 0 {
+            let byte = signal as u8;
+            // SAFETY: write(2) on a pipe is async-signal-safe; the buffer is one byte on the stack.
+            unsafe {
+                libc::write(fd, (&byte as *const u8).cast(), 1);
+            }
+        }
+    }
+    let mut fds = [0 as libc::c_int; 2];
+    // SAFETY: pipe(2) fills the two descriptors of a valid array.
+    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+        return;
+    }
+    let previous = PIPE.swap(fds[1], Ordering::SeqCst);
+    let dir = dir.to_path_buf();
+    let read_end = fds[0];
+    std::thread::spawn(move || {
+        let mut byte = 0u8;
+        // SAFETY: read(2) into a one-byte buffer from the pipe this thread owns.
+        let got = unsafe { libc::read(read_end, (&mut byte as *mut u8).cast(), 1) };
+        if got == 1 {
+            let _ = std::fs::remove_dir_all(&dir);
+            let signal = libc::c_int::from(byte);
+            // SAFETY: restoring the default action and re-raising ends the process as the signal asked.
+            unsafe {
+                libc::signal(signal, libc::SIG_DFL);
+                libc::raise(signal);
+            }
+        }
+    });
+    if previous < 0 {
+        let handler: extern "C" fn(libc::c_int) = on_signal;
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            // SAFETY: installs a handler that only calls async-signal-safe functions.
+            unsafe {
+                libc::signal(signal, handler as libc::sighandler_t);
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn remove_on_signal(_dir: &Path) {}
 
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
     let output = Command::new("git")
@@ -62,12 +116,20 @@ fn git_text(dir: &Path, args: &[&str]) -> Result<String> {
 
 /// Writes the source files of `rev` into a fresh temporary directory; returns it.
 fn materialise(toplevel: &Path, rev: &str) -> Result<TempDir> {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let temp = TempDir(std::env::temp_dir().join(format!("trustgate-diff-{}-{nanos}", std::process::id())));
-    std::fs::create_dir_all(&temp.0)
-        .map_err(|e| Error::Usage(format!("cannot create a temporary directory: {e}")))?;
+    let temp = TempDir(
+        tempfile::Builder::new()
+            .prefix("trustgate-diff-")
+            .tempdir()
+            .map_err(|e| Error::Usage(format!("cannot create a temporary directory: {e}")))?,
+    );
+    // Private before anything is written into it (tempfile leaves the mode to the umask).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| Error::Usage(format!("cannot make the temporary directory private: {e}")))?;
+    }
+    remove_on_signal(temp.path());
     let listing = git(
         toplevel,
         &["ls-tree", "-r", "-z", "--name-only", "--full-tree", rev],
@@ -89,7 +151,7 @@ fn materialise(toplevel: &Path, rev: &str) -> Result<TempDir> {
         })
         .collect();
     for (name, bytes) in names.iter().zip(blobs(toplevel, rev, &names)?) {
-        let target = temp.0.join(name);
+        let target = temp.path().join(name);
         if let Some(parent) = target.parent() {
             let _ = std::fs::create_dir_all(parent);
         }
@@ -223,7 +285,7 @@ pub fn check_out_base(dir: &Path, base: &str) -> Result<BaseTree> {
     )
     .map_err(|_| Error::Usage(format!("--base {base}: not a revision of this repository")))?;
     let temp = materialise(&toplevel, base)?;
-    let dir = temp.0.join(&prefix);
+    let dir = temp.path().join(&prefix);
     Ok(BaseTree {
         _temp: temp,
         dir,
@@ -308,4 +370,41 @@ pub fn sites(base_index: &SourceIndex, work_index: &SourceIndex, catalog: &Catal
         .collect::<std::collections::BTreeSet<_>>()
         .len();
     DiffSites { sites, resources }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn base_copies_are_private_and_removed() {
+        use std::os::unix::fs::PermissionsExt;
+        let repo = tempfile::tempdir().unwrap();
+        let run = |args: &[&str]| {
+            let ok = Command::new("git")
+                .arg("-C")
+                .arg(repo.path())
+                .args(args)
+                .env("GIT_AUTHOR_NAME", "t")
+                .env("GIT_AUTHOR_EMAIL", "t@example.com")
+                .env("GIT_COMMITTER_NAME", "t")
+                .env("GIT_COMMITTER_EMAIL", "t@example.com")
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "git {args:?}");
+        };
+        run(&["init", "-q"]);
+        std::fs::write(repo.path().join("main.tf"), "locals {}\n").unwrap();
+        run(&["add", "-A"]);
+        run(&["commit", "-q", "-m", "base"]);
+        let temp = materialise(repo.path(), "HEAD").unwrap();
+        let mode = std::fs::metadata(temp.path()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{mode:o}");
+        assert!(temp.path().join("main.tf").is_file());
+        let path = temp.path().to_path_buf();
+        drop(temp);
+        assert!(!path.exists());
+    }
 }

@@ -979,6 +979,9 @@ fn tfvars(dir: &Path) -> Vec<(String, Value)> {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;
         };
+        if crate::source::nesting::check(&text).is_err() {
+            continue;
+        }
         let Ok(body) = hcl::parse(&text) else { continue };
         for attribute in body.attributes() {
             if let Some(value) = eval(&attribute.expr, &ctx) {

@@ -1,7 +1,7 @@
 //! The source index: every resource block of the root module and the local modules it calls, with its file,
 //! line span, leading-comment annotation, and the statements of the policies it sets.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
 use hcl::edit::Span;
@@ -89,61 +89,21 @@ impl SourceIndex {
     /// Modules are read one call depth at a time, the modules of one depth in parallel (and the files of
     /// each module in parallel), so that a configuration of many small modules keeps every thread busy.
     pub fn load(dir: &Path, configuration: Option<&RawValue>) -> SourceIndex {
-        let plan_calls = configuration.and_then(plan_module_sources);
-        let downloaded = downloaded_modules(dir);
-        let mut index = SourceIndex::default();
-        let mut level = vec![(Vec::<String>::new(), dir.to_path_buf())];
-        while !level.is_empty() {
-            // The same path can be called twice from one module (two blocks with one name): the later call
-            // wins, as it did when modules were read one by one from a stack.
-            let mut seen = std::collections::BTreeSet::new();
-            let mut todo: Vec<(Vec<String>, PathBuf)> = Vec::new();
-            for (path, module_dir) in level.into_iter().rev() {
-                if index.modules.contains_key(&path) || path.len() > 32 || !seen.insert(path.clone()) {
-                    continue;
-                }
-                todo.push((path, module_dir));
-            }
-            todo.reverse();
-            let read: Vec<_> = todo
-                .into_par_iter()
-                .map(|(path, module_dir)| {
-                    let read = read_module(&module_dir);
-                    (path, module_dir, read)
-                })
-                .collect();
-            let mut next = Vec::new();
-            for (path, module_dir, (module, calls, diagnostics)) in read {
-                index.diagnostics.extend(diagnostics);
-                for (name, block_source) in calls {
-                    let mut child = path.clone();
-                    child.push(name.clone());
-                    let source = plan_calls
-                        .as_ref()
-                        .and_then(|calls| calls.get(&child).cloned())
-                        .or(block_source)
-                        .unwrap_or_default();
-                    let key = child.join(".");
-                    if let Some(found) = downloaded.get(&key).map(|d| dir.join(d)).filter(|d| d.is_dir()) {
-                        next.push((child, found));
-                    } else if source.starts_with("./") || source.starts_with("../") {
-                        next.push((child, module_dir.join(&source)));
-                    } else {
-                        index.notes.push(format!(
-                            "module.{} (source \"{source}\") was not read: it is not on disk (run terraform init to \
-                             download it); its resources are checked from the plan alone",
-                            child.join(".module.")
-                        ));
-                    }
-                }
-                index.modules.insert(path, module);
-            }
-            level = next;
+        SourceIndex::prepare(dir).tie(configuration)
+    }
+
+    /// Reads what can be read before the plan is known: the root module in `dir` and the modules its
+    /// `module` blocks (and `.terraform/modules/modules.json`) lead to. `PreparedIndex::tie` then builds the
+    /// index that `load` builds, reading only what the plan's `configuration` adds.
+    pub fn prepare(dir: &Path) -> PreparedIndex {
+        let mut reads: Reads = HashMap::new();
+        walk(dir, None, &mut HashMap::new(), &mut |_, module_dir, read| {
+            reads.entry(module_dir).or_default().push(read);
+        });
+        PreparedIndex {
+            dir: dir.to_path_buf(),
+            reads,
         }
-        index.diagnostics.sort();
-        index.notes.sort();
-        index.notes.dedup();
-        index
     }
 
     /// The resource block behind an instance address (`module.a["k"].aws_iam_role.x[0]`).
@@ -158,6 +118,110 @@ impl SourceIndex {
         let config_address = local.split('[').next().unwrap_or(local);
         self.modules.get(&path)?.resources.get(config_address)
     }
+}
+
+/// One module as read from disk: its sources, its module calls, and the problems found in its files.
+type ModuleRead = (ModuleSources, ModuleCalls, Vec<String>);
+
+/// Modules read ahead, by directory (a directory called twice is read twice).
+type Reads = HashMap<PathBuf, Vec<ModuleRead>>;
+
+/// The `.tf` files of a configuration, read before its plan is known (`SourceIndex::prepare`).
+pub struct PreparedIndex {
+    dir: PathBuf,
+    reads: Reads,
+}
+
+impl PreparedIndex {
+    /// The index of the configuration, its module tree as the plan's `configuration` section (when given)
+    /// says: the modules read ahead are used where the tree has them, anything else is read now.
+    pub fn tie(mut self, configuration: Option<&RawValue>) -> SourceIndex {
+        let plan_calls = configuration.and_then(plan_module_sources);
+        let mut index = SourceIndex::default();
+        let notes = walk(&self.dir, plan_calls.as_ref(), &mut self.reads, &mut |path,
+                                                                                _,
+                                                                                (
+            module,
+            _,
+            diagnostics,
+        )| {
+            index.diagnostics.extend(diagnostics);
+            index.modules.insert(path, module);
+        });
+        index.notes = notes;
+        index.diagnostics.sort();
+        index.notes.sort();
+        index.notes.dedup();
+        index
+    }
+}
+
+/// Walks the module tree from the root module in `dir`, one call depth at a time, and hands every module
+/// read to `visit` (path, directory, what was read); returns the notes on modules that are not on disk.
+/// A module is taken from `ahead` when it was read there, else read now (the modules of one depth in
+/// parallel).
+fn walk(
+    dir: &Path,
+    plan_calls: Option<&BTreeMap<Vec<String>, String>>,
+    ahead: &mut Reads,
+    visit: &mut dyn FnMut(Vec<String>, PathBuf, ModuleRead),
+) -> Vec<String> {
+    let downloaded = downloaded_modules(dir);
+    let mut visited = std::collections::BTreeSet::new();
+    let mut notes = Vec::new();
+    let mut level = vec![(Vec::<String>::new(), dir.to_path_buf())];
+    while !level.is_empty() {
+        // The same path can be called twice from one module (two blocks with one name): the later call
+        // wins, as it did when modules were read one by one from a stack.
+        let mut seen = std::collections::BTreeSet::new();
+        let mut todo: Vec<(Vec<String>, PathBuf)> = Vec::new();
+        for (path, module_dir) in level.into_iter().rev() {
+            if visited.contains(&path) || path.len() > 32 || !seen.insert(path.clone()) {
+                continue;
+            }
+            todo.push((path, module_dir));
+        }
+        todo.reverse();
+        let early: Vec<Option<ModuleRead>> = todo
+            .iter()
+            .map(|(_, module_dir)| ahead.get_mut(module_dir).and_then(Vec::pop))
+            .collect();
+        let read: Vec<_> = todo
+            .into_par_iter()
+            .zip(early)
+            .map(|((path, module_dir), early)| {
+                let read = early.unwrap_or_else(|| read_module(&module_dir));
+                (path, module_dir, read)
+            })
+            .collect();
+        let mut next = Vec::new();
+        for (path, module_dir, read) in read {
+            for (name, block_source) in &read.1 {
+                let mut child = path.clone();
+                child.push(name.clone());
+                let source = plan_calls
+                    .and_then(|calls| calls.get(&child).cloned())
+                    .or_else(|| block_source.clone())
+                    .unwrap_or_default();
+                let key = child.join(".");
+                if let Some(found) = downloaded.get(&key).map(|d| dir.join(d)).filter(|d| d.is_dir()) {
+                    next.push((child, found));
+                } else if source.starts_with("./") || source.starts_with("../") {
+                    next.push((child, module_dir.join(&source)));
+                } else {
+                    notes.push(format!(
+                        "module.{} (source \"{source}\") was not read: it is not on disk (run terraform init to \
+                         download it); its resources are checked from the plan alone",
+                        child.join(".module.")
+                    ));
+                }
+            }
+            visited.insert(path.clone());
+            visit(path, module_dir, read);
+        }
+        level = next;
+    }
+    notes
 }
 
 /// Parses every `.tf` file of one directory (one rayon task per file) and indexes its blocks. Returns the
@@ -187,7 +251,7 @@ enum PolicyStatements {
     Document(String),
 }
 
-fn read_module(dir: &Path) -> (ModuleSources, ModuleCalls, Vec<String>) {
+fn read_module(dir: &Path) -> ModuleRead {
     let mut names: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(entries) => entries
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -277,6 +341,14 @@ fn index_file(path: &Path) -> FileIndex {
             return out;
         }
     };
+    if let Err(reason) = crate::source::nesting::check(&text) {
+        out.problem = Some(format!(
+            "{}: {reason}, so it is not parsed and its resources are checked from the plan alone",
+            out.file.display.display()
+        ));
+        out.file.text = text;
+        return out;
+    }
     match hcl::edit::parser::parse_body(&text) {
         Ok(body) => {
             let display = out.file.display.clone();
@@ -705,6 +777,41 @@ mod tests {
         assert!(
             index.notes[0].starts_with("module.git (source \"git::https://example.com/m.git\") was not read")
         );
+    }
+
+    #[test]
+    fn sources_read_ahead_are_tied_to_the_module_tree_of_the_plan() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("main.tf"), "module \"m\" {\n  source = \"./a\"\n}\n").unwrap();
+        for (sub, name) in [("a", "from_block"), ("b", "from_plan")] {
+            std::fs::create_dir_all(root.join(sub)).unwrap();
+            std::fs::write(
+                root.join(sub).join("main.tf"),
+                format!("resource \"aws_iam_role\" \"{name}\" {{}}\n"),
+            )
+            .unwrap();
+        }
+        let roles = |index: &SourceIndex| -> Vec<String> {
+            index.modules[&vec!["m".to_string()]]
+                .resources
+                .keys()
+                .cloned()
+                .collect()
+        };
+        // Read ahead, the module blocks lead to ./a; the plan says the call's source is ./b.
+        let configuration: Box<RawValue> =
+            serde_json::from_str(r#"{"root_module":{"module_calls":{"m":{"source":"./b","module":{}}}}}"#)
+                .unwrap();
+        let tied = SourceIndex::prepare(root).tie(Some(&configuration));
+        assert_eq!(roles(&tied), ["aws_iam_role.from_plan"]);
+        assert_eq!(
+            roles(&SourceIndex::load(root, Some(&configuration))),
+            ["aws_iam_role.from_plan"]
+        );
+        let planless = SourceIndex::prepare(root).tie(None);
+        assert_eq!(roles(&planless), ["aws_iam_role.from_block"]);
+        assert_eq!(planless.modules.len(), 2);
     }
 
     /// Shapes that hcl-edit 0.8 rejected (a conditional nested in a function call inside a conditional, as in

@@ -10,9 +10,11 @@ pub mod diff;
 pub mod eval;
 pub mod functions;
 pub mod index;
+pub mod nesting;
+pub mod providers;
 
 pub use comments::CommentAnnotation;
-pub use index::{ResourceEntry, SourceIndex, StatementEntry};
+pub use index::{PreparedIndex, ResourceEntry, SourceIndex, StatementEntry};
 
 use std::path::Path;
 
@@ -41,6 +43,8 @@ pub struct Sources {
     pub resolved: BTreeMap<(String, String), Resolution>,
     /// Every policy comes from the sources (`trustgate diff`, no plan).
     pub all_from_source: bool,
+    /// The account each managed resource lives in (from the plan's provider configurations).
+    pub accounts: providers::ResourceAccounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,10 +58,16 @@ pub struct Resolution {
 impl Sources {
     /// Reads the sources in `dir` for `plan`.
     pub fn load(dir: &Path, plan: &Plan<'_>) -> Sources {
+        Sources::tie(SourceIndex::prepare(dir), plan)
+    }
+
+    /// The sources of `plan`, from files read before the plan was known (`SourceIndex::prepare`).
+    pub fn tie(prepared: PreparedIndex, plan: &Plan<'_>) -> Sources {
         Sources {
-            index: SourceIndex::load(dir, plan.configuration),
+            index: prepared.tie(plan.configuration),
             resolved: BTreeMap::new(),
             all_from_source: false,
+            accounts: providers::ResourceAccounts::from_plan(plan),
         }
     }
 
@@ -73,7 +83,8 @@ impl Sources {
             else {
                 continue;
             };
-            let used = resolved.valid_json && !deny_depends_on_unknown(&resolved.policy);
+            // Holes (Deny statements with unknowns included) are decided by `analysis::symbolic`.
+            let used = resolved.valid_json;
             if used {
                 site.after = PolicyValue::Known(resolved.policy.clone());
             }
@@ -92,57 +103,30 @@ impl Sources {
     /// Whether `reference` (`aws_iam_role.ci.arn`, `module.a["k"].aws_iam_role.x[0].arn`: symbols name
     /// absolute addresses) is the ARN of a resource managed in this configuration.
     pub fn is_managed_arn(&self, reference: &str) -> bool {
-        let Some(rest) = reference.strip_suffix(".arn") else {
-            return false;
-        };
-        let Some((module_address, local)) = eval::split_module_address(rest) else {
-            return false;
-        };
-        let Some(path) = crate::extract::module_call_path(&module_address) else {
-            return false;
-        };
-        let Some(module) = self.index.modules.get(&path) else {
-            return false;
-        };
-        let config_address = local.split('[').next().unwrap_or(local);
-        !config_address.starts_with("data.") && module.resources.contains_key(config_address)
+        self.managed_location(reference).is_some()
     }
-}
 
-/// A Deny statement that mentions a `${…}` reference could deny less than it says: using it would not be
-/// sound, so such a policy stays unverifiable.
-fn deny_depends_on_unknown(policy: &str) -> bool {
-    let Ok(parsed) = serde_json::from_str::<serde_json::Value>(policy) else {
-        return false;
-    };
-    let statements = match parsed.get("Statement") {
-        Some(serde_json::Value::Array(list)) => list.clone(),
-        Some(single) => vec![single.clone()],
-        None => Vec::new(),
-    };
-    statements
-        .iter()
-        .any(|s| s.get("Effect").and_then(|e| e.as_str()) == Some("Deny") && s.to_string().contains("${"))
+    /// The account of the resource whose ARN `reference` is, when it is managed in this configuration:
+    /// `Some(None)` when managed but through a provider whose account is not known offline.
+    pub fn managed_arn_account(&self, reference: &str) -> Option<Option<&str>> {
+        let (path, address) = self.managed_location(reference)?;
+        Some(self.accounts.account(&path, &address).flatten())
+    }
+
+    fn managed_location(&self, reference: &str) -> Option<(Vec<String>, String)> {
+        let rest = reference.strip_suffix(".arn")?;
+        let (module_address, local) = eval::split_module_address(rest)?;
+        let path = crate::extract::module_call_path(&module_address)?;
+        let module = self.index.modules.get(&path)?;
+        let config_address = local.split('[').next().unwrap_or(local);
+        (!config_address.starts_with("data.") && module.resources.contains_key(config_address))
+            .then(|| (path, config_address.to_string()))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_deny_that_depends_on_the_unknown_is_not_used() {
-        assert!(deny_depends_on_unknown(
-            r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Condition":{"StringNotEquals":{"aws:PrincipalAccount":"${var.account}"}}}]}"#
-        ));
-        assert!(deny_depends_on_unknown(
-            r#"{"Statement":{"Effect":"Deny","NotPrincipal":{"AWS":"${aws_iam_role.x.arn}"},"Action":"*"}}"#
-        ));
-        assert!(!deny_depends_on_unknown(
-            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"${aws_iam_role.x.arn}"},"Action":"*"},
-                             {"Effect":"Deny","Principal":"*","Action":"s3:DeleteBucket"}]}"#
-        ));
-        assert!(!deny_depends_on_unknown("not json"));
-    }
 
     #[test]
     fn managed_arns_are_recognised_by_absolute_address() {

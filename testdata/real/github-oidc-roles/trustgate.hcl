@@ -1,0 +1,3 @@
+boundary {
+  github_owners = ["acme"]
+}
