@@ -108,3 +108,18 @@ rule "TG009" {
     Fix: correct the policy document at the place the message names.
   EOT
 }
+
+rule "TG010" {
+  kind    = "session-lengthened"
+  name    = "session-lengthened"
+  summary = "A role trusted from outside the boundary allows sessions longer than one hour"
+  help    = <<-EOT
+    The role is assumable by a principal outside the trust boundary, and its max_session_duration is now
+    above 3600 seconds (created that way, or raised). Credentials an outsider obtains stay valid up to 12 hours,
+    so revoking their access (a vendor offboarding, a leaked key) takes that much longer to take effect: AWS
+    does not end sessions already issued when the trust policy changes (IAM User Guide, "Revoking IAM role
+    temporary security credentials"; MaxSessionDuration in the IAM API Reference, CreateRole).
+    Fix: keep max_session_duration at 3600 (the default) for roles assumed from outside, or approve the longer
+    sessions with an annotation.
+  EOT
+}

@@ -12,6 +12,8 @@ use crate::config::{self, Config};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::input::{self, Source};
+use crate::inventory::report::InventoryFormat;
+use crate::inventory::{self as inv, Inventory, InventoryOptions, PathStatus};
 use crate::judge::BoundaryInfo;
 use crate::pipeline::{self, DiffInput, Inputs, PlanInput, Settings};
 use crate::policy;
@@ -54,6 +56,55 @@ enum Command {
     /// Compare the policies in the HCL of DIR at a git revision with the working tree (no plan, no
     /// credentials): report widenings exactly as `check` does.
     Diff(DiffArgs),
+    /// List every trust path that crosses the boundary today (states) or after apply (plans), with owner,
+    /// expiry, session length, blast radius and a review status.
+    Inventory(InventoryArgs),
+}
+
+#[derive(Args, Debug)]
+struct InventoryArgs {
+    /// State JSON (`terraform show -json`), plan JSON, a binary plan, a raw terraform.tfstate, or - for
+    /// standard input; several files (one per workspace) are read in parallel.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    boundary: BoundaryArgs,
+    /// Output format for standard output.
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Human)]
+    format: InventoryFormat,
+    /// Also write FORMAT (human, json, markdown, csv, mermaid, dot) to PATH; repeatable. Files are written
+    /// whole or not at all.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_inventory_output)]
+    output: Vec<(InventoryFormat, PathBuf)>,
+    /// The date expiries are judged against (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    today: Option<Date>,
+    /// An approval expiring within this many days is `expiring` (default: the config's review.warn_days, 30).
+    #[arg(long, value_name = "DAYS")]
+    warn_days: Option<u32>,
+    /// Extra catalog entries (format of policies/catalog.hcl); each replaces the built-in entry for its type.
+    #[arg(long, value_name = "FILE")]
+    catalog: Option<PathBuf>,
+    /// Directory of the root module's .tf files, read for locations and comment annotations (default: the
+    /// current directory when it holds .tf files).
+    #[arg(long, value_name = "DIR")]
+    source: Option<PathBuf>,
+    /// The terraform binary that converts binary plans and raw state files.
+    #[arg(long, value_name = "PATH")]
+    terraform_bin: Option<PathBuf>,
+}
+
+fn parse_inventory_output(value: &str) -> std::result::Result<(InventoryFormat, PathBuf), String> {
+    let (format, path) = value
+        .split_once('=')
+        .ok_or_else(|| "expected FORMAT=PATH, e.g. csv=inventory.csv".to_string())?;
+    let format = InventoryFormat::parse(format).ok_or_else(|| {
+        format!("unknown format {format:?}; use human, json, markdown, csv, mermaid or dot")
+    })?;
+    if path.is_empty() {
+        return Err("the path after FORMAT= is empty".to_string());
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 #[derive(Args, Debug)]
@@ -232,6 +283,7 @@ pub fn run() -> i32 {
         Command::Compare(args) => compare(args, color),
         Command::Diff(args) => diff(args, color),
         Command::Terraform(args) => run_terraform(args, color),
+        Command::Inventory(args) => inventory(args, color),
     };
     match outcome {
         Ok(code) => code,
@@ -304,6 +356,70 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
     let destinations = Destinations::new(args.report.format, &args.report.output)?;
     let report = pipeline::run(Inputs::Plan(input), &settings, &destinations, color)?;
     Ok(report.exit_code())
+}
+
+fn inventory(args: InventoryArgs, color: bool) -> Result<i32> {
+    use rayon::prelude::*;
+    let today = args.today.unwrap_or_else(Date::today_utc);
+    let config = load_config(&args.boundary)?;
+    let catalog = load_catalog(args.catalog.as_deref())?;
+    let sources: Vec<Source> = if args.files.is_empty() {
+        if std::io::stdin().is_terminal() {
+            return Err(Error::Usage(
+                "no file given: run `trustgate inventory FILE...` with the JSON of `terraform show -json` (a state \
+                 or a plan), or - to read standard input"
+                    .to_string(),
+            ));
+        }
+        vec![Source::Stdin]
+    } else {
+        args.files.iter().map(|f| Source::from_arg(f)).collect()
+    };
+    if sources.iter().filter(|s| **s == Source::Stdin).count() > 1 {
+        return Err(Error::Usage(
+            "- (standard input) can be given only once".to_string(),
+        ));
+    }
+    let source_dir = source_dir(args.source.as_deref())?;
+    let warn_days = args.warn_days.unwrap_or(config.review.warn_days);
+    let options = InventoryOptions {
+        flag_accounts: &args.boundary.accounts,
+        flag_orgs: &args.boundary.orgs,
+        config: &config,
+        catalog: &catalog,
+        today,
+        warn_days,
+        source_dir: source_dir.as_deref(),
+    };
+    let binary = Terraform::choose(args.terraform_bin.as_deref());
+    let files = sources
+        .par_iter()
+        .map(|source| {
+            let display = source.display_path();
+            let text = terraform::read_state_or_plan(source, &binary)?;
+            inv::inventory_text(&text, &display, &options)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let fail_on = config
+        .review
+        .fail_on
+        .iter()
+        .filter_map(|s| PathStatus::parse(s))
+        .collect();
+    let inventory = Inventory {
+        today,
+        warn_days,
+        fail_on,
+        files,
+    };
+    let outputs: Vec<(PathBuf, String)> = args
+        .output
+        .iter()
+        .map(|(format, path)| (path.clone(), inv::report::render(&inventory, *format, false)))
+        .collect();
+    report::output::write_all(&outputs)?;
+    write_stdout(&inv::report::render(&inventory, args.format, color));
+    Ok(inventory.exit_code())
 }
 
 fn run_terraform(args: TerraformArgs, color: bool) -> Result<i32> {

@@ -22,6 +22,31 @@ use crate::error::{Error, Result};
 
 pub const DEFAULT_FILE_NAME: &str = ".trustgate.hcl";
 
+/// Statuses of a standing trust path (`trustgate inventory`), as `review { fail_on }` names them.
+pub const REVIEW_STATUSES: &[&str] = &["approved", "expiring", "expired", "invalid", "unannotated"];
+
+/// The `review` block: how standing trust is reviewed (`trustgate inventory`, and approvals on resources a
+/// plan does not change).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewSettings {
+    /// An approval expiring within this many days is `expiring`.
+    pub warn_days: u32,
+    /// Path statuses that make `trustgate inventory` exit 1.
+    pub fail_on: Vec<String>,
+    /// Whether `check` fails (rather than warns) on an expired approval of a resource the plan leaves alone.
+    pub expired_unchanged_fails: bool,
+}
+
+impl Default for ReviewSettings {
+    fn default() -> Self {
+        ReviewSettings {
+            warn_days: 30,
+            fail_on: vec!["expired".into(), "invalid".into(), "unannotated".into()],
+            expired_unchanged_fails: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
     /// The file it was read from (None for the default config).
@@ -36,6 +61,7 @@ pub struct Config {
     /// The git revision the file was read from (`--config-ref REV`); None: the working tree. Exceptions of
     /// a config read from the base revision were there before the change under review.
     pub revision: Option<String>,
+    pub review: ReviewSettings,
 }
 
 /// Loads `explicit` if given (an error if missing), else `.trustgate.hcl` in `cwd` if it exists, else the
@@ -122,6 +148,7 @@ pub fn parse(source: &str, path: &Path) -> Result<Config> {
     };
     let mut seen_boundary: Option<&Block> = None;
     let mut seen_annotations: Option<&Block> = None;
+    let mut seen_review: Option<&Block> = None;
     let mut exception_count = 0;
 
     for structure in body.iter() {
@@ -138,6 +165,10 @@ pub fn parse(source: &str, path: &Path) -> Result<Config> {
             "annotations" => {
                 ensure_first(&file, &mut seen_annotations, block)?;
                 config.annotations = read_annotation_settings(&file, block)?;
+            }
+            "review" => {
+                ensure_first(&file, &mut seen_review, block)?;
+                config.review = read_review(&file, block)?;
             }
             "exception" => {
                 exception_count += 1;
@@ -156,7 +187,8 @@ pub fn parse(source: &str, path: &Path) -> Result<Config> {
     Ok(config)
 }
 
-const TOP_LEVEL_BLOCKS: &[&str] = &["boundary", "annotations", "exception"];
+const TOP_LEVEL_BLOCKS: &[&str] = &["boundary", "annotations", "review", "exception"];
+const REVIEW_ATTRIBUTES: &[&str] = &["warn_days", "fail_on", "expired_unchanged"];
 const BOUNDARY_ATTRIBUTES: &[&str] = &[
     "accounts",
     "organizations",
@@ -189,13 +221,14 @@ fn top_level_attribute_error(file: &SourceFile, attribute: &Attribute) -> Error 
         ("boundary", BOUNDARY_ATTRIBUTES),
         ("annotations", ANNOTATIONS_ATTRIBUTES),
         ("exception", EXCEPTION_ATTRIBUTES),
+        ("review", REVIEW_ATTRIBUTES),
     ]
     .into_iter()
     .find(|(_, attributes)| attributes.contains(&key));
     let message = match home {
         Some((block, _)) => format!("\"{key}\" must be inside a {block} block, not at the top level"),
         None => format!(
-            "unexpected attribute \"{key}\" at the top level; the file holds only boundary, annotations and \
+            "unexpected attribute \"{key}\" at the top level; the file holds only boundary, annotations, review and \
              exception blocks"
         ),
     };
@@ -278,6 +311,50 @@ fn read_annotation_settings(file: &SourceFile, block: &Block) -> Result<Annotati
                 }
             }
             _ => settings.inline = boolean(file, attribute)?,
+        }
+    }
+    Ok(settings)
+}
+
+fn read_review(file: &SourceFile, block: &Block) -> Result<ReviewSettings> {
+    let mut settings = ReviewSettings::default();
+    for attribute in checked_attributes(file, block, REVIEW_ATTRIBUTES)? {
+        match attribute.key.as_str() {
+            "warn_days" => {
+                let days = positive_integer(file, attribute)?;
+                settings.warn_days = u32::try_from(days).map_err(|_| {
+                    file.error(attribute.value.span(), format!("warn_days {days} is too large"))
+                })?;
+            }
+            "fail_on" => {
+                let mut statuses = Vec::new();
+                for (value, span) in string_list(file, attribute)? {
+                    if !REVIEW_STATUSES.contains(&value.as_str()) {
+                        return Err(file.error(
+                            span,
+                            format!(
+                                "\"{value}\" is not a trust path status; use {}",
+                                join_words(REVIEW_STATUSES, "or")
+                            ),
+                        ));
+                    }
+                    statuses.push(value);
+                }
+                settings.fail_on = statuses;
+            }
+            _ => {
+                let value = plain_string(file, attribute)?;
+                settings.expired_unchanged_fails = match value.as_str() {
+                    "fail" => true,
+                    "warn" => false,
+                    _ => {
+                        return Err(file.error(
+                            attribute.value.span(),
+                            format!("expired_unchanged is \"warn\" or \"fail\", not \"{value}\""),
+                        ));
+                    }
+                };
+            }
         }
     }
     Ok(settings)
@@ -689,6 +766,23 @@ exception {
     }
 
     #[test]
+    fn review_block() {
+        let config = parse_text(
+            "review {\n  warn_days = 14\n  fail_on = [\"expired\"]\n  expired_unchanged = \"fail\"\n}\n",
+        )
+        .unwrap();
+        assert_eq!(config.review.warn_days, 14);
+        assert_eq!(config.review.fail_on, vec!["expired".to_string()]);
+        assert!(config.review.expired_unchanged_fails);
+        assert_eq!(parse_text("").unwrap().review, ReviewSettings::default());
+        assert!(
+            error_of("review {\n  fail_on = [\"late\"]\n}\n").contains("\"late\" is not a trust path status")
+        );
+        assert!(error_of("review {\n  expired_unchanged = \"block\"\n}\n").contains("\"warn\" or \"fail\""));
+        assert!(error_of("review {\n}\nreview {\n}\n").contains("only one review block"));
+    }
+
+    #[test]
     fn unknown_names_are_errors_with_hints() {
         assert_eq!(
             error_of("boundry {\n}\n"),
@@ -696,7 +790,7 @@ exception {
         );
         assert_eq!(
             error_of("rules {\n}\n"),
-            "line 1, column 1: unknown block \"rules\"; expected boundary, annotations or exception"
+            "line 1, column 1: unknown block \"rules\"; expected boundary, annotations, review or exception"
         );
         assert_eq!(
             error_of("boundary {\n  acounts = []\n}\n"),

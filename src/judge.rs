@@ -179,6 +179,8 @@ pub struct Finding {
     pub resolved_from_source: bool,
     /// Whether this change wrote the annotation that was considered (None without one).
     pub provenance: Option<Provenance>,
+    /// For a role: why its permissions are admin-equivalent (see `crate::blast`); empty when they are not.
+    pub privileged: Vec<String>,
 }
 
 /// Where an annotation stands relative to the change under review.
@@ -211,6 +213,13 @@ impl Finding {
             WideningKind::Unverifiable | WideningKind::InvalidPolicy => return self.widening.reason.clone(),
             _ => self.widening.principal.as_str(),
         };
+        if self.widening.kind == WideningKind::SessionLengthened {
+            let whom = match crate::vendors::vendor_name(account_of(who).unwrap_or_default()) {
+                Some(vendor) => format!("{who} ({vendor})"),
+                None => who.to_string(),
+            };
+            return format!("{whom} keeps its sessions longer: {}", self.widening.reason);
+        }
         let what = if self.widening.actions.is_empty() {
             "access".to_string()
         } else {
@@ -283,11 +292,53 @@ pub struct Report {
     pub notes: Vec<String>,
     /// The command that produced the report (`check`, `diff`), for headings.
     pub command: &'static str,
+    /// Approvals on policies the plan leaves unchanged that expired or expire soon (see
+    /// `inventory::stale_approvals`).
+    pub stale_approvals: Vec<StaleApproval>,
+    /// `review { expired_unchanged = "fail" }`: an expired approval among them is blocking.
+    pub stale_approvals_fail: bool,
+}
+
+/// An approval, on a policy the plan does not change, that has expired or expires within the review's
+/// `warn_days`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaleApproval {
+    pub address: String,
+    pub attribute: String,
+    pub principal: String,
+    /// True: expired; false: expiring.
+    pub expired: bool,
+    /// Days from today to the expiry (negative when expired).
+    pub days: i64,
+    pub annotation: Annotation,
+    pub location: Option<Location>,
+}
+
+impl StaleApproval {
+    /// One sentence for every format.
+    pub fn message(&self) -> String {
+        let expiry = self.annotation.expiry.as_deref().unwrap_or("?");
+        let owner = self.annotation.owner.as_deref().unwrap_or("?");
+        let when = if self.expired {
+            format!("expired on {expiry}, {} days ago", -self.days)
+        } else {
+            format!("expires on {expiry}, in {} days", self.days)
+        };
+        format!(
+            "the approval of {} for {} (owner {owner}) {when}; the plan does not change this resource",
+            self.principal, self.address
+        )
+    }
 }
 
 impl Report {
     pub fn exit_code(&self) -> i32 {
-        if self.summary.violations > 0 { 1 } else { 0 }
+        let stale_blocks = self.stale_approvals_fail && self.stale_approvals.iter().any(|s| s.expired);
+        if self.summary.violations > 0 || stale_blocks {
+            1
+        } else {
+            0
+        }
     }
 }
 
@@ -443,6 +494,8 @@ pub fn judge(sites: &[PolicySite], input: JudgeInput<'_>) -> Report {
         diagnostics: Vec::new(),
         notes: Vec::new(),
         command: "check",
+        stale_approvals: Vec::new(),
+        stale_approvals_fail: false,
     }
 }
 
@@ -562,6 +615,10 @@ fn judge_site(
             }
         }
     };
+    let mut widenings = widenings;
+    if let Parsed::Known(new) = &after {
+        widenings.extend(session_widenings(site, new, &ctx));
+    }
     if widenings.is_empty() {
         return (Vec::new(), None, inside);
     }
@@ -610,6 +667,67 @@ fn symbolic_principals(widenings: Vec<Widening>, input: &JudgeInput<'_>) -> Vec<
             Some(widening)
         })
         .collect()
+}
+
+/// A role trusted from outside the boundary whose sessions are longer than one hour, newly (created so) or
+/// more than before: one `session-lengthened` widening per external principal of the new trust policy.
+fn session_widenings(site: &PolicySite, new: &Policy, ctx: &Context<'_>) -> Vec<Widening> {
+    let Some(session) = site.session else {
+        return Vec::new();
+    };
+    let Some(after) = session.after else {
+        return Vec::new();
+    };
+    let default = crate::extract::DEFAULT_SESSION_SECONDS;
+    let created = site.change == ChangeAction::Create || site.before == PolicyValue::Absent;
+    let before = if created {
+        None
+    } else {
+        Some(session.before.unwrap_or(default))
+    };
+    let lengthened = after > default && before.is_none_or(|before| after > before);
+    if !lengthened {
+        return Vec::new();
+    }
+    let reason = match before {
+        None => format!(
+            "the role is created with max_session_duration {} for a principal outside the boundary",
+            duration_text(after)
+        ),
+        Some(before) => format!(
+            "max_session_duration raised from {} to {} on a role assumed from outside the boundary",
+            duration_text(before),
+            duration_text(after)
+        ),
+    };
+    analysis::compare(None, new, ctx)
+        .widenings
+        .into_iter()
+        .filter(|w| {
+            matches!(
+                w.kind,
+                WideningKind::Public
+                    | WideningKind::ExternalAccount
+                    | WideningKind::Federated
+                    | WideningKind::Service
+            )
+        })
+        .map(|w| Widening {
+            kind: WideningKind::SessionLengthened,
+            resources: Vec::new(),
+            reason: reason.clone(),
+            ..w
+        })
+        .collect()
+}
+
+/// `43200 s (12 h)`.
+pub fn duration_text(seconds: u64) -> String {
+    if seconds.is_multiple_of(3600) {
+        format!("{seconds} s ({} h)", seconds / 3600)
+    } else {
+        format!("{seconds} s ({} min)", seconds / 60)
+    }
 }
 
 fn site_level(kind: WideningKind, reason: String) -> Widening {
@@ -759,6 +877,7 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
         location,
         resolved_from_source,
         provenance,
+        privileged: Vec::new(),
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod annotation;
+pub mod blast;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -14,11 +15,13 @@ pub mod date;
 pub mod error;
 pub mod extract;
 pub mod input;
+pub mod inventory;
 pub mod judge;
 pub mod pipeline;
 pub mod plan;
 pub mod policy;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod source;
 pub mod symbol;

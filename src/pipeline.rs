@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::Boundary;
+use crate::blast::{self, RolePermissions};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::date::Date;
@@ -18,8 +19,9 @@ use crate::judge::{
     self, BoundaryInfo, JudgeInput, Report, SiteSource, SourceBlock, SourceFacts, SourceResolution,
     SourceStatement,
 };
-use crate::plan;
+use crate::plan::{self, standing, standing::DocumentKind};
 use crate::report::output::{self, Destinations};
+use crate::review;
 use crate::source::diff::{self, DiffSites};
 use crate::source::{PreparedIndex, SourceIndex, Sources};
 
@@ -117,6 +119,8 @@ struct Extracted {
     /// Problems with the inputs that did not stop the check, and things not read.
     diagnostics: Vec<String>,
     notes: Vec<String>,
+    /// What each role of the plan can do once assumed (empty for `diff`).
+    permissions: BTreeMap<String, RolePermissions>,
 }
 
 /// A plan: parse it and read its sources (load), find its policy sites (extract), and evaluate from the
@@ -183,7 +187,50 @@ fn resolve_plan(
         sources,
         diagnostics,
         notes,
+        permissions: blast::role_permissions(&plan),
     }
+}
+
+/// A state or a plan as it stands (`trustgate inventory`): its JSON text and the `.tf` sources behind it.
+pub struct StandingInput<'a> {
+    pub text: &'a str,
+    pub display_path: PathBuf,
+    pub source_dir: Option<PathBuf>,
+}
+
+/// Every external grant of the policies that stand, judged as `check` judges a newly created resource.
+pub struct Standing {
+    pub report: Report,
+    pub kind: DocumentKind,
+    /// The standing sites (compared against nothing), for what the report does not carry (session lengths).
+    pub sites: Vec<PolicySite>,
+    pub permissions: BTreeMap<String, RolePermissions>,
+}
+
+/// The pipeline for what stands: load a state (or a plan's planned values), extract and resolve as for a
+/// plan, then judge every standing policy against no policy, so every external grant is one finding.
+pub fn judge_standing(input: StandingInput<'_>, settings: &Settings<'_>) -> Result<Standing> {
+    let configuration: Option<Box<serde_json::value::RawValue>>;
+    let (mut plan, kind) = standing::parse(input.text, &input.display_path)?;
+    if kind == DocumentKind::State {
+        configuration = standing::state_configuration(&plan)
+            .and_then(|text| serde_json::value::RawValue::from_string(text).ok());
+        plan.configuration = configuration.as_deref();
+    }
+    let prepared = input.source_dir.as_deref().map(SourceIndex::prepare);
+    let scan = extract::scan(&plan, settings.catalog);
+    let mut extracted = resolve_plan(input.display_path, plan, scan, prepared);
+    extracted.command = "inventory";
+    extracted.sites = extracted.sites.into_iter().map(review::standing).collect();
+    let sites = extracted.sites.clone();
+    let permissions = extracted.permissions.clone();
+    let report = judge_extracted(extracted, settings)?;
+    Ok(Standing {
+        report,
+        kind,
+        sites,
+        permissions,
+    })
 }
 
 /// `diff --base`: check out the base revision and read both trees (load), and pair their policies into
@@ -216,6 +263,7 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         sources: Some(sources),
         diagnostics,
         notes,
+        permissions: BTreeMap::new(),
     })
 }
 
@@ -244,6 +292,7 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
         sources,
         diagnostics,
         notes,
+        permissions,
     } = extracted;
     let declared = !settings.flag_accounts.is_empty()
         || !settings.flag_orgs.is_empty()
@@ -270,6 +319,25 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
     let mut report = judge::judge(
         &sites,
         JudgeInput {
+            input: input.clone(),
+            resources,
+            boundary: boundary.clone(),
+            config: settings.config,
+            today: settings.today,
+            sources: facts.as_ref(),
+        },
+    );
+    // Blast radius: a role that is admin-equivalent once assumed says so in its findings.
+    for finding in &mut report.findings {
+        if finding.resource_type == "aws_iam_role"
+            && let Some(role) = permissions.get(&finding.address)
+        {
+            finding.privileged = role.privileged();
+        }
+    }
+    report.stale_approvals = review::stale_approvals(
+        &sites,
+        JudgeInput {
             input,
             resources,
             boundary,
@@ -277,7 +345,9 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
             today: settings.today,
             sources: facts.as_ref(),
         },
+        settings.config.review.warn_days,
     );
+    report.stale_approvals_fail = settings.config.review.expired_unchanged_fails;
     report.diagnostics = diagnostics;
     report.notes = notes;
     report.command = command;

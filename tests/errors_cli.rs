@@ -208,8 +208,20 @@ fn catalog_file_adds_and_replaces_entries() {
         "change":{"actions":["create"],"before":null,"after":{"access":"{\"Statement\":[{\"Action\":\"s3:GetObject\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Resource\":\"*\"}],\"Version\":\"2012-10-17\"}"},
         "after_unknown":{}}}]}"#,
     );
+    // Without the entry the type is unknown, but its policy document names a principal: unverifiable,
+    // naming the type (issue 12: a coverage gap is never silent).
     let without = run(&["check", &plan, "--account", "111111111111", "--format", "json"]);
-    assert_eq!(without.code, 0, "unknown type is not checked: {}", without.stderr);
+    assert_eq!(without.code, 1, "unknown type is reported: {}", without.stderr);
+    let json: serde_json::Value = serde_json::from_str(&without.stdout).unwrap();
+    assert_eq!(json["findings"][0]["kind"], "unverifiable", "{}", without.stdout);
+    assert!(
+        json["findings"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("acme_shared_bucket is not in the catalog"),
+        "{}",
+        without.stdout
+    );
     let with = run(&[
         "check",
         &plan,

@@ -78,10 +78,13 @@ pub enum WideningKind {
     Unverifiable,
     /// The policy text is not a valid IAM policy document.
     InvalidPolicy,
+    /// A role trusted from outside the boundary allows sessions longer than one hour (created so, or its
+    /// `max_session_duration` raised).
+    SessionLengthened,
 }
 
 impl WideningKind {
-    pub const ALL: [WideningKind; 9] = [
+    pub const ALL: [WideningKind; 10] = [
         WideningKind::Public,
         WideningKind::ExternalAccount,
         WideningKind::Federated,
@@ -91,6 +94,7 @@ impl WideningKind {
         WideningKind::DenyRemoved,
         WideningKind::Unverifiable,
         WideningKind::InvalidPolicy,
+        WideningKind::SessionLengthened,
     ];
 
     /// The kebab-case name used in JSON output and docs.
@@ -105,6 +109,7 @@ impl WideningKind {
             WideningKind::DenyRemoved => "deny-removed",
             WideningKind::Unverifiable => "unverifiable",
             WideningKind::InvalidPolicy => "invalid-policy",
+            WideningKind::SessionLengthened => "session-lengthened",
         }
     }
 }

@@ -63,7 +63,19 @@ pub struct PolicySite {
     pub partition: String,
     /// `previous_address` when a moved block applied.
     pub previous_address: Option<String>,
+    /// For a role's trust policy: `max_session_duration` on each side, in seconds.
+    pub session: Option<SessionSeconds>,
 }
+
+/// `max_session_duration` of a role before and after the change (None: absent, or known only after apply).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionSeconds {
+    pub before: Option<u64>,
+    pub after: Option<u64>,
+}
+
+/// AWS's default `MaxSessionDuration` for a role: one hour (IAM API Reference, CreateRole).
+pub const DEFAULT_SESSION_SECONDS: u64 = 3600;
 
 /// Everything the later stages need from one plan.
 #[derive(Debug, Clone, Default)]
@@ -176,6 +188,10 @@ fn sites_of_change(
         Some(key) => format!("{} (deposed {key})", change.address),
         None => change.address.to_string(),
     };
+    let session = (change.resource_type == "aws_iam_role").then(|| SessionSeconds {
+        before: session_seconds(sides.before, None),
+        after: session_seconds(sides.after, sides.after_unknown),
+    });
     let mut sites = Vec::new();
     for attribute in &entry.attributes {
         let mut site = |attribute_text: String, before: PolicyValue, after: PolicyValue| {
@@ -193,6 +209,7 @@ fn sites_of_change(
                 tags_changed,
                 partition: partition.clone(),
                 previous_address: change.previous_address.as_ref().map(|a| a.to_string()),
+                session: session.filter(|_| attribute.role == PolicyRole::Trust),
             })
         };
         match attribute.source {
@@ -244,6 +261,7 @@ fn sites_of_change(
                         tags_changed,
                         partition: partition.clone(),
                         previous_address: change.previous_address.as_ref().map(|a| a.to_string()),
+                        session: None,
                     });
                 }
             }
@@ -365,6 +383,7 @@ fn uncatalogued_sites(change: &ResourceChange<'_>, sides: &Sides<'_>) -> Vec<Pol
             tags_changed: annotation_tags_changed(sides),
             partition: partition_of(sides),
             previous_address: change.previous_address.as_ref().map(|a| a.to_string()),
+            session: None,
         })
         .collect()
 }
@@ -478,6 +497,19 @@ fn document_value(
         }
         _ => PolicyValue::Known(text),
     }
+}
+
+/// A role's `max_session_duration`, unless it is absent or known only after apply.
+fn session_seconds(root: Option<&RawValue>, unknown: Option<&RawValue>) -> Option<u64> {
+    let steps = [PathStep::Key("max_session_duration".to_string())];
+    if json::unknown_at(unknown, &steps) {
+        return None;
+    }
+    json::member(root?, "max_session_duration")?
+        .get()
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// The prefix of the annotation tags (`trustgate:owner`, …).

@@ -4,6 +4,7 @@
 //! INTERFACE CONTRACT: `parse_plan`, `Plan` (fields may grow), `ChangeAction`.
 
 mod model;
+pub mod standing;
 
 use std::borrow::Cow;
 use std::path::Path;

@@ -26,6 +26,32 @@ pub fn render(report: &Report) -> String {
     for note in &report.notes {
         let _ = writeln!(out, "::notice title=trustgate::{}", workflow_data(note));
     }
+    for stale in &report.stale_approvals {
+        let level = if stale.expired && report.stale_approvals_fail {
+            "error"
+        } else {
+            "warning"
+        };
+        let title = if stale.expired {
+            "trustgate: approval expired"
+        } else {
+            "trustgate: approval expiring"
+        };
+        let place = match &stale.location {
+            Some(l) => format!(
+                "file={},line={},",
+                workflow_property(&l.file.display().to_string()),
+                l.line
+            ),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "::{level} {place}title={}::{}",
+            workflow_property(title),
+            workflow_data(&stale.message())
+        );
+    }
     let s = &report.summary;
     let _ = writeln!(
         out,

@@ -84,6 +84,22 @@ pub fn render(report: &Report, color: bool) -> String {
     for note in &report.notes {
         let _ = writeln!(out, "{} {}", p.dim("note:"), terminal(note));
     }
+    if !report.stale_approvals.is_empty() {
+        out.push('\n');
+        let _ = writeln!(
+            out,
+            "{}",
+            p.bold("Approvals on resources this plan does not change:")
+        );
+    }
+    for stale in &report.stale_approvals {
+        let label = match (stale.expired, report.stale_approvals_fail) {
+            (true, true) => p.red("expired (blocking):"),
+            (true, false) => p.yellow("warning: expired:"),
+            (false, _) => p.yellow("warning: expiring:"),
+        };
+        let _ = writeln!(out, "{label} {}", terminal(&stale.message()));
+    }
     out.push('\n');
     let _ = writeln!(out, "{}", summary_line(report, p));
     out
@@ -241,6 +257,14 @@ fn render_finding(out: &mut String, f: &Finding, report: &Report, p: Painter) {
     for hint in &f.hints {
         let _ = writeln!(out, "        {} {}", p.yellow("note:"), terminal(hint));
     }
+    for why in &f.privileged {
+        let _ = writeln!(
+            out,
+            "        {} {}",
+            p.red("privileged once assumed:"),
+            terminal(why)
+        );
+    }
     match (&f.annotation, f.status) {
         (Some(a), Status::Approved) => {
             let _ = writeln!(
@@ -343,6 +367,9 @@ fn fix_hint(f: &Finding) -> &'static str {
             "make the policy known at plan time, or review it by hand and annotate it"
         }
         WideningKind::InvalidPolicy => "correct the policy document at the place named above",
+        WideningKind::SessionLengthened => {
+            "keep max_session_duration at 3600 (1 h) for roles assumed from outside, or approve the longer sessions"
+        }
     }
 }
 
@@ -396,7 +423,7 @@ fn summary_line(report: &Report, p: Painter) -> String {
         plural(s.violations),
         s.approved
     );
-    if s.violations > 0 {
+    if report.exit_code() != 0 {
         format!("{} {counts}", p.red("✗ FAIL"))
     } else {
         format!("{} {counts}", p.green("✓ PASS"))

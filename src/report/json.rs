@@ -23,6 +23,22 @@ struct JsonReport<'a> {
     diagnostics: &'a [String],
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     notes: &'a [String],
+    /// Approvals on policies the plan does not change that expired or expire soon.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    stale_approvals: Vec<JsonStale<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonStale<'a> {
+    address: &'a str,
+    attribute: &'a str,
+    principal: &'a str,
+    status: &'static str,
+    blocking: bool,
+    days: i64,
+    annotation: &'a Annotation,
+    message: String,
+    location: Option<&'a Location>,
 }
 
 #[derive(Serialize)]
@@ -58,6 +74,9 @@ struct JsonFinding<'a> {
     location: Option<&'a Location>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     resolved_from_source: bool,
+    /// For a role whose permissions are admin-equivalent: why.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    privileged: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -99,6 +118,21 @@ pub fn render(report: &Report) -> String {
         inside: &report.inside,
         diagnostics: &report.diagnostics,
         notes: &report.notes,
+        stale_approvals: report
+            .stale_approvals
+            .iter()
+            .map(|s| JsonStale {
+                address: &s.address,
+                attribute: &s.attribute,
+                principal: &s.principal,
+                status: if s.expired { "expired" } else { "expiring" },
+                blocking: s.expired && report.stale_approvals_fail,
+                days: s.days,
+                annotation: &s.annotation,
+                message: s.message(),
+                location: s.location.as_ref(),
+            })
+            .collect(),
     };
     let mut text = serde_json::to_string_pretty(&json).expect("report values always serialise");
     text.push('\n');
@@ -131,5 +165,6 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         message: f.message(),
         location: f.location.as_ref(),
         resolved_from_source: f.resolved_from_source,
+        privileged: &f.privileged,
     }
 }

@@ -173,6 +173,19 @@ fn head(report: &Report) -> String {
     if let Some(warning) = super::detected_boundary_warning(report) {
         let _ = writeln!(out, "> [!WARNING]\n> {}\n", md(&warning));
     }
+    if !report.stale_approvals.is_empty() {
+        let blocking = report.stale_approvals_fail && report.stale_approvals.iter().any(|s| s.expired);
+        let kind = if blocking { "CAUTION" } else { "WARNING" };
+        let _ = writeln!(
+            out,
+            "> [!{kind}]\n> **Approvals on resources this plan does not change** (review or renew them):"
+        );
+        for stale in &report.stale_approvals {
+            let mark = if stale.expired { "❌" } else { "⏳" };
+            let _ = writeln!(out, "> - {mark} {}", md(&stale.message()));
+        }
+        out.push('\n');
+    }
     out
 }
 

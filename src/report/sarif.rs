@@ -72,7 +72,7 @@ fn security_severity(kind: WideningKind) -> &'static str {
         WideningKind::ExternalAccount | WideningKind::Federated => "8.0",
         WideningKind::ConditionWeakened | WideningKind::DenyRemoved => "7.5",
         WideningKind::Service => "7.0",
-        WideningKind::AccessBroadened => "6.5",
+        WideningKind::AccessBroadened | WideningKind::SessionLengthened => "6.5",
         WideningKind::Unverifiable | WideningKind::InvalidPolicy => "5.0",
     }
 }

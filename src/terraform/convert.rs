@@ -63,6 +63,44 @@ pub fn read_plan(source: &Source, terraform: &Terraform) -> Result<Text> {
     }
 }
 
+/// Reads a state or a plan for `trustgate inventory`: as `read_plan`, and a raw state file
+/// (`terraform.tfstate`, which `terraform show -json` turns into the state representation) is converted too.
+pub fn read_state_or_plan(source: &Source, terraform: &Terraform) -> Result<Text> {
+    let text = read_plan(source, terraform)?;
+    if !crate::plan::standing::is_raw_state(&text) {
+        return Ok(text);
+    }
+    let display = source.display_path();
+    let missing = |err: &std::io::Error| {
+        Error::invalid(
+            &display,
+            "top level",
+            format!(
+                "this is a raw state file (terraform.tfstate); converting it needs terraform, but {}: install it, \
+                 name it with --terraform-bin or TRUSTGATE_TERRAFORM, or convert it yourself with \
+                 `terraform show -json FILE > state.json`",
+                terraform.not_runnable_reason(err)
+            ),
+        )
+    };
+    match source {
+        Source::File(path) => terraform
+            .show_json_or(path.as_os_str(), &display, &missing)
+            .map(Text::from),
+        Source::Stdin => {
+            let dir = temp_dir()?;
+            let path = dir.path().join("stdin.tfstate");
+            std::fs::write(&path, text.as_bytes()).map_err(|e| Error::Unwritable {
+                path: path.clone(),
+                reason: input::os_reason(&e),
+            })?;
+            terraform
+                .show_json_or(path.as_os_str(), &display, &missing)
+                .map(Text::from)
+        }
+    }
+}
+
 /// Quotes a word for a shell command shown in a message, when it needs quoting.
 fn shell_word(word: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:@+,".contains(c);

@@ -9,7 +9,7 @@ pub mod convert;
 pub mod wrapper;
 
 pub use args::Invocation;
-pub use convert::{is_binary_plan, read_plan};
+pub use convert::{is_binary_plan, read_plan, read_state_or_plan};
 pub use wrapper::{Judge, Verdict, pass_through, run};
 
 use std::ffi::{OsStr, OsString};
