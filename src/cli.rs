@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::analysis::services::{self, ServiceKnowledge};
 use crate::analysis::{self, Context, PolicyRole, Verdict};
 use crate::catalog::Catalog;
 use crate::config::{self, Config};
@@ -137,6 +138,10 @@ struct ReportArgs {
     /// Extra catalog entries (format of policies/catalog.hcl); each replaces the built-in entry for its type.
     #[arg(long, value_name = "FILE")]
     catalog: Option<PathBuf>,
+    /// Extra service knowledge (format of policies/services.hcl); each entry replaces the built-in one of the
+    /// same name.
+    #[arg(long, value_name = "FILE")]
+    services: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -204,6 +209,10 @@ struct TerraformArgs {
     /// Extra catalog entries (format of policies/catalog.hcl); each replaces the built-in entry for its type.
     #[arg(long, value_name = "FILE")]
     catalog: Option<PathBuf>,
+    /// Extra service knowledge (format of policies/services.hcl); each entry replaces the built-in one of the
+    /// same name.
+    #[arg(long, value_name = "FILE")]
+    services: Option<PathBuf>,
     /// The terraform binary, e.g. tofu (default: $TRUSTGATE_TERRAFORM, else terraform on PATH).
     #[arg(long, value_name = "PATH")]
     terraform_bin: Option<PathBuf>,
@@ -316,6 +325,19 @@ fn load_config(args: &BoundaryArgs) -> Result<Config> {
     }
 }
 
+/// Uses the built-in service knowledge with the entries of `--services FILE` added or replacing built-in ones.
+fn install_services(path: Option<&Path>) -> Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    let text = std::fs::read_to_string(path).map_err(|err| Error::Unreadable {
+        path: path.to_path_buf(),
+        reason: crate::input::os_reason(&err),
+    })?;
+    let overrides =
+        ServiceKnowledge::parse(&text).map_err(|message| Error::invalid(path, "services file", message))?;
+    services::install(services::builtin().with_overrides(&overrides));
+    Ok(())
+}
+
 /// The built-in catalog, with the entries of `--catalog FILE` added or replacing built-in ones.
 fn load_catalog(path: Option<&Path>) -> Result<Catalog> {
     match path {
@@ -339,6 +361,7 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         None => Source::Stdin,
     };
     let catalog = load_catalog(args.report.catalog.as_deref())?;
+    install_services(args.report.services.as_deref())?;
     let display_path = source.display_path();
     let text = terraform::read_plan(&source, &Terraform::choose(args.terraform_bin.as_deref()))?;
     let input = PlanInput {
@@ -439,6 +462,7 @@ fn run_terraform(args: TerraformArgs, color: bool) -> Result<i32> {
         _ => load_config(&args.boundary)?,
     };
     let catalog = load_catalog(args.catalog.as_deref())?;
+    install_services(args.services.as_deref())?;
     let judge = terraform::Judge {
         flag_accounts: &args.boundary.accounts,
         flag_orgs: &args.boundary.orgs,
@@ -459,6 +483,7 @@ fn diff(args: DiffArgs, color: bool) -> Result<i32> {
     let today = args.report.today.unwrap_or_else(Date::today_utc);
     let config = load_config(&args.boundary)?;
     let catalog = load_catalog(args.report.catalog.as_deref())?;
+    install_services(args.report.services.as_deref())?;
     let destinations = Destinations::new(args.report.format, &args.report.output)?;
     let input = DiffInput {
         base: &args.base,

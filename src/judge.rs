@@ -54,8 +54,12 @@ impl BoundaryInfo {
         detected: Option<&(Boundary, String)>,
     ) -> BoundaryInfo {
         let mut info = BoundaryInfo::choose_accounts(flag_accounts, flag_orgs, config, detected);
-        // Own federated identities of the config join whichever accounts were chosen.
-        for identity in &config.federated {
+        // Own federated identities of the config, and the EKS clusters detected in the plan's state, join
+        // whichever accounts were chosen.
+        let detected_federated = detected
+            .map(|(boundary, _)| boundary.federated.as_slice())
+            .unwrap_or_default();
+        for identity in config.federated.iter().chain(detected_federated) {
             if !info.boundary.federated.contains(identity) {
                 info.boundary.federated.push(identity.clone());
             }

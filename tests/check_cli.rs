@@ -168,3 +168,37 @@ fn fixture_plans() {
         insta::assert_json_snapshot!(format!("fixture_json__{stem}"), value);
     }
 }
+
+#[test]
+fn services_file_adds_passrole_services_and_bad_files_are_rejected() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan = "testdata/real/service-role-not-passrole/plan.json";
+    let count = |stdout: &str| stdout.matches("\"kind\": \"service\"").count();
+    let base = run(&["check", plan, "--format", "json", "--today", TODAY]);
+    assert_eq!(count(&base.stdout), 2, "{}", base.stdout);
+    let extra = dir.path().join("services.hcl");
+    std::fs::write(
+        &extra,
+        "passrole_service \"mystery.amazonaws.com\" {\n  source = \"https://docs.aws.amazon.com/example\"\n}\n",
+    )
+    .unwrap();
+    let extra = extra.to_string_lossy().to_string();
+    let out = run(&[
+        "check",
+        plan,
+        "--services",
+        &extra,
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    ]);
+    // The mystery service is now a PassRole service; the Lambda role granted sts:* still is a finding.
+    assert_eq!(count(&out.stdout), 1, "{}", out.stdout);
+    let bad = dir.path().join("bad.hcl");
+    std::fs::write(&bad, "passrole_service \"x.amazonaws.com\" {}\n").unwrap();
+    let bad = bad.to_string_lossy().to_string();
+    let out = run(&["check", plan, "--services", &bad]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("source is required"), "{}", out.stderr);
+}

@@ -156,7 +156,7 @@ fn every_case_is_complete() {
 }
 
 /// Create cases re-planned for real by `live_replan_matches_committed_plans` (a few, for CI's time).
-const LIVE_CASES: &[&str] = &["bucket-policy-foreign-account"];
+const LIVE_CASES: &[&str] = &["bucket-policy-foreign-account", "service-roles-passrole"];
 
 /// Re-plans a few cases for real when terraform, the AWS provider mirror and realtf are on this machine, and
 /// checks that terraform still produces the committed plan's resource changes. Says so and passes where they

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::configured::{self, ConfiguredAttributes};
 use super::json;
-use crate::analysis::Boundary;
+use crate::analysis::{Boundary, OwnIdentity};
 use crate::plan::{Plan, ResourceMode, StateResource};
 
 /// What detection found.
@@ -29,6 +29,55 @@ pub enum Detected {
 }
 
 pub(crate) fn detect(plan: &Plan<'_>, configured: Option<&ConfiguredAttributes>) -> Detected {
+    let eks = eks_issuers(plan);
+    match detect_accounts(plan, configured) {
+        Detected::Found(mut boundary, source) => {
+            boundary.federated = eks;
+            Detected::Found(boundary, source)
+        }
+        Detected::Nothing if !eks.is_empty() => Detected::Found(
+            Boundary {
+                federated: eks,
+                ..Boundary::default()
+            },
+            "EKS cluster OIDC issuers in prior_state".to_string(),
+        ),
+        other => other,
+    }
+}
+
+/// The OIDC issuers of EKS clusters already in the prior state (AWS computed them; the change cannot write
+/// them): every subject of such an issuer is a service account of the own cluster.
+fn eks_issuers(plan: &Plan<'_>) -> Vec<OwnIdentity> {
+    let mut found = Vec::new();
+    for resource in prior_state_resources(plan) {
+        if resource.mode != ResourceMode::Managed || resource.resource_type != "aws_eks_cluster" {
+            continue;
+        }
+        let issuer = resource
+            .values
+            .and_then(|values| json::member(values, "identity"))
+            .and_then(json::array_elements)
+            .and_then(|identities| identities.first().copied())
+            .and_then(|identity| json::member(identity, "oidc"))
+            .and_then(json::array_elements)
+            .and_then(|oidc| oidc.first().copied())
+            .and_then(|oidc| json::member(oidc, "issuer"))
+            .and_then(json::as_text);
+        if let Some(issuer) = issuer
+            && let Ok(identity) = OwnIdentity::issuer(
+                &issuer,
+                &format!("EKS cluster {} in the plan's state", resource.address),
+            )
+            && !found.contains(&identity)
+        {
+            found.push(identity);
+        }
+    }
+    found
+}
+
+fn detect_accounts(plan: &Plan<'_>, configured: Option<&ConfiguredAttributes>) -> Detected {
     let Some(configured) = configured else {
         // Without the configuration section nothing tells the default provider from an alias, nor a
         // computed `arn` from an argument.

@@ -338,7 +338,9 @@ fn origin_text(origin: &Origin) -> String {
 }
 
 fn fix_hint(f: &Finding) -> &'static str {
-    let role_trust = f.resource_type == "aws_iam_role";
+    // A role trust policy, whatever the resource type spells it (aws_iam_role, awscc, Cloud Control).
+    let role_trust = f.attribute.to_ascii_lowercase().contains("assumerolepolicy")
+        || f.attribute.to_ascii_lowercase().contains("assume_role_policy");
     match f.widening.kind {
         WideningKind::Public if f.resource_type == "aws_lambda_function_url" => {
             "set authorization_type = \"AWS_IAM\" and grant callers with aws_lambda_permission"
