@@ -26,6 +26,9 @@ pub struct AnnotationSettings {
     pub min_justification_length: usize,
     /// Whether comments and tags count; false: only exceptions in the config file.
     pub inline: bool,
+    /// `from = "base"`: only annotations present unchanged before this change approve; one this change
+    /// adds or alters (or one nothing can be compared with) does not.
+    pub from_base: bool,
 }
 
 impl Default for AnnotationSettings {
@@ -34,6 +37,7 @@ impl Default for AnnotationSettings {
             max_expiry_days: 365,
             min_justification_length: 10,
             inline: true,
+            from_base: false,
         }
     }
 }
@@ -589,6 +593,7 @@ mod tests {
             max_expiry_days: 30,
             min_justification_length: 3,
             inline: true,
+            from_base: false,
         };
         let found = validate(
             &annotation(Some("@a"), Some("2027-03-31"), Some("abc")),

@@ -162,6 +162,10 @@ struct BoundaryArgs {
     /// Config file (default: .trustgate.hcl in the working directory, if present).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Read the config file as it is at this git revision (e.g. the pull request's base) instead of the
+    /// working tree, so the change under review cannot edit its own boundary, settings or exceptions.
+    #[arg(long, value_name = "REV")]
+    config_ref: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -187,8 +191,9 @@ const TERRAFORM_ABOUT: &str = "Run terraform; check every plan before it is show
     trustgate terraform [OPTIONS] [-chdir=DIR] plan|apply|SUBCOMMAND [TERRAFORM ARGS]...\n\n\
     `plan` plans to a temporary file (unless -out is given), checks it and exits with the check's code \
     (terraform's own code when terraform fails). `apply` checks a saved plan, or plans to a temporary file \
-    and applies exactly the checked file, and refuses to apply when there are violations. Every other \
-    subcommand passes straight through. Put `--` before terraform's command line when it starts with an \
+    and applies exactly the checked file, and refuses to apply when there are violations. `test` is refused \
+    (exit 2): its run blocks can apply real changes that trustgate cannot check. Every other subcommand \
+    passes straight through. Put `--` before terraform's command line when it starts with an \
     option trustgate also has.";
 
 #[derive(Args, Debug)]
@@ -314,7 +319,10 @@ fn use_color(choice: ColorChoice) -> bool {
 fn load_config(args: &BoundaryArgs) -> Result<Config> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
-    config::load(args.config.as_deref(), &cwd)
+    match &args.config_ref {
+        Some(rev) => config::load_at_revision(args.config.as_deref(), &cwd, rev),
+        None => config::load(args.config.as_deref(), &cwd),
+    }
 }
 
 /// Uses the built-in service knowledge with the entries of `--services FILE` added or replacing built-in ones.

@@ -58,6 +58,9 @@ pub struct Config {
     pub federated: Vec<OwnIdentity>,
     pub annotations: AnnotationSettings,
     pub exceptions: Vec<Exception>,
+    /// The git revision the file was read from (`--config-ref REV`); None: the working tree. Exceptions of
+    /// a config read from the base revision were there before the change under review.
+    pub revision: Option<String>,
     pub review: ReviewSettings,
 }
 
@@ -84,6 +87,44 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config> {
         }),
         Err(crate::input::SettingsError::Other(err)) => Err(err),
     }
+}
+
+/// Loads the config file as it is at git revision `rev` (`--config-ref`), through `git show`, never
+/// touching the working tree; the default config when the file does not exist at that revision.
+pub fn load_at_revision(explicit: Option<&Path>, cwd: &Path, rev: &str) -> Result<Config> {
+    let path = explicit.unwrap_or(Path::new(DEFAULT_FILE_NAME));
+    let spec = format!("{rev}:./{}", path.display());
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(cwd)
+            .args(args)
+            .output()
+            .map_err(|e| Error::Usage(format!("--config-ref: cannot run git: {e}")))
+    };
+    let verified = git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])?;
+    if !verified.status.success() {
+        return Err(Error::Usage(format!(
+            "--config-ref {rev:?}: not a git revision here (fetch it first, e.g. fetch-depth: 0)"
+        )));
+    }
+    let shown = git(&["show", &spec])?;
+    let mut config = if shown.status.success() {
+        let text = String::from_utf8(shown.stdout).map_err(|_| Error::Unreadable {
+            path: PathBuf::from(&spec),
+            reason: "not UTF-8".to_string(),
+        })?;
+        parse(&text, Path::new(&spec))?
+    } else if explicit.is_some() {
+        return Err(Error::Unreadable {
+            path: PathBuf::from(&spec),
+            reason: String::from_utf8_lossy(&shown.stderr).trim().to_string(),
+        });
+    } else {
+        Config::default()
+    };
+    config.revision = Some(rev.to_string());
+    Ok(config)
 }
 
 /// Parses and checks the text of a config file; `path` is only used in messages and exception origins.
@@ -157,7 +198,7 @@ const BOUNDARY_ATTRIBUTES: &[&str] = &[
     "bitbucket_workspaces",
     "oidc_issuers",
 ];
-const ANNOTATIONS_ATTRIBUTES: &[&str] = &["max_expiry_days", "min_justification_length", "inline"];
+const ANNOTATIONS_ATTRIBUTES: &[&str] = &["max_expiry_days", "min_justification_length", "inline", "from"];
 const EXCEPTION_ATTRIBUTES: &[&str] = &["address", "principal", "owner", "expiry", "justification"];
 
 /// Records `block` as the one block of its kind, or fails naming the line of the earlier one.
@@ -256,6 +297,18 @@ fn read_annotation_settings(file: &SourceFile, block: &Block) -> Result<Annotati
                         format!("min_justification_length {length} is too large"),
                     )
                 })?;
+            }
+            "from" => {
+                settings.from_base = match plain_string(file, attribute)?.as_str() {
+                    "any" => false,
+                    "base" => true,
+                    other => {
+                        return Err(file.error(
+                            attribute.value.span(),
+                            format!("from must be \"any\" or \"base\", not {other:?}"),
+                        ));
+                    }
+                }
             }
             _ => settings.inline = boolean(file, attribute)?,
         }
@@ -652,6 +705,7 @@ exception {
                 max_expiry_days: 90,
                 min_justification_length: 20,
                 inline: false,
+                from_base: false,
             }
         );
         assert_eq!(config.exceptions.len(), 2);
@@ -693,6 +747,9 @@ exception {
         assert_eq!(config.annotations, AnnotationSettings::default());
         assert!(config.accounts.is_empty() && config.exceptions.is_empty());
 
+        let strict = parse_text("annotations {\n  from = \"base\"\n}\n").expect("valid");
+        assert!(strict.annotations.from_base);
+        assert!(parse_text("annotations {\n  from = \"head\"\n}\n").is_err());
         let config = parse_text("annotations {\n  inline = false\n}\n").expect("valid");
         assert_eq!(config.annotations.max_expiry_days, 365);
         assert_eq!(config.annotations.min_justification_length, 10);
@@ -746,7 +803,7 @@ exception {
         assert_eq!(
             error_of("annotations {\n  colour = 3\n}\n"),
             "line 2, column 3: unknown attribute \"colour\" in annotations; expected max_expiry_days, \
-             min_justification_length or inline"
+             min_justification_length, inline or from"
         );
         assert_eq!(
             error_of("\n\naccounts = [\"111111111111\"]\n"),

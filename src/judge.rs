@@ -181,8 +181,33 @@ pub struct Finding {
     pub location: Option<Location>,
     /// The plan knows this policy only after apply; it was evaluated from the HCL sources.
     pub resolved_from_source: bool,
+    /// Whether this change wrote the annotation that was considered (None without one).
+    pub provenance: Option<Provenance>,
     /// For a role: why its permissions are admin-equivalent (see `crate::blast`); empty when they are not.
     pub privileged: Vec<String>,
+}
+
+/// Where an annotation stands relative to the change under review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Provenance {
+    /// Added or altered by this change (tags: the resource is new or its `trustgate:*` tags differ between
+    /// before and after).
+    ThisChange,
+    /// Present unchanged before this change.
+    Earlier,
+    /// Nothing to compare with (comments and exceptions without a base revision).
+    Unknown,
+}
+
+impl Provenance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provenance::ThisChange => "this-change",
+            Provenance::Earlier => "earlier",
+            Provenance::Unknown => "unknown",
+        }
+    }
 }
 
 impl Finding {
@@ -763,9 +788,9 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
         statement_file: statement.filter(|s| s.file != e.file).map(|s| s.file.clone()),
     });
     // Precedence: exception > statement comment > resource comment > tags.
-    let from_exception =
-        annotation::matching_exception(&input.config.exceptions, &site.address, &widening.principal)
-            .map(|exception| (exception.annotation.clone(), Vec::new()));
+    let matched_exception =
+        annotation::matching_exception(&input.config.exceptions, &site.address, &widening.principal);
+    let from_exception = matched_exception.map(|exception| (exception.annotation.clone(), Vec::new()));
     let from_comment =
         |comment: Option<&CommentAnnotation>| comment.map(|c| (c.annotation.clone(), c.problems.clone()));
     let inline = || {
@@ -780,8 +805,47 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
         Some((annotation, problems)) => (Some(annotation), problems),
         None => (None, Vec::new()),
     };
+    let provenance = annotation.as_ref().map(|a| match a.origin {
+        annotation::Origin::Tags if site.tags_changed => Provenance::ThisChange,
+        annotation::Origin::Tags => Provenance::Earlier,
+        // Read with --config-ref from the base revision: the exception was there before this change.
+        annotation::Origin::Exception { .. } if input.config.revision.is_some() => Provenance::Earlier,
+        _ => Provenance::Unknown,
+    });
     if let Some(a) = &annotation {
         annotation_problems.extend(annotation::validate(a, settings, input.today));
+        if settings.from_base && provenance != Some(Provenance::Earlier) {
+            annotation_problems.push(format!(
+                "annotations {{ from = \"base\" }}: this annotation ({}) {}, so it does not approve; it must be \
+                 approved in the base branch first, by the owners of the file that holds it (CODEOWNERS)",
+                origin_name(&a.origin),
+                match provenance {
+                    Some(Provenance::ThisChange) => "was added or changed in this change",
+                    _ => "cannot be compared with the base revision",
+                }
+            ));
+        } else if provenance == Some(Provenance::Earlier) && replaces_a_policy(site) {
+            // An annotation approves the widenings present when it was written: this one is new in this
+            // plan, and the annotation was not written or renewed by this change.
+            match &a.origin {
+                annotation::Origin::Tags => annotation_problems.push(
+                    "the trustgate:* tags are unchanged in this change, so they were given for the earlier \
+                     policy, not for this new widening: renew them in this change (a new trustgate:expiry is \
+                     enough) or add an exception that names the principal"
+                        .to_string(),
+                ),
+                annotation::Origin::Exception { .. }
+                    if matched_exception.is_some_and(|e| e.principal.is_none()) =>
+                {
+                    annotation_problems.push(
+                        "this exception names no principal and was there before this change, so it approves \
+                         only the widenings present when it was written: add `principal` for this one"
+                            .to_string(),
+                    )
+                }
+                _ => {}
+            }
+        }
     }
     let hints = if settings.inline {
         annotation::near_miss_tags(&site.tags)
@@ -816,8 +880,30 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
         hints,
         location,
         resolved_from_source,
+        provenance,
         privileged: Vec::new(),
     }
+}
+
+fn origin_name(origin: &annotation::Origin) -> String {
+    match origin {
+        annotation::Origin::Tags => "trustgate:* tags".to_string(),
+        annotation::Origin::Exception { file, line } => format!("exception at {}:{line}", file.display()),
+        annotation::Origin::Comment { file, line, .. } => format!("comment at {}:{line}", file.display()),
+    }
+}
+
+/// True when the resource had a policy on this attribute before the change (an update or a replace of
+/// something that existed): its widenings are new in this plan, after any annotation written for it.
+fn replaces_a_policy(site: &PolicySite) -> bool {
+    !matches!(site.before, PolicyValue::Absent)
+        && matches!(
+            site.change,
+            ChangeAction::Update
+                | ChangeAction::ReplaceDeleteFirst
+                | ChangeAction::ReplaceCreateFirst
+                | ChangeAction::ReplaceForget
+        )
 }
 
 /// Policies evaluated from source that still hold values known only after apply (`${reference}`): the

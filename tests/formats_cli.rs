@@ -121,6 +121,7 @@ fn every_format_over_the_fixtures() {
             assert!(
                 line.starts_with("::error ")
                     || line.starts_with("::notice ")
+                    || line.starts_with("::warning title=trustgate boundary::")
                     || line.starts_with("trustgate: "),
                 "{name}: {line}"
             );

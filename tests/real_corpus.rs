@@ -74,6 +74,19 @@ fn check_case(dir: &Path) -> Result<(), String> {
             out.code, out.stderr, out.stdout
         ));
     }
+    if want_exit == 2 {
+        // Not judged at all (e.g. an incomplete plan): the one error line must give the reason.
+        let reason = expect["stderr"]
+            .as_str()
+            .ok_or_else(|| format!("{name}: an exit-2 case names the reason in \"stderr\""))?;
+        if !out.stderr.contains(reason) || !out.stdout.is_empty() {
+            return Err(format!(
+                "{name}: exit 2 without the reason {reason:?}; stderr: {}; stdout: {}",
+                out.stderr, out.stdout
+            ));
+        }
+        return Ok(());
+    }
     let report: Value =
         serde_json::from_str(&out.stdout).map_err(|e| format!("{name}: output is not JSON: {e}"))?;
     let got: BTreeSet<Key> = report["findings"]

@@ -440,6 +440,37 @@ fn apply_of_a_saved_plan_checks_it_first() {
     assert!(fake.calls().is_empty());
 }
 
+/// `terraform test` runs `run` blocks that can apply for real: refused, terraform never runs (issue 11).
+#[test]
+fn terraform_test_is_refused_and_never_runs() {
+    for args in [
+        &["test"][..],
+        &["test", "-filter=tests/apply.tftest.hcl"][..],
+        &["-chdir=infra", "test"][..],
+    ] {
+        let fake = Fake::new();
+        let out = wrap(&fake, CLEAN, &[], args);
+        assert_eq!(out.code, 2, "{args:?}: {}{}", out.stdout, out.stderr);
+        assert!(out.stderr.contains("refusing `terraform test`"), "{}", out.stderr);
+        assert!(
+            fake.calls().is_empty(),
+            "{args:?}: terraform ran: {:?}",
+            fake.calls()
+        );
+    }
+    // Asking for help applies nothing.
+    let fake = Fake::new();
+    assert_eq!(wrap(&fake, CLEAN, &[], &["test", "-help"]).code, 0);
+    assert_eq!(fake.calls(), vec![strings(&["test", "-help"])]);
+    // --help says so.
+    let fake = Fake::new();
+    let mut command = fake.bare(CLEAN);
+    command.args(["terraform", "--help"]);
+    let help = output(command, b"");
+    let help = help.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(help.contains("`test` is refused (exit 2)"), "{help}");
+}
+
 #[test]
 fn other_subcommands_pass_straight_through() {
     for args in [

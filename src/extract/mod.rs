@@ -56,6 +56,9 @@ pub struct PolicySite {
     pub after: PolicyValue,
     /// Tags of the resource after the change (before, for deletes), for tag annotations.
     pub tags: BTreeMap<String, String>,
+    /// Whether this change writes the `trustgate:*` tags: the resource is new, or its annotation tags
+    /// differ between before and after. An unchanged tag annotation was given for an earlier policy.
+    pub tags_changed: bool,
     /// ARN partition of the resource (default `aws`).
     pub partition: String,
     /// `previous_address` when a moved block applied.
@@ -180,6 +183,7 @@ fn sites_of_change(
     };
     let partition = partition_of(&sides);
     let (tags, default_tagged) = tags_of(&sides);
+    let tags_changed = annotation_tags_changed(&sides);
     let address = match &change.deposed {
         Some(key) => format!("{} (deposed {key})", change.address),
         None => change.address.to_string(),
@@ -202,6 +206,7 @@ fn sites_of_change(
                 before,
                 after,
                 tags: tags.clone(),
+                tags_changed,
                 partition: partition.clone(),
                 previous_address: change.previous_address.as_ref().map(|a| a.to_string()),
                 session: session.filter(|_| attribute.role == PolicyRole::Trust),
@@ -253,6 +258,7 @@ fn sites_of_change(
                         before: embedded.before,
                         after: embedded.after,
                         tags: tags.clone(),
+                        tags_changed,
                         partition: partition.clone(),
                         previous_address: change.previous_address.as_ref().map(|a| a.to_string()),
                         session: None,
@@ -374,6 +380,7 @@ fn uncatalogued_sites(change: &ResourceChange<'_>, sides: &Sides<'_>) -> Vec<Pol
                 change.resource_type
             )),
             tags: tags_of(sides).0,
+            tags_changed: annotation_tags_changed(sides),
             partition: partition_of(sides),
             previous_address: change.previous_address.as_ref().map(|a| a.to_string()),
             session: None,
@@ -535,6 +542,33 @@ fn tags_of(sides: &Sides<'_>) -> (BTreeMap<String, String>, bool) {
         .into_keys()
         .any(|key| key.starts_with(ANNOTATION_TAG_PREFIX) && !own.contains_key(&key));
     (own, from_defaults)
+}
+
+/// The `trustgate:*` entries of a bag's own `tags`.
+fn annotation_tags(bag: Option<&RawValue>) -> Option<BTreeMap<String, Option<String>>> {
+    let tags = json::member(bag?, "tags")?;
+    let members = json::object_members(tags)?;
+    Some(
+        members
+            .into_iter()
+            .filter(|(name, _)| name.starts_with(ANNOTATION_TAG_PREFIX))
+            .map(|(name, value)| (name, json::as_text(value)))
+            .collect(),
+    )
+}
+
+/// True unless the resource existed before and its annotation tags are the same on both sides.
+fn annotation_tags_changed_between(before: Option<&RawValue>, after: Option<&RawValue>) -> bool {
+    let Some(before) = before else {
+        return true;
+    };
+    let before = annotation_tags(Some(before)).unwrap_or_default();
+    let after = annotation_tags(after).unwrap_or_default();
+    before != after
+}
+
+fn annotation_tags_changed(sides: &Sides<'_>) -> bool {
+    annotation_tags_changed_between(sides.before, sides.after.or(sides.before))
 }
 
 /// ARN partition from the resource's own `arn` attribute; `aws` when it has none or it is not known yet.

@@ -658,3 +658,20 @@ fn unknown_policy_not_set_in_configuration_is_absent() {
     ));
     assert_eq!(set.sites[0].after, PolicyValue::Unknown);
 }
+
+#[test]
+fn tags_changed_says_whether_this_change_writes_the_annotation_tags() {
+    let tagged =
+        r#"{"policy":"{}","tags":{"trustgate:owner":"a","trustgate:expiry":"2027-01-01","Name":"x"}}"#;
+    let renewed =
+        r#"{"policy":"{}","tags":{"trustgate:owner":"a","trustgate:expiry":"2027-06-01","Name":"x"}}"#;
+    let renamed =
+        r#"{"policy":"{}","tags":{"trustgate:owner":"a","trustgate:expiry":"2027-01-01","Name":"y"}}"#;
+    assert!(one("aws_sqs_queue", r#"["create"]"#, "null", tagged, "{}").tags_changed);
+    assert!(!one("aws_sqs_queue", r#"["update"]"#, tagged, tagged, "{}").tags_changed);
+    assert!(
+        !one("aws_sqs_queue", r#"["update"]"#, tagged, renamed, "{}").tags_changed,
+        "other tags do not renew the annotation"
+    );
+    assert!(one("aws_sqs_queue", r#"["update"]"#, tagged, renewed, "{}").tags_changed);
+}

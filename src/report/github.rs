@@ -13,6 +13,13 @@ pub fn render(report: &Report) -> String {
         out.push_str(&command(f));
         out.push('\n');
     }
+    if let Some(warning) = super::detected_boundary_warning(report) {
+        let _ = writeln!(
+            out,
+            "::warning title=trustgate boundary::{}",
+            workflow_data(&warning)
+        );
+    }
     for diagnostic in &report.diagnostics {
         let _ = writeln!(out, "::warning title=trustgate::{}", workflow_data(diagnostic));
     }
@@ -73,7 +80,7 @@ fn command(f: &Finding) -> String {
     };
     match (f.status, &f.annotation) {
         (Status::Approved, Some(annotation)) => {
-            let _ = write!(message, "\nApproved: {}", super::annotation_text(annotation));
+            let _ = write!(message, "\nApproved: {}", super::approval_text(f, annotation));
         }
         (Status::Violation, Some(_)) => {
             let _ = write!(
@@ -131,7 +138,13 @@ mod tests {
     fn one_line_per_finding_and_a_summary() {
         let report = crate::report::example_report();
         let out = render(&report);
-        assert_eq!(out.lines().count(), report.findings.len() + 1);
+        // The example's boundary is detected: one warning line says so.
+        assert_eq!(out.lines().count(), report.findings.len() + 2);
+        assert!(
+            out.contains(
+                "::warning title=trustgate boundary::the trust boundary (111111111111) was detected"
+            )
+        );
         assert_eq!(
             out.lines().last().unwrap(),
             "trustgate: 6 widenings: 5 violations, 1 approved"

@@ -274,7 +274,14 @@ fn render_finding(out: &mut String, f: &Finding, report: &Report, p: Painter) {
                 terminal(a.owner.as_deref().unwrap_or_default()),
                 terminal(a.expiry.as_deref().unwrap_or_default()),
                 terminal(&format!("{:?}", a.justification.as_deref().unwrap_or_default())),
-                origin_text(&a.origin)
+                match f.provenance {
+                    Some(crate::judge::Provenance::ThisChange) => format!(
+                        "{}, {}",
+                        origin_text(&a.origin),
+                        p.yellow("an annotation added in this change")
+                    ),
+                    _ => origin_text(&a.origin),
+                }
             );
         }
         (Some(a), Status::Violation) => {

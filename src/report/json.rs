@@ -85,6 +85,8 @@ struct JsonAnnotation<'a> {
     annotation: &'a Annotation,
     valid: bool,
     problems: &'a [String],
+    /// `this-change`, `earlier` or `unknown`.
+    provenance: Option<&'static str>,
 }
 
 pub fn render(report: &Report) -> String {
@@ -157,6 +159,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
             annotation,
             valid: f.annotation_problems.is_empty(),
             problems: &f.annotation_problems,
+            provenance: f.provenance.map(|p| p.as_str()),
         }),
         hints: &f.hints,
         message: f.message(),

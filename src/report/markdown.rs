@@ -170,6 +170,9 @@ fn head(report: &Report) -> String {
     out.push('\n');
     let _ = writeln!(out, "{}", boundary_line(report));
     out.push('\n');
+    if let Some(warning) = super::detected_boundary_warning(report) {
+        let _ = writeln!(out, "> [!WARNING]\n> {}\n", md(&warning));
+    }
     if !report.stale_approvals.is_empty() {
         let blocking = report.stale_approvals_fail && report.stale_approvals.iter().any(|s| s.expired);
         let kind = if blocking { "CAUTION" } else { "WARNING" };
@@ -228,7 +231,13 @@ fn row(f: &Finding) -> String {
         who
     };
     let annotation = match (&f.annotation, f.status) {
-        (Some(a), Status::Approved) => md(&shorten(&super::annotation_text(a), CELL_TEXT_LIMIT)),
+        (Some(a), Status::Approved) => {
+            let mut text = md(&shorten(&super::annotation_text(a), CELL_TEXT_LIMIT));
+            if f.provenance == Some(crate::judge::Provenance::ThisChange) {
+                text.push_str("<br>🆕 **approved by an annotation added in this change**");
+            }
+            text
+        }
         (Some(_), Status::Violation) => format!(
             "**rejected:** {}",
             md(&shorten(&f.annotation_problems.join("; "), CELL_TEXT_LIMIT))

@@ -47,6 +47,30 @@ impl Format {
     }
 }
 
+/// The warning the CI formats (github, sarif, markdown) carry when the trust boundary was detected from the
+/// plan rather than declared: detection reads the provider configuration, which the change under review can
+/// rewrite.
+pub fn detected_boundary_warning(report: &Report) -> Option<String> {
+    if report.boundary.source != crate::judge::BoundarySource::Detected {
+        return None;
+    }
+    let members: Vec<&str> = report
+        .boundary
+        .boundary
+        .accounts
+        .iter()
+        .chain(report.boundary.boundary.organizations.iter())
+        .map(String::as_str)
+        .collect();
+    Some(format!(
+        "the trust boundary ({}) was detected from the plan ({}), not declared; the change under review \
+         controls the provider configuration it was read through, so declare the boundary with --account/--org \
+         or a boundary block in .trustgate.hcl (read from the base branch with --config-ref)",
+        members.join(", "),
+        report.boundary.detail
+    ))
+}
+
 /// Renders the report in a format. `color` only affects human output.
 pub fn render(report: &Report, format: Format, color: bool) -> String {
     match format {
@@ -66,6 +90,18 @@ pub fn annotation_text(a: &Annotation) -> String {
         a.expiry.as_deref().unwrap_or("?"),
         a.justification.as_deref().unwrap_or("")
     )
+}
+
+/// The annotation text of an approved finding, saying when this change wrote the annotation that
+/// approves it (a reviewer should look at who approved what).
+pub fn approval_text(f: &crate::judge::Finding, a: &Annotation) -> String {
+    let text = annotation_text(a);
+    match f.provenance {
+        Some(crate::judge::Provenance::ThisChange) => {
+            format!("{text} (approved by an annotation added in this change)")
+        }
+        _ => text,
+    }
 }
 
 /// The example plan judged on a fixed date, for the emitters' unit tests (the stages below the pipeline,

@@ -25,12 +25,20 @@ pub fn render(report: &Report) -> String {
     if let Some(uri) = information_uri() {
         driver["informationUri"] = json!(uri);
     }
+    let mut invocation = json!({ "executionSuccessful": true });
+    if let Some(warning) = super::detected_boundary_warning(report) {
+        invocation["toolExecutionNotifications"] = json!([{
+            "level": "warning",
+            "descriptor": { "id": "trustgate/boundary-detected" },
+            "message": { "text": warning },
+        }]);
+    }
     let sarif = json!({
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": driver },
-            "invocations": [{ "executionSuccessful": true }],
+            "invocations": [invocation],
             "results": results,
             "properties": {
                 "trustgate": {
@@ -157,13 +165,14 @@ fn result(f: &Finding, report: &Report, rules: &[Rule]) -> Value {
             "actions": f.widening.actions,
             "widening": f.widening.kind.as_str(),
             "status": f.status.as_str(),
+            "annotationProvenance": f.provenance.map(|p| p.as_str()),
         }
     });
     if let (Status::Approved, Some(annotation)) = (f.status, &f.annotation) {
         value["suppressions"] = json!([{
             "kind": "external",
             "status": "accepted",
-            "justification": super::annotation_text(annotation),
+            "justification": super::approval_text(f, annotation),
         }]);
     }
     value

@@ -16,6 +16,14 @@ use crate::error::{Error, Result};
 use crate::extract::{PolicySite, PolicyValue};
 use crate::plan::ChangeAction;
 
+/// The `trustgate:*` tags of a source policy's resource.
+fn annotation_tags_of(tags: &BTreeMap<String, String>) -> BTreeMap<&str, &str> {
+    tags.iter()
+        .filter(|(name, _)| name.starts_with("trustgate:"))
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect()
+}
+
 /// Files of the base revision that sources can need.
 const SOURCE_EXTENSIONS: [&str; 6] = [".tf", ".tfvars", ".json", ".tpl", ".tftpl", ".hcl"];
 /// Larger files of the base revision are not read (no configuration file is this big).
@@ -322,6 +330,7 @@ pub fn sites(base_index: &SourceIndex, work_index: &SourceIndex, catalog: &Catal
             (Some(_), None) => ChangeAction::Delete,
             _ => ChangeAction::Update,
         };
+        let (before_policy, after_policy) = (before.as_ref(), after.as_ref());
         let (before, after) = (value(before), value(after));
         // Two equal known policies cannot widen. Two policies that both fail to evaluate are the same only
         // when nothing they can depend on changed (their module, its ancestors and descendants).
@@ -346,6 +355,10 @@ pub fn sites(base_index: &SourceIndex, work_index: &SourceIndex, catalog: &Catal
             before,
             after,
             tags: any.tags.clone(),
+            tags_changed: match (before_policy, after_policy) {
+                (Some(old), Some(new)) => annotation_tags_of(&old.tags) != annotation_tags_of(&new.tags),
+                _ => true,
+            },
             partition: "aws".to_string(),
             previous_address: None,
             session: None,

@@ -46,6 +46,23 @@ impl Invocation {
 }
 
 impl Invocation {
+    /// Why trustgate will not run this command at all: `terraform test` (unless it only asks for help),
+    /// whose `run` blocks with `command = apply` create and destroy real infrastructure from plans
+    /// trustgate never sees.
+    pub fn refusal(&self) -> Option<String> {
+        let test = self.subcommand.as_ref().and_then(|s| s.to_str()) == Some("test");
+        let help = scan(&self.rest)
+            .flags
+            .iter()
+            .any(|f| matches!(f.name.as_str(), "help" | "h"));
+        (test && !help).then(|| {
+            "refusing `terraform test`: its run blocks can apply real changes from plans trustgate does not \
+             see, so it cannot be checked; run `terraform test` without trustgate where that is intended (against \
+             a sandbox account), or `trustgate terraform plan` to check a change"
+                .to_string()
+        })
+    }
+
     /// Whether trustgate checks a plan in this command (`plan` and `apply`, unless they ask for help);
     /// everything else passes straight through and needs no config or catalog.
     pub fn checks_plans(&self) -> bool {

@@ -72,6 +72,9 @@ impl Judge<'_> {
 
 /// Runs terraform's command line unchanged; returns terraform's exit code.
 pub fn pass_through(terraform: &Terraform, invocation: &Invocation) -> Result<i32> {
+    if let Some(refusal) = invocation.refusal() {
+        return Err(Error::Usage(refusal));
+    }
     interrupt::defer();
     let subcommand = invocation.subcommand.iter();
     let args = invocation

@@ -10,7 +10,9 @@
 #   base/ + head/    an update case: base/ is applied for real, then head/'s .tf files replace it and
 #                    plan.json = the update plan (with real prior_state)
 # and, optionally, a file named `state` (empty marker): after applying config/ (or head/), state.json is
-# `terraform show -json` of the resulting state.
+# `terraform show -json` of the resulting state; a file `plan-args` whose words are added to the final
+# `terraform plan` (through TF_CLI_ARGS_plan, e.g. `-target=...`). `__REALTF_ENDPOINT__` in a .tf file becomes
+# the local AWS endpoint (for provider aliases, which realtf's override does not configure).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 realtf=${REALTF:-$here/../../../shared/tools/realtf/realtf.sh}
@@ -22,9 +24,11 @@ if [[ ${#cases[@]} -eq 0 ]]; then
   for d in "$here"/*/; do cases+=("$(basename "$d")"); done
 fi
 
+endpoint=http://127.0.0.1:$(bash "$realtf" start)
 copy_tf() { # src dst: replace dst's configuration files with src's (keeps state and .terraform)
   find "$2" -maxdepth 1 -type f \( -name '*.tf' -o -name '*.tf.json' -o -name '*.tfvars' -o -name '*.tfvars.json' \) -delete
   cp -r "$1"/. "$2"/
+  find "$2" -name '*.tf' -exec sed -i "s#__REALTF_ENDPOINT__#$endpoint#g" {} +
 }
 
 for name in "${cases[@]}"; do
@@ -36,11 +40,11 @@ for name in "${cases[@]}"; do
     copy_tf "$dir/base" "$work"
     bash "$realtf" plan "$work" "$work/before.json" apply >/dev/null
     copy_tf "$dir/head" "$work"
-    bash "$realtf" plan "$work" "$dir/plan.json" >/dev/null
+    TF_CLI_ARGS_plan=$(cat "$dir/plan-args" 2>/dev/null || true) bash "$realtf" plan "$work" "$dir/plan.json" >/dev/null
     final=$dir/head
   elif [[ -d $dir/config ]]; then
     copy_tf "$dir/config" "$work"
-    bash "$realtf" plan "$work" "$dir/plan.json" >/dev/null
+    TF_CLI_ARGS_plan=$(cat "$dir/plan-args" 2>/dev/null || true) bash "$realtf" plan "$work" "$dir/plan.json" >/dev/null
     final=$dir/config
   else
     echo "regen: $name has neither config/ nor base/ + head/" >&2; exit 2
