@@ -136,22 +136,26 @@ fn from_plan(input: PlanInput<'_>, catalog: &Catalog, on_load: &(dyn Fn(Load) + 
         source_dir,
     } = input;
     std::thread::scope(|scope| {
-        let reading = source_dir.as_deref().map(|dir| {
+        let mut reading = source_dir.as_deref().map(|dir| {
             scope.spawn(move || {
                 on_load(Load::Sources);
                 SourceIndex::prepare(dir)
             })
         });
+        // For the benchmark of the concurrent load (bench/run.sh): the two loads one after the other.
+        let sequential = std::env::var_os("TRUSTGATE_BENCH_SEQUENTIAL_LOAD")
+            .is_some()
+            .then(|| reading.take().map(|handle| handle.join()))
+            .flatten();
         on_load(Load::Plan);
         let parsed = plan::parse_plan(text, &display_path).map(|plan| {
             let scan = extract::scan(&plan, catalog);
             (plan, scan)
         });
-        let prepared = reading.map(|handle| {
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        });
+        let prepared = reading
+            .map(|handle| handle.join())
+            .or(sequential)
+            .map(|joined| joined.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
         let (plan, scan) = parsed?;
         Ok(resolve_plan(display_path.clone(), plan, scan, prepared))
     })
