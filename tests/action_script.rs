@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::root;
+use common::{git, root};
 
 const FAKE_GH: &str = r#"#!/usr/bin/env bash
 # Records each call (arguments joined by spaces) and the body file of a create or update. The token's
@@ -896,29 +896,6 @@ fn a_plan_glob_that_matches_nothing_or_a_broken_plan_fails_the_step() {
     assert!(out.stderr.contains("broken.json"), "{}", out.stderr);
     assert_eq!(out.summary, "# earlier summary\n", "no partial report");
     assert!(!out.outputs.contains_key("violations"));
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 const ROLE_OWN: &str = r#"

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TODAY, run};
+use common::{TODAY, git, run};
 use serde_json::Value;
 
 fn check_json(args: &[&str]) -> (i32, Value, String) {
@@ -225,28 +225,6 @@ fn a_stale_tag_annotation_does_not_approve_a_new_widening() {
         assert_eq!(out.code, 0, "{format}: {}", out.stderr);
         assert!(out.stdout.contains(needle), "{format}: {}", out.stdout);
     }
-}
-
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// A repository whose `main` holds `base_config` as .trustgate.hcl, with `head_config` in the working tree.

@@ -33,6 +33,13 @@ pub struct Boundary {
     pub federated: Vec<OwnIdentity>,
 }
 
+impl Boundary {
+    /// The accounts, then the organizations: what reports list as the boundary's members.
+    pub fn members(&self) -> impl Iterator<Item = &String> {
+        self.accounts.iter().chain(self.organizations.iter())
+    }
+}
+
 /// What a policy document governs; decides e.g. which actions are meaningful and whether `NotPrincipal`
 /// is legal. Comes from the catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

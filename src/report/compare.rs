@@ -66,13 +66,7 @@ pub fn render_human(comparison: &Comparison, boundary: &BoundaryInfo, color: boo
         Verdict::Narrowing => p.green("narrowing"),
         Verdict::NoWidening => p.green("no-widening"),
     };
-    let members: Vec<&str> = boundary
-        .boundary
-        .accounts
-        .iter()
-        .chain(boundary.boundary.organizations.iter())
-        .map(String::as_str)
-        .collect();
+    let members: Vec<&str> = boundary.boundary.members().map(String::as_str).collect();
     let _ = writeln!(out, "verdict: {verdict}");
     let _ = writeln!(
         out,

@@ -107,13 +107,7 @@ pub fn render(report: &Report, color: bool) -> String {
 
 fn boundary_line(report: &Report, p: Painter) -> String {
     let b = &report.boundary;
-    let members: Vec<&str> = b
-        .boundary
-        .accounts
-        .iter()
-        .chain(b.boundary.organizations.iter())
-        .map(String::as_str)
-        .collect();
+    let members: Vec<&str> = b.boundary.members().map(String::as_str).collect();
     match b.source {
         BoundarySource::None => format!("{} {}", p.yellow("boundary: none —"), terminal(&b.detail)),
         source => format!(

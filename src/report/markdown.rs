@@ -193,9 +193,7 @@ fn boundary_line(report: &Report) -> String {
     let b = &report.boundary;
     let members: Vec<String> = b
         .boundary
-        .accounts
-        .iter()
-        .chain(b.boundary.organizations.iter())
+        .members()
         .map(|m| format!("<code>{}</code>", md(m)))
         .collect();
     match b.source {

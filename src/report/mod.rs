@@ -54,14 +54,7 @@ pub fn detected_boundary_warning(report: &Report) -> Option<String> {
     if report.boundary.source != crate::judge::BoundarySource::Detected {
         return None;
     }
-    let members: Vec<&str> = report
-        .boundary
-        .boundary
-        .accounts
-        .iter()
-        .chain(report.boundary.boundary.organizations.iter())
-        .map(String::as_str)
-        .collect();
+    let members: Vec<&str> = report.boundary.boundary.members().map(String::as_str).collect();
     Some(format!(
         "the trust boundary ({}) was detected from the plan ({}), not declared; the change under review \
          controls the provider configuration it was read through, so declare the boundary with --account/--org \

@@ -20,14 +20,7 @@ pub fn render(inventory: &Inventory, color: bool) -> String {
         if inventory.files.len() == 1 { "" } else { "s" }
     );
     for file in &inventory.files {
-        let boundary: Vec<String> = file
-            .boundary
-            .boundary
-            .accounts
-            .iter()
-            .chain(file.boundary.boundary.organizations.iter())
-            .map(|id| terminal(id))
-            .collect();
+        let boundary: Vec<String> = file.boundary.boundary.members().map(|id| terminal(id)).collect();
         let _ = writeln!(
             out,
             "  {} ({}, {} resources, {} paths): boundary {} ({}: {})",

@@ -29,14 +29,7 @@ pub fn render(inventory: &Inventory) -> String {
         .collect();
     let _ = writeln!(out, "{}\n", counts.join(" · "));
     for file in &inventory.files {
-        let boundary: Vec<String> = file
-            .boundary
-            .boundary
-            .accounts
-            .iter()
-            .chain(file.boundary.boundary.organizations.iter())
-            .map(|id| md(id))
-            .collect();
+        let boundary: Vec<String> = file.boundary.boundary.members().map(|id| md(id)).collect();
         let _ = writeln!(
             out,
             "- {} ({}, {} resources, {} paths) — boundary {} ({})",
