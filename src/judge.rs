@@ -14,7 +14,7 @@ use crate::extract::{PolicySite, PolicyValue};
 use crate::plan::ChangeAction;
 use crate::policy::{self, Policy};
 use crate::rules;
-use crate::symbol::{symbols_in, whole_symbol};
+use crate::symbol::{over_budget, symbols_in, whole_symbol};
 
 /// Where the boundary came from, in the order they are tried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -565,6 +565,12 @@ fn judge_site(
                 .map(|r| r.symbols.clone())
                 .filter(|symbols| !symbols.is_empty());
             let reason = match unresolved {
+                Some(symbols) if symbols.iter().any(|s| over_budget(s)) => format!(
+                    "{} is known only after apply, and evaluating it from the HCL sources takes more work \
+                     than trustgate allows ({} not evaluated), so the new policy cannot be checked",
+                    site.attribute,
+                    symbols.join(", ")
+                ),
                 Some(symbols) => format!(
                     "{} is known only after apply, and the HCL sources leave {} unresolved, so the new \
                      policy cannot be checked",
@@ -663,11 +669,20 @@ fn symbolic_principals(widenings: Vec<Widening>, input: &JudgeInput<'_>) -> Vec<
                 return None;
             }
             widening.kind = WideningKind::Unverifiable;
-            widening.reason = format!(
-                "principal {} depends on {}, which is known only after apply",
-                widening.principal,
-                symbols.join(", ")
-            );
+            widening.reason = if symbols.iter().any(|s| over_budget(s)) {
+                format!(
+                    "principal {} depends on {}: the configuration takes more evaluation work than \
+                     trustgate allows, so it was not evaluated",
+                    widening.principal,
+                    symbols.join(", ")
+                )
+            } else {
+                format!(
+                    "principal {} depends on {}, which is known only after apply",
+                    widening.principal,
+                    symbols.join(", ")
+                )
+            };
             Some(widening)
         })
         .collect()

@@ -2,6 +2,15 @@
 //! writes each as `${aws_iam_role.ci.arn}` in place of its value, so that later stages can still tell which
 //! reference a principal depends on.
 
+/// Appended to the reference a symbol names when its value was not evaluated because the configuration
+/// took more evaluation work than the budget allows (`source::locals`).
+pub const OVER_BUDGET: &str = " (not evaluated: past the evaluation work budget)";
+
+/// Whether a symbol (as `symbols_in` lists it) stands for a value left unevaluated for lack of budget.
+pub fn over_budget(symbol: &str) -> bool {
+    symbol.ends_with(OVER_BUDGET)
+}
+
 /// `${…}` references left in evaluated text, sorted and deduplicated.
 pub fn symbols_in(text: &str) -> Vec<String> {
     let mut found = Vec::new();

@@ -18,6 +18,7 @@ use serde_json::value::RawValue;
 
 use super::functions;
 use super::index::{ModuleSources, SourceIndex};
+use super::locals::{Graph, OVER_BUDGET, Outcome, References, WORK_BUDGET as LOCALS_WORK_BUDGET};
 use crate::analysis::PolicyRole;
 use crate::catalog::{Catalog, PathStep, PolicySource};
 use crate::plan::{Plan, ResourceMode};
@@ -70,8 +71,6 @@ const SYMBOLIC_ATTRIBUTES: [&str; 13] = [
     "dns_suffix",
     "region",
 ];
-
-const ROUNDS: usize = 6;
 
 /// At most this many module instances are expanded (a module that calls itself would never end).
 const MAX_MODULE_INSTANCES: usize = 2000;
@@ -597,14 +596,16 @@ impl<'a, 'p> Evaluator<'a, 'p> {
             ctx.declare_var(kind.as_str(), Value::Object(names.into_iter().collect()));
         }
 
-        // Locals and policy documents can refer to each other: evaluate in rounds until nothing changes.
+        // Locals and policy documents can refer to each other: each is evaluated once, after what it refers
+        // to, within a work budget (`locals`). An evaluation sees `local` and `data.aws_iam_policy_document`
+        // holding only what it refers to, so that a reference does not copy every other value.
         let local_attributes: Vec<(String, Expression)> = self
             .blocks(&scope.path)
             .filter(|b| b.identifier() == "locals")
             .flat_map(|b| b.body.attributes())
             .map(|a| (a.key.as_str().to_string(), a.expr.clone()))
             .collect();
-        let documents: Vec<&Block> = self
+        let document_blocks: Vec<&Block> = self
             .blocks(&scope.path)
             .filter(|b| {
                 b.identifier() == "data"
@@ -612,10 +613,16 @@ impl<'a, 'p> Evaluator<'a, 'p> {
                     && b.labels[0].as_str() == "aws_iam_policy_document"
             })
             .collect();
-        let mut locals: Map<String, Value> = local_attributes
-            .iter()
-            .map(|(name, _)| (name.clone(), symbol(&format!("local.{name}"))))
-            .collect();
+        let graph = Graph::new(
+            local_attributes
+                .iter()
+                .map(|(name, expr)| (name.clone(), References::of_expression(expr)))
+                .collect(),
+            document_blocks
+                .iter()
+                .map(|b| (b.labels[1].as_str().to_string(), References::of_body(&b.body)))
+                .collect(),
+        );
         let data_value = |data: &Map<String, Map<String, Value>>| {
             Value::Object(
                 data.iter()
@@ -623,34 +630,73 @@ impl<'a, 'p> Evaluator<'a, 'p> {
                     .collect(),
             )
         };
-        for _ in 0..ROUNDS {
-            ctx.declare_var("local", Value::Object(locals.clone()));
-            ctx.declare_var("data", data_value(&data));
-            let mut changed = false;
-            for (name, expr) in &local_attributes {
-                if let Some(value) = eval(expr, &ctx)
-                    && locals.get(name) != Some(&value)
-                {
-                    locals.insert(name.clone(), value);
-                    changed = true;
-                }
+        // What the plan (or the symbols) say of each document, where its evaluation gives nothing better.
+        let base_documents = data.shift_remove("aws_iam_policy_document").unwrap_or_default();
+        let other_data = data_value(&data);
+        let local_value = |name: &str, outcome: Option<&Outcome>| match outcome {
+            Some(Outcome::Value(value)) => value.clone(),
+            Some(Outcome::OverBudget) => symbol(&format!("local.{name}{OVER_BUDGET}")),
+            // Not evaluable, or still being evaluated (a cycle): symbolic.
+            Some(Outcome::Failed) | None => symbol(&format!("local.{name}")),
+        };
+        let document_value = |name: &str, outcome: Option<&Outcome>| match outcome {
+            Some(Outcome::Value(value)) => Some(value.clone()),
+            Some(Outcome::OverBudget) => {
+                let text = symbol(&format!("data.aws_iam_policy_document.{name}{OVER_BUDGET}"));
+                let mut value = Map::new();
+                value.insert("json".to_string(), text.clone());
+                value.insert("minified_json".to_string(), text);
+                Some(Value::Object(value))
             }
-            for block in &documents {
-                let name = block.labels[1].as_str();
-                if let Some(value) = self.document_value(block, &mut ctx) {
-                    let documents = data.entry("aws_iam_policy_document".to_string()).or_default();
-                    if documents.get(name) != Some(&value) {
+            Some(Outcome::Failed) | None => base_documents.get(name).cloned(),
+        };
+        let with_documents = |mut data: Value, documents: Map<String, Value>| {
+            if !documents.is_empty()
+                && let Value::Object(kinds) = &mut data
+            {
+                kinds.insert("aws_iam_policy_document".to_string(), Value::Object(documents));
+            }
+            data
+        };
+        let outcomes = graph.evaluate(LOCALS_WORK_BUDGET, |node, inputs| {
+            let locals: Map<String, Value> = inputs
+                .locals
+                .iter()
+                .map(|(name, outcome)| (name.to_string(), local_value(name, *outcome)))
+                .collect();
+            let documents: Map<String, Value> = inputs
+                .documents
+                .iter()
+                .filter_map(|(name, outcome)| Some((name.to_string(), document_value(name, *outcome)?)))
+                .collect();
+            ctx.declare_var("local", Value::Object(locals));
+            ctx.declare_var("data", with_documents(other_data.clone(), documents));
+            match node.checked_sub(local_attributes.len()) {
+                None => eval(&local_attributes[node].1, &ctx),
+                Some(document) => self.document_value(document_blocks[document], &mut ctx),
+            }
+        });
+        let mut locals = Map::new();
+        let mut documents: Map<String, Value> = base_documents.clone().into_iter().collect();
+        for (node, outcome) in outcomes.iter().enumerate() {
+            if !graph.is_current(node) {
+                continue;
+            }
+            match node.checked_sub(local_attributes.len()) {
+                None => {
+                    let name = &local_attributes[node].0;
+                    locals.insert(name.clone(), local_value(name, Some(outcome)));
+                }
+                Some(document) => {
+                    let name = document_blocks[document].labels[1].as_str();
+                    if let Some(value) = document_value(name, Some(outcome)) {
                         documents.insert(name.to_string(), value);
-                        changed = true;
                     }
                 }
             }
-            if !changed {
-                break;
-            }
         }
         ctx.declare_var("local", Value::Object(locals));
-        ctx.declare_var("data", data_value(&data));
+        ctx.declare_var("data", with_documents(other_data, documents));
         ctx
     }
 

@@ -10,6 +10,7 @@ pub mod diff;
 pub mod eval;
 pub mod functions;
 pub mod index;
+mod locals;
 pub use crate::nesting;
 pub mod providers;
 
