@@ -16,7 +16,8 @@ use super::normalize::{normalize, subtract_denies};
 use super::pattern::{
     Pattern, Tri, action_included, actions_overlap, patterns, resource_included, resources_overlap,
 };
-use super::principal::{Subject, classify, inside_reason, subject_included, subject_text, subjects_overlap};
+use super::principal::{Subject, classify, inside_reason, subject_text};
+use super::principal_index::{SubjectIndex, SubjectOverlap};
 use super::services::knowledge;
 use super::{Context, Inside, PolicyRole, Reach, Widening, WideningKind};
 
@@ -117,6 +118,8 @@ struct GrantTable<'p> {
     grants: Vec<Grant<'p>>,
     /// Per grant, per subject: does that subject reach outside the boundary under the grant's conditions?
     external: Vec<Vec<bool>>,
+    /// Per grant, its subjects indexed (a grant may list thousands of principals).
+    subjects: Vec<SubjectIndex>,
     by_bucket: HashMap<String, Vec<usize>>,
     vars: Variables,
     action_rows: HashMap<usize, Vec<bool>>,
@@ -147,9 +150,11 @@ impl<'p> GrantTable<'p> {
                     .collect()
             })
             .collect();
+        let subjects = grants.iter().map(|g| SubjectIndex::new(&g.subjects)).collect();
         GrantTable {
             grants,
             external,
+            subjects,
             by_bucket,
             vars,
             action_rows: HashMap::new(),
@@ -205,15 +210,11 @@ impl<'p> GrantTable<'p> {
         found
             .into_iter()
             .filter_map(|grant| {
-                let matching: Vec<usize> = (0..self.grants[grant].subjects.len())
-                    .filter(|&i| {
-                        let old_subject = &self.grants[grant].subjects[i];
-                        subject_included(subject, old_subject)
-                            || pinned_subject
-                                .as_ref()
-                                .is_some_and(|p| subject_included(p, old_subject))
-                    })
-                    .collect();
+                let index = &self.subjects[grant];
+                let mut matching = index.containing(subject);
+                if let Some(pinned) = &pinned_subject {
+                    matching.extend(index.containing(pinned));
+                }
                 (!matching.is_empty()).then(|| Candidate {
                     grant,
                     external: matching.iter().any(|&i| self.external[grant][i]),
@@ -622,18 +623,24 @@ fn deny_regressions(
         old_active: vars.new_active,
     };
     let new_denies = grants(new, Effect::Deny, partition);
+    let new_deny_subjects: Vec<SubjectIndex> = new_denies
+        .iter()
+        .map(|d| SubjectIndex::new(&d.subjects))
+        .collect();
     for old_deny in grants(old, Effect::Deny, partition) {
         let mut conditions_ok: Vec<Option<bool>> = vec![None; new_denies.len()];
         let label = match &old_deny.statement.sid {
             Some(sid) => format!("Deny statement {} ({sid:?})", old_deny.statement.index),
             None => format!("Deny statement {}", old_deny.statement.index),
         };
-        for subject in &old_deny.subjects {
-            for action in patterns(&old_deny.statement.actions) {
-                for resource in patterns(&old_deny.resources) {
-                    let preserved = new_denies.iter().enumerate().any(|(i, d)| {
-                        d.subjects.iter().any(|s| subject_included(subject, s))
-                            && action_included(&action, &d.statement.actions)
+        for action in patterns(&old_deny.statement.actions) {
+            for resource in patterns(&old_deny.resources) {
+                // The new Denies that still cover this action and resource under the old Deny's conditions;
+                // an old subject inside one of them is preserved.
+                let covering: Vec<usize> = (0..new_denies.len())
+                    .filter(|&i| {
+                        let d = &new_denies[i];
+                        action_included(&action, &d.statement.actions)
                             && resource_included(&resource, &d.resources, deny_vars) == Tri::Yes
                             && *conditions_ok[i].get_or_insert_with(|| {
                                 conditions_hold(
@@ -642,33 +649,38 @@ fn deny_regressions(
                                     deny_vars,
                                 )
                             })
-                    });
-                    if preserved {
-                        continue;
-                    }
-                    let action_overlap: Vec<bool> = actions
-                        .patterns
+                    })
+                    .collect();
+                let open = SubjectOverlap::new(old_deny.subjects.iter().filter(|subject| {
+                    !covering
                         .iter()
-                        .map(|p| actions_overlap(p, &action))
-                        .collect();
-                    let resource_overlap: Vec<bool> = resources
-                        .patterns
-                        .iter()
-                        .map(|p| resources_overlap(p, &resource))
-                        .collect();
-                    for atom in atoms {
-                        if action_overlap[atom.action]
-                            && resource_overlap[atom.resource]
-                            && subjects_overlap(&atom.subject, subject)
-                        {
-                            collector.add(
-                                atom.statement,
-                                &atom.subject,
-                                (&actions.patterns[atom.action], &resources.patterns[atom.resource]),
-                                WideningKind::DenyRemoved,
-                                format!("{label} of the old policy no longer applies to this grant"),
-                            );
-                        }
+                        .any(|&i| !new_deny_subjects[i].containing(subject).is_empty())
+                }));
+                if open.is_empty() {
+                    continue;
+                }
+                let action_overlap: Vec<bool> = actions
+                    .patterns
+                    .iter()
+                    .map(|p| actions_overlap(p, &action))
+                    .collect();
+                let resource_overlap: Vec<bool> = resources
+                    .patterns
+                    .iter()
+                    .map(|p| resources_overlap(p, &resource))
+                    .collect();
+                for atom in atoms {
+                    if action_overlap[atom.action]
+                        && resource_overlap[atom.resource]
+                        && open.overlaps(&atom.subject)
+                    {
+                        collector.add(
+                            atom.statement,
+                            &atom.subject,
+                            (&actions.patterns[atom.action], &resources.patterns[atom.resource]),
+                            WideningKind::DenyRemoved,
+                            format!("{label} of the old policy no longer applies to this grant"),
+                        );
                     }
                 }
             }

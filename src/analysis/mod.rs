@@ -16,6 +16,7 @@ mod implication;
 mod normalize;
 mod pattern;
 mod principal;
+mod principal_index;
 pub mod services;
 pub mod symbolic;
 mod view;

@@ -19,7 +19,7 @@ use crate::policy::{
 use super::grant::Grant;
 use super::implication::Variables;
 use super::pattern::{Tri, action_included, patterns, resource_included};
-use super::principal::subject_included;
+use super::principal_index::SubjectIndex;
 
 /// Keys that carry one value per request (IAM User Guide, "AWS global condition context keys" and
 /// "Single-valued vs. multivalued context keys"; `sts:ExternalId`: IAM condition keys).
@@ -158,12 +158,16 @@ fn negate(entry: &ConditionEntry) -> Option<ConditionEntry> {
 }
 
 /// Does `deny` apply to every request `allow` grants (principal, action and resource)?
-fn deny_covers(allow: &Grant<'_>, deny: &Grant<'_>, vars: Variables) -> bool {
+fn deny_covers(
+    allow: &Grant<'_>,
+    (deny, deny_subjects): (&Grant<'_>, &SubjectIndex),
+    vars: Variables,
+) -> bool {
     !allow.subjects.is_empty()
         && allow
             .subjects
             .iter()
-            .all(|s| deny.subjects.iter().any(|d| subject_included(s, d)))
+            .all(|s| !deny_subjects.containing(s).is_empty())
         && patterns(&allow.statement.actions)
             .iter()
             .all(|a| action_included(a, &deny.statement.actions))
@@ -175,16 +179,20 @@ fn deny_covers(allow: &Grant<'_>, deny: &Grant<'_>, vars: Variables) -> bool {
 /// The Allow statements of `policy` with the policy's own Denies subtracted where that is exact. A Deny
 /// without conditions is left to the coverage step (it removes the whole grant there).
 pub(crate) fn subtract_denies(policy: &Policy, partition: &str, vars: Variables) -> Vec<Statement> {
-    let denies: Vec<Grant<'_>> = policy
+    let denies: Vec<(Grant<'_>, SubjectIndex)> = policy
         .statements()
         .iter()
         .filter(|s| s.effect == Effect::Deny && !s.conditions.is_empty())
-        .map(|s| Grant::new(s, partition))
+        .map(|s| {
+            let grant = Grant::new(s, partition);
+            let subjects = SubjectIndex::new(&grant.subjects);
+            (grant, subjects)
+        })
         .collect();
     let mut out = Vec::new();
     for statement in policy.statements().iter().filter(|s| s.effect == Effect::Allow) {
         let mut versions = vec![statement.clone()];
-        for deny in &denies {
+        for (deny, deny_subjects) in &denies {
             if deny.statement.conditions.len() > MAX_SUBTRACTED_ENTRIES {
                 continue;
             }
@@ -199,7 +207,7 @@ pub(crate) fn subtract_denies(policy: &Policy, partition: &str, vars: Variables)
             };
             let mut next = Vec::new();
             for version in versions {
-                if !deny_covers(&Grant::new(&version, partition), deny, vars) {
+                if !deny_covers(&Grant::new(&version, partition), (deny, deny_subjects), vars) {
                     next.push(version);
                     continue;
                 }

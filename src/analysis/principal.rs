@@ -103,6 +103,10 @@ pub(crate) fn principals_overlap(a: &Principal, b: &Principal) -> bool {
 /// session needs the session, role and account ARNs listed together, so listing an account does not
 /// reliably exempt its roles. Exact membership is sound under any such reading, because adding entries
 /// to a `NotPrincipal` list can only grow the exempted set.
+///
+/// The definition that `principal_index::SubjectIndex` answers by lookups (its property test compares
+/// the two).
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn subject_included(a: &Subject, b: &Subject) -> bool {
     match (a, b) {
         (Subject::One(a), Subject::One(b)) => principal_included(a, b),
@@ -114,7 +118,9 @@ pub(crate) fn subject_included(a: &Subject, b: &Subject) -> bool {
 }
 
 /// Could some caller be matched by both? For `NotPrincipal` only an exactly listed single identity is
-/// certainly exempt (see [`subject_included`]); everything else may overlap.
+/// certainly exempt (see [`subject_included`]); everything else may overlap. The definition that
+/// `principal_index::SubjectOverlap` answers by lookups (its property test compares the two).
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn subjects_overlap(a: &Subject, b: &Subject) -> bool {
     match (a, b) {
         (Subject::One(a), Subject::One(b)) => principals_overlap(a, b),
@@ -126,7 +132,7 @@ pub(crate) fn subjects_overlap(a: &Subject, b: &Subject) -> bool {
 }
 
 /// A principal that denotes one caller identity rather than a population (account, role's sessions).
-fn is_single_identity(principal: &Principal) -> bool {
+pub(crate) fn is_single_identity(principal: &Principal) -> bool {
     match principal {
         Principal::Any => false,
         Principal::Aws(aws) => !aws.is_account() && !aws.resource.starts_with("role/"),
