@@ -73,7 +73,7 @@ pub fn role_permissions(plan: &Plan<'_>) -> BTreeMap<String, RolePermissions> {
     let mut role_by_name: BTreeMap<String, String> = BTreeMap::new();
     // Customer managed policies by ARN and by name: (address, document).
     let mut customer: BTreeMap<String, (String, String)> = BTreeMap::new();
-    let mut resources: Vec<(&str, &str, Value)> = Vec::new();
+    let mut resources: Vec<(&str, &str, IamValues)> = Vec::new();
     for change in &plan.resource_changes {
         if change.mode != ResourceMode::Managed
             || change.deposed.is_some()
@@ -93,23 +93,24 @@ pub fn role_permissions(plan: &Plan<'_>) -> BTreeMap<String, RolePermissions> {
         let Some(after) = change.change.after.filter(|_| relevant) else {
             continue;
         };
-        let Ok(value) = serde_json::from_str::<Value>(after.get()) else {
+        // Only the attributes read below are decoded; the rest of the bag is skipped without building it.
+        let Ok(value) = serde_json::from_str::<IamValues>(after.get()) else {
             continue;
         };
         match change.resource_type.as_ref() {
             "aws_iam_role" => {
                 roles.entry(change.address.to_string()).or_default();
-                if let Some(name) = text(&value, "name") {
+                if let Some(name) = value.name.as_deref() {
                     role_by_name.insert(name.to_string(), change.address.to_string());
                 }
             }
             "aws_iam_policy" => {
-                if let Some(document) = text(&value, "policy") {
+                if let Some(document) = value.policy.as_deref() {
                     let entry = (change.address.to_string(), document.to_string());
-                    if let Some(arn) = text(&value, "arn") {
+                    if let Some(arn) = value.arn.as_deref() {
                         customer.insert(arn.to_string(), entry.clone());
                     }
-                    if let Some(name) = text(&value, "name") {
+                    if let Some(name) = value.name.as_deref() {
                         customer.insert(format!("name:{name}"), entry);
                     }
                 }
@@ -132,54 +133,54 @@ pub fn role_permissions(plan: &Plan<'_>) -> BTreeMap<String, RolePermissions> {
     for (address, resource_type, value) in &resources {
         match *resource_type {
             "aws_iam_role" => {
-                let Some(name) = text(value, "name") else {
+                let Some(name) = value.name.as_deref() else {
                     continue;
                 };
-                for arn in strings(value, "managed_policy_arns") {
+                for arn in value.managed_policy_arns.iter() {
                     grant(name, managed(&format!("{address} (managed_policy_arns)"), arn));
                 }
-                for inline in value["inline_policy"].as_array().into_iter().flatten() {
-                    let Some(document) = text(inline, "policy").filter(|d| !d.trim().is_empty()) else {
+                for inline in value.inline_policy.iter() {
+                    let Some(document) = inline.policy.as_deref().filter(|d| !d.trim().is_empty()) else {
                         continue;
                     };
                     grant(
                         name,
                         Grant {
                             via: format!("{address} (inline_policy)"),
-                            policy: format!("inline:{}", text(inline, "name").unwrap_or_default()),
+                            policy: format!("inline:{}", inline.name.as_deref().unwrap_or_default()),
                             privileged: document_privilege(document),
                         },
                     );
                 }
             }
             "aws_iam_role_policy" => {
-                let (Some(role), Some(document)) = (text(value, "role"), text(value, "policy")) else {
+                let (Some(role), Some(document)) = (value.role.as_deref(), value.policy.as_deref()) else {
                     continue;
                 };
                 grant(
                     role,
                     Grant {
                         via: address.to_string(),
-                        policy: format!("inline:{}", text(value, "name").unwrap_or_default()),
+                        policy: format!("inline:{}", value.name.as_deref().unwrap_or_default()),
                         privileged: document_privilege(document),
                     },
                 );
             }
             "aws_iam_role_policy_attachment" => {
-                if let (Some(role), Some(arn)) = (text(value, "role"), text(value, "policy_arn")) {
+                if let (Some(role), Some(arn)) = (value.role.as_deref(), value.policy_arn.as_deref()) {
                     grant(role, managed(address, arn));
                 }
             }
             "aws_iam_policy_attachment" => {
-                if let Some(arn) = text(value, "policy_arn") {
-                    for role in strings(value, "roles") {
+                if let Some(arn) = value.policy_arn.as_deref() {
+                    for role in value.roles.iter() {
                         grant(role, managed(address, arn));
                     }
                 }
             }
             "aws_iam_role_policy_attachments_exclusive" => {
-                if let Some(role) = text(value, "role_name") {
-                    for arn in strings(value, "policy_arns") {
+                if let Some(role) = value.role_name.as_deref() {
+                    for arn in value.policy_arns.iter() {
                         grant(role, managed(address, arn));
                     }
                 }
@@ -196,17 +197,102 @@ pub fn role_permissions(plan: &Plan<'_>) -> BTreeMap<String, RolePermissions> {
     roles
 }
 
-fn text<'v>(value: &'v Value, key: &str) -> Option<&'v str> {
-    value.get(key)?.as_str()
+/// The attributes of IAM roles, policies and attachments that blast radius reads. Each is read leniently:
+/// a value of another type (or null) is as if absent, as with `Value::as_str`, and never fails the whole
+/// resource; every other attribute of the bag is skipped unbuilt.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct IamValues {
+    name: Loose<String>,
+    policy: Loose<String>,
+    arn: Loose<String>,
+    role: Loose<String>,
+    role_name: Loose<String>,
+    policy_arn: Loose<String>,
+    roles: LooseStrings,
+    policy_arns: LooseStrings,
+    managed_policy_arns: LooseStrings,
+    inline_policy: LooseList<InlinePolicy>,
 }
 
-fn strings<'v>(value: &'v Value, key: &str) -> impl Iterator<Item = &'v str> {
-    value
-        .get(key)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct InlinePolicy {
+    name: Loose<String>,
+    policy: Loose<String>,
+}
+
+/// A string, or nothing for any other JSON value.
+#[derive(Debug, Default)]
+struct Loose<T>(Option<T>);
+
+impl Loose<String> {
+    fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Loose<String> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::String(text) => Ok(Loose(Some(text))),
+            _ => Ok(Loose(None)),
+        }
+    }
+}
+
+/// The string elements of an array; nothing for any other JSON value.
+#[derive(Debug, Default)]
+struct LooseStrings(Vec<String>);
+
+impl LooseStrings {
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LooseStrings {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(LooseStrings(match Value::deserialize(deserializer)? {
+            Value::Array(items) => items
+                .into_iter()
+                .filter_map(|v| match v {
+                    Value::String(text) => Some(text),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }))
+    }
+}
+
+/// The object elements of an array, each read as `T`; nothing for any other JSON value.
+#[derive(Debug)]
+struct LooseList<T>(Vec<T>);
+
+impl<T> Default for LooseList<T> {
+    fn default() -> Self {
+        LooseList(Vec::new())
+    }
+}
+
+impl<T> LooseList<T> {
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.0.iter()
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for LooseList<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(LooseList(match Value::deserialize(deserializer)? {
+            Value::Array(items) => items
+                .into_iter()
+                .filter(Value::is_object)
+                .filter_map(|v| serde_json::from_value(v).ok())
+                .collect(),
+            _ => Vec::new(),
+        }))
+    }
 }
 
 /// The AWS managed policies the catalog lists as admin-equivalent: (name, why).
@@ -329,6 +415,46 @@ mod tests {
             assert_eq!(document_privilege(&doc(statement)), None, "{statement}");
         }
         assert_eq!(document_privilege("not json"), None);
+    }
+
+    #[test]
+    fn attributes_of_other_types_are_as_if_absent() {
+        let change = |address: &str, kind: &str, after: serde_json::Value| {
+            serde_json::json!({"address": address, "mode": "managed", "type": kind, "name": "x",
+                "change": {"actions": ["create"], "before": null, "after": after}})
+        };
+        let admin = doc(r#"{"Effect":"Allow","Action":"*","Resource":"*"}"#);
+        let plan = serde_json::json!({"format_version": "1.2", "resource_changes": [
+            change("aws_iam_role.a", "aws_iam_role", serde_json::json!({"name": "a", "tags": {"k": "v"},
+                "managed_policy_arns": ["arn:aws:iam::aws:policy/ReadOnlyAccess", 7, null],
+                "inline_policy": [{"name": "i", "policy": admin}, "junk", {"name": 3, "policy": {"no": 1}}]})),
+            change("aws_iam_role.b", "aws_iam_role", serde_json::json!({"name": ["not", "a", "string"]})),
+            change("aws_iam_role_policy_attachment.a", "aws_iam_role_policy_attachment",
+                serde_json::json!({"role": "a", "policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"})),
+            change("aws_iam_policy_attachment.a", "aws_iam_policy_attachment",
+                serde_json::json!({"roles": "a", "policy_arn": "arn:aws:iam::aws:policy/IAMFullAccess"})),
+        ]})
+        .to_string();
+        let plan = crate::plan::parse_plan(&plan, std::path::Path::new("p.json")).unwrap();
+        let roles = role_permissions(&plan);
+        assert_eq!(
+            roles.keys().collect::<Vec<_>>(),
+            ["aws_iam_role.a", "aws_iam_role.b"]
+        );
+        let policies: Vec<(&str, bool)> = roles["aws_iam_role.a"]
+            .grants
+            .iter()
+            .map(|g| (g.policy.as_str(), g.privileged.is_some()))
+            .collect();
+        assert_eq!(
+            policies,
+            [
+                ("arn:aws:iam::aws:policy/AdministratorAccess", true),
+                ("arn:aws:iam::aws:policy/ReadOnlyAccess", false),
+                ("inline:i", true),
+            ]
+        );
+        assert!(roles["aws_iam_role.b"].grants.is_empty());
     }
 
     #[test]
