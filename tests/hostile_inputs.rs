@@ -194,3 +194,50 @@ fn deep_nesting_gives_a_diagnostic_not_a_crash() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("deep-catalog.hcl: line"), "{}", out.stderr);
 }
+
+#[test]
+fn oversized_config_and_catalog_files_are_refused_before_reading() {
+    // Sparse files: 17 MiB long, no disk blocks; refused by size, not read.
+    let dir = tempfile::tempdir().unwrap();
+    let plan = "testdata/plans/update-trust-policy-external-account.json";
+    for (flag, name) in [
+        ("--config", "big.trustgate.hcl"),
+        ("--catalog", "big-catalog.hcl"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(17 * 1024 * 1024)
+            .unwrap();
+        let path = path.to_string_lossy().to_string();
+        let out = run(&["check", flag, &path, plan]);
+        assert_eq!(out.code, 2, "{flag}: {}", out.stderr);
+        let line = out.stderr.trim_end();
+        assert!(!line.contains('\n'), "one line: {line}");
+        assert!(line.contains(&path) && line.contains("too large"), "{line}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_catalog_is_refused_instead_of_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("catalog.fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let fifo = fifo.to_string_lossy().to_string();
+    assert_refused(
+        &[
+            "check",
+            "--catalog",
+            &fifo,
+            "testdata/plans/update-trust-policy-external-account.json",
+        ],
+        &fifo,
+    );
+}
