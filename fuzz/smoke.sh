@@ -23,9 +23,9 @@ skip() {
 }
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
-  echo "fuzz smoke: installing cargo-fuzz from crates.io (at most 15 minutes)"
+  echo "fuzz smoke: installing cargo-fuzz from crates.io (at most 5 minutes)"
   start=$SECONDS
-  if ! timeout 900 cargo install cargo-fuzz --locked --quiet; then
+  if ! timeout 300 cargo install cargo-fuzz --locked --quiet; then
     skip "cargo-fuzz could not be installed (no network, or crates.io too slow)"
   fi
   echo "fuzz smoke: cargo-fuzz installed in $((SECONDS - start)) s"
@@ -33,7 +33,7 @@ fi
 echo "fuzz smoke: $(cargo fuzz --version)"
 
 # Dependencies first, with a time limit: a network problem is a skip, not a failure. Then offline.
-if ! timeout 600 cargo fetch --locked --manifest-path fuzz/Cargo.toml --quiet; then
+if ! timeout 180 cargo fetch --locked --manifest-path fuzz/Cargo.toml --quiet; then
   skip "the fuzz crate's dependencies could not be downloaded"
 fi
 export CARGO_NET_OFFLINE=true
