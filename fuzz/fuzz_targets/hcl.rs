@@ -1,7 +1,7 @@
 //! The HCL source reader and evaluator: a configuration as text → files in a scratch directory → the
 //! source index (`SourceIndex::load`: parse, index blocks, annotations, local modules) → every policy
 //! attribute of the catalog evaluated from source and paired into sites, as `trustgate diff` does against
-//! an empty base.
+//! an empty base; then each site resolved by its address, as `check --source` does.
 //!
 //! The input is one or more files: text up to the first marker line is `main.tf`; a line
 //! `#@file PATH` (an HCL comment, so a seed stays readable) starts the file PATH, relative to the root
@@ -14,8 +14,8 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use trustgate::catalog::Catalog;
-use trustgate::source::SourceIndex;
 use trustgate::source::diff;
+use trustgate::source::{Evaluator, SourceIndex};
 
 const MARKER: &str = "#@file ";
 const MAX_FILES: usize = 16;
@@ -86,5 +86,11 @@ fuzz_target!(|data: &[u8]| {
             panic!("diagnostic with a raw control character {bad:?}: {line:?}");
         }
     }
-    let _ = diff::sites(&SourceIndex::default(), &index, catalog());
+    let sites = diff::sites(&SourceIndex::default(), &index, catalog()).sites;
+    // Each site again as `check --source` resolves a policy the plan only knows after apply (module outputs
+    // included), by its instance address.
+    let evaluator = Evaluator::new(&index, None);
+    for site in &sites {
+        let _ = evaluator.resolve(&site.module_address, &site.address, &site.attribute);
+    }
 });
