@@ -1,6 +1,6 @@
 //! The settings readers: the text of a `.trustgate.hcl` → `config::parse`, and the same text as a catalog
 //! file (`--catalog`, the format of `policies/catalog.hcl`) → `Catalog::from_hcl`. Both are HCL files a
-//! repository carries; bad input must be an `Err` naming the file and place.
+//! repository carries; bad input must be an `Err` naming the file.
 #![no_main]
 
 use std::path::Path;

@@ -2,7 +2,8 @@
 //! whole `check` pipeline without sources (parse, extract the policy sites, compare, judge), the report in
 //! every format, and the same text read as what stands (`inventory`: a state or a plan's planned values).
 //!
-//! Bad input must come back as an `Err`; a panic, an abort or a stall is a finding.
+//! Bad input must come back as an `Err` naming the file; a panic, an abort or a stall is a finding, and
+//! so is a raw control character or bidirectional override in the human, GitHub or Markdown report.
 #![no_main]
 
 use std::path::{Path, PathBuf};
@@ -59,7 +60,10 @@ fuzz_target!(|data: &[u8]| {
     match pipeline::judge_inputs(Inputs::Plan(input), &settings) {
         Ok(report) => {
             for format in Format::ALL {
-                let _ = report::render(&report, format, false);
+                let text = report::render(&report, format, false);
+                if matches!(format, Format::Human | Format::Github | Format::Markdown) {
+                    common::check_rendered(&text, format.as_str());
+                }
             }
         }
         Err(error) => common::check_error(&error, path),
