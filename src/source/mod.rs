@@ -10,6 +10,8 @@ pub mod diff;
 pub mod eval;
 pub mod functions;
 pub mod index;
+pub mod json_syntax;
+pub mod overrides;
 pub use crate::nesting;
 pub mod providers;
 
