@@ -134,6 +134,39 @@ data "aws_iam_policy_document" "trust" {
     assert_eq!((out.code, out.findings), (1, vec![external("aws_iam_role.r")]));
 }
 
+/// The override's `statement` blocks replace the original's, and the original's other arguments stay
+/// (`source_policy_documents` here): the override is merged, not put in place of the whole block.
+#[test]
+fn override_blocks_are_merged_not_substituted() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "main.tf",
+        &BASE.replace(
+            "data \"aws_iam_policy_document\" \"trust\" {\n",
+            "data \"aws_iam_policy_document\" \"trust\" {\n  source_policy_documents = [jsonencode({Version = \"2012-10-17\", Statement = [{Sid = \"Partner\", Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {AWS = \"arn:aws:iam::999988887777:root\"}}]})]\n",
+        ),
+    );
+    write(
+        repo.path(),
+        "override.tf",
+        r#"
+data "aws_iam_policy_document" "trust" {
+  statement {
+    sid     = "Own"
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111111111111:root"]
+    }
+  }
+}
+"#,
+    );
+    let out = diff(repo.path());
+    assert_eq!((out.code, out.findings), (1, vec![external("aws_iam_role.r")]));
+}
+
 /// An argument of an override block replaces the argument of the same name; override files apply in name
 /// order (`b_override.tf` after `a_override.tf`), and `locals` merge value by value.
 #[test]
@@ -316,14 +349,16 @@ fn hidden_and_backup_files_are_not_read() {
     let repo = repository(&[("main.tf", BASE)]);
     let widened = BASE.replace("111111111111", "999988887777");
     write(repo.path(), "main.tf", &widened);
-    for name in [".benign.tf", "main.tf~", "#main.tf#", ".hidden.tf.json"] {
-        let text = if name.ends_with(".json") {
-            "{\"variable\": {\"partner\": {\"default\": \"111111111111\"}}}"
-        } else {
-            BASE
-        };
-        write(repo.path(), name, text);
+    // Each defines the role again, trusting only its own account (read first, it would win).
+    let own_role = "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n  assume_role_policy = jsonencode({Version = \"2012-10-17\", Statement = [{Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {AWS = \"arn:aws:iam::111111111111:root\"}}]})\n}\n";
+    for name in [".benign.tf", "main.tf~", "#main.tf#", "a.tf~"] {
+        write(repo.path(), name, own_role);
     }
+    write(
+        repo.path(),
+        ".hidden.tf.json",
+        "{\"resource\": {\"aws_iam_role\": {\"r\": {\"name\": \"r\", \"assume_role_policy\": \"{}\"}}}}",
+    );
     let out = diff(repo.path());
     assert_eq!((out.code, &out.findings), (1, &vec![external("aws_iam_role.r")]));
     assert!(
