@@ -719,3 +719,99 @@ fn the_base_copy_is_private_and_removed_on_sigterm_and_sigint() {
         assert!(!copies[0].exists(), "the copy of the base revision is removed");
     }
 }
+
+// ---- the same rules in `check --source` --------------------------------------------------------------
+
+/// A plan in which the role's trust policy is known only after apply, so the sources decide it.
+const UNKNOWN_TRUST_PLAN: &str = r#"{"format_version": "1.2", "terraform_version": "1.11.0",
+ "resource_changes": [{"address": "aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "name": "r",
+   "provider_name": "registry.terraform.io/hashicorp/aws",
+   "change": {"actions": ["create"], "before": null, "after": {"name": "r"},
+              "after_unknown": {"assume_role_policy": true}}}],
+ "configuration": {"root_module": {}}}"#;
+
+fn check_source(files: &[(&str, &str)]) -> Vec<(String, String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        write(dir.path(), name, text);
+    }
+    write(dir.path(), "plan.json", UNKNOWN_TRUST_PLAN);
+    let out = run_in(
+        Some(dir.path()),
+        &[
+            "check",
+            "plan.json",
+            "--source",
+            ".",
+            "--account",
+            "111111111111",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|_| panic!("JSON (exit {}): {}", out.code, out.stderr));
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["address"].as_str().unwrap().to_string(),
+                f["principal"].as_str().unwrap().to_string(),
+                f["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn check_source_follows_overrides_tfvars_json_and_rejects_duplicates() {
+    let own = check_source(&[("main.tf", BASE)]);
+    assert_eq!(own, vec![], "own account only");
+    // `a_override.tf` sorts before `main.tf` but is applied after it.
+    let overridden = check_source(&[
+        ("main.tf", BASE),
+        (
+            "a_override.tf",
+            "variable \"partner\" {\n  default = \"999988887777\"\n}\n",
+        ),
+    ]);
+    assert_eq!(overridden, vec![external("aws_iam_role.r")]);
+    let tfvars = check_source(&[
+        ("main.tf", BASE),
+        ("terraform.tfvars.json", "{\"partner\": \"999988887777\"}"),
+    ]);
+    assert_eq!(tfvars, vec![external("aws_iam_role.r")]);
+    let json = check_source(&[
+        (
+            "main.tf",
+            &BASE.replace("variable \"partner\" {\n  default = \"111111111111\"\n}\n", ""),
+        ),
+        (
+            "vars.tf.json",
+            "{\"variable\": {\"partner\": {\"default\": \"999988887777\"}}}",
+        ),
+    ]);
+    assert_eq!(json, vec![external("aws_iam_role.r")]);
+    let twice = check_source(&[
+        ("main.tf", BASE),
+        (
+            "b.tf",
+            "variable \"partner\" {\n  default = \"999988887777\"\n}\n",
+        ),
+    ]);
+    assert_eq!(twice, vec![unverifiable("aws_iam_role.r")]);
+    let hidden = check_source(&[
+        ("main.tf", &BASE.replace("111111111111", "999988887777")),
+        (".a.tf", "variable \"partner\" {\n  default = \"111111111111\"\n}\n"),
+    ]);
+    assert_eq!(
+        hidden,
+        vec![external("aws_iam_role.r")],
+        "the hidden file is not read (no duplicate)"
+    );
+}
