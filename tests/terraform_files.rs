@@ -807,7 +807,10 @@ fn check_source_follows_overrides_tfvars_json_and_rejects_duplicates() {
     assert_eq!(twice, vec![unverifiable("aws_iam_role.r")]);
     let hidden = check_source(&[
         ("main.tf", &BASE.replace("111111111111", "999988887777")),
-        (".a.tf", "variable \"partner\" {\n  default = \"111111111111\"\n}\n"),
+        (
+            ".a.tf",
+            "variable \"partner\" {\n  default = \"111111111111\"\n}\n",
+        ),
     ]);
     assert_eq!(
         hidden,
