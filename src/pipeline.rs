@@ -245,6 +245,10 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         || SourceIndex::load(&base_tree.dir, None),
         || SourceIndex::load(input.dir, None),
     );
+    // No plan to fall back on: a working-tree file that does not parse stops the check.
+    if let Some(error) = diff::unparsable(&work_index) {
+        return Err(error);
+    }
     let DiffSites { sites, resources } = diff::sites(&base_index, &work_index, catalog);
     let mut sources = Sources {
         index: work_index,
@@ -254,9 +258,9 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
     };
     let mut diagnostics = base_tree.relabel(&base_index.diagnostics);
     diagnostics.append(&mut sources.index.diagnostics);
-    let mut notes = std::mem::take(&mut sources.index.notes);
-    notes.sort();
-    notes.dedup();
+    // The index notes modules that are not on disk; with no plan, each is an unverifiable site instead.
+    sources.index.notes.clear();
+    let notes = Vec::new();
     Ok(Extracted {
         input: PathBuf::from(format!("{} ({} → working tree)", input.dir.display(), input.base)),
         command: "diff",

@@ -299,11 +299,85 @@ pub struct DiffSites {
     pub resources: usize,
 }
 
+/// The first file of the working tree that does not parse, as an error: with no plan to fall back on, its
+/// policies would be lost.
+pub fn unparsable(index: &SourceIndex) -> Option<Error> {
+    index
+        .modules
+        .values()
+        .flat_map(|m| &m.files)
+        .find_map(|f| {
+            f.syntax_error
+                .as_ref()
+                .map(|(place, message)| (f, place, message))
+        })
+        .map(|(file, place, message)| {
+            Error::invalid(
+                &file.display,
+                place.clone(),
+                format!("{message} (diff has no plan to check its policies from)"),
+            )
+        })
+}
+
+/// Stand-ins for what the sources of one tree cannot show: a module call whose module was not read (each
+/// a site with no value, so that it is unverifiable), and, when Terraform would reject the configuration,
+/// the reason (every policy is then unverifiable).
+fn unread_policies(index: &SourceIndex) -> Vec<SourcePolicy> {
+    index
+        .unread
+        .iter()
+        .map(|unread| SourcePolicy {
+            module_address: unread.path[..unread.path.len() - 1]
+                .iter()
+                .map(|name| format!("module.{name}"))
+                .collect::<Vec<_>>()
+                .join("."),
+            address: unread
+                .path
+                .iter()
+                .map(|name| format!("module.{name}"))
+                .collect::<Vec<_>>()
+                .join("."),
+            resource_type: "module".to_string(),
+            attribute: "source".to_string(),
+            role: crate::analysis::PolicyRole::Resource,
+            service: String::new(),
+            value: None,
+            tags: BTreeMap::new(),
+        })
+        .collect()
+}
+
 /// Pairs the policies of the base tree with those of the working tree: a site for every policy that was
 /// created, deleted or may have changed.
 pub fn sites(base_index: &SourceIndex, work_index: &SourceIndex, catalog: &Catalog) -> DiffSites {
-    let base = Evaluator::new(base_index, None).policy_attributes(catalog);
-    let work = Evaluator::new(work_index, None).policy_attributes(catalog);
+    let mut base = Evaluator::new(base_index, None).policy_attributes(catalog);
+    let mut work = Evaluator::new(work_index, None).policy_attributes(catalog);
+    base.extend(unread_policies(base_index));
+    work.extend(unread_policies(work_index));
+    let unread_reason = |index: &SourceIndex, address: &str| {
+        index
+            .unread
+            .iter()
+            .find(|u| {
+                u.path.iter().map(|n| format!("module.{n}")).collect::<Vec<_>>().join(".") == address
+            })
+            .map(|u| {
+                format!(
+                    "{address} (source \"{}\") was not read: {}; with no plan, the policies it creates cannot \
+                     be checked",
+                    u.source, u.reason
+                )
+            })
+    };
+    let rejected = |index: &SourceIndex| {
+        index
+            .conflicts()
+            .first()
+            .map(|c| format!("the configuration does not load in Terraform, so no policy is evaluated: {c}"))
+    };
+    let (base_rejected, work_rejected) = (rejected(base_index), rejected(work_index));
     let mut sides: BTreeMap<(String, String), (Option<SourcePolicy>, Option<SourcePolicy>)> = BTreeMap::new();
     for policy in base {
         let key = (policy.address.clone(), policy.attribute.clone());
@@ -313,11 +387,14 @@ pub fn sites(base_index: &SourceIndex, work_index: &SourceIndex, catalog: &Catal
         let key = (policy.address.clone(), policy.attribute.clone());
         sides.entry(key).or_default().1 = Some(policy);
     }
-    let value = |policy: &Option<SourcePolicy>| match policy {
+    let value = |policy: &Option<SourcePolicy>, index: &SourceIndex, rejected: &Option<String>| match policy {
         None => PolicyValue::Absent,
         Some(p) => match &p.value {
             Some(resolved) => PolicyValue::Known(resolved.policy.clone()),
-            None => PolicyValue::Unknown,
+            None => match unread_reason(index, &p.address).or_else(|| rejected.clone()) {
+                Some(reason) => PolicyValue::Unverifiable(reason),
+                None => PolicyValue::Unknown,
+            },
         },
     };
     let mut sites = Vec::new();
@@ -331,11 +408,17 @@ pub fn sites(base_index: &SourceIndex, work_index: &SourceIndex, catalog: &Catal
             _ => ChangeAction::Update,
         };
         let (before_policy, after_policy) = (before.as_ref(), after.as_ref());
-        let (before, after) = (value(before), value(after));
+        let (before, after) = (
+            value(before, base_index, &base_rejected),
+            value(after, work_index, &work_rejected),
+        );
         // Two equal known policies cannot widen. Two policies that both fail to evaluate are the same only
         // when nothing they can depend on changed (their module, its ancestors and descendants).
         let unchanged = match (&before, &after) {
-            (PolicyValue::Unknown, PolicyValue::Unknown) => {
+            (
+                PolicyValue::Unknown | PolicyValue::Unverifiable(_),
+                PolicyValue::Unknown | PolicyValue::Unverifiable(_),
+            ) => {
                 let path = crate::extract::module_call_path(&any.module_address).unwrap_or_default();
                 fingerprint(base_index, &path) == fingerprint(work_index, &path)
             }

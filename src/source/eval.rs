@@ -53,6 +53,9 @@ pub struct Evaluator<'a, 'p> {
     bodies: BTreeMap<Vec<String>, Vec<Body>>,
     /// Contexts already built, by module instance address.
     contexts: Mutex<BTreeMap<String, Context<'static>>>,
+    /// Terraform would reject the configuration (an object defined twice, an override of nothing): no
+    /// policy is evaluated.
+    rejected: bool,
 }
 
 /// Attributes commonly referenced across resources; unknown ones become symbols.
@@ -101,17 +104,20 @@ impl<'a, 'p> Evaluator<'a, 'p> {
             }
         }
         // Parsed again in hcl-rs form (the index keeps no syntax trees), every file on the rayon pool.
+        // Override files are merged into the primary files as Terraform merges them.
         let bodies = index
             .modules
             .par_iter()
             .map(|(path, module)| {
-                let bodies = module
-                    .files
-                    .par_iter()
-                    .filter(|f| f.parsed)
-                    .filter_map(|f| hcl::parse(&f.text).ok())
-                    .collect();
-                (path.clone(), bodies)
+                let parse = |overriding: bool| -> Vec<Body> {
+                    module
+                        .files
+                        .par_iter()
+                        .filter(|f| f.parsed && f.is_override == overriding)
+                        .filter_map(|f| hcl::parse(&f.text).ok())
+                        .collect()
+                };
+                (path.clone(), super::overrides::merge(parse(false), parse(true)))
             })
             .collect();
         Evaluator {
@@ -119,6 +125,7 @@ impl<'a, 'p> Evaluator<'a, 'p> {
             facts,
             bodies,
             contexts: Mutex::new(BTreeMap::new()),
+            rejected: !index.conflicts().is_empty(),
         }
     }
 
@@ -136,6 +143,9 @@ impl<'a, 'p> Evaluator<'a, 'p> {
     }
 
     fn resolve_here(&self, module_address: &str, address: &str, attribute: &str) -> Option<Resolved> {
+        if self.rejected {
+            return None;
+        }
         let segments = module_segments(module_address)?;
         let scope = self.scope(&segments)?;
         let local = if module_address.is_empty() {
@@ -935,6 +945,15 @@ fn eval(expr: &Expression, ctx: &Context<'_>) -> Option<Value> {
     prepare(expr, ctx).evaluate(ctx).ok().map(sorted)
 }
 
+/// Wraps an expression whose value can be an object in the function that sorts its keys, so that
+/// `values()`, `keys()` and `for` see every object in Terraform's lexicographic key order, not in the order
+/// it was written (`values({z = 1, a = 2})` is `[2, 1]`).
+fn in_key_order(expr: Expression) -> Expression {
+    let mut call = hcl::expr::FuncCall::new(hcl::Identifier::sanitized(functions::SORTED));
+    call.args.push(expr);
+    Expression::FuncCall(Box::new(call))
+}
+
 /// Replaces `try(…)` by its first argument that evaluates and `can(…)` by whether it does; hcl-rs would
 /// evaluate every argument first and fail on the first that cannot be.
 fn prepare(expr: &Expression, ctx: &Context<'_>) -> Expression {
@@ -955,15 +974,33 @@ fn prepare(expr: &Expression, ctx: &Context<'_>) -> Expression {
         Expression::FuncCall(call) => {
             let mut call = call.clone();
             call.args = call.args.iter().map(|arg| prepare(arg, ctx)).collect();
-            Expression::FuncCall(call)
+            in_key_order(Expression::FuncCall(call))
         }
         Expression::Array(items) => Expression::Array(items.iter().map(|e| prepare(e, ctx)).collect()),
-        Expression::Object(object) => Expression::Object(
+        Expression::Object(object) => in_key_order(Expression::Object(
             object
                 .iter()
                 .map(|(key, value)| (key.clone(), prepare(value, ctx)))
                 .collect(),
-        ),
+        )),
+        Expression::Traversal(traversal) => {
+            let mut traversal = traversal.clone();
+            traversal.expr = prepare(&traversal.expr, ctx);
+            Expression::Traversal(traversal)
+        }
+        Expression::TemplateExpr(template) => prepare_template(template, ctx).unwrap_or_else(|| expr.clone()),
+        Expression::ForExpr(for_expr) => {
+            let mut for_expr = for_expr.clone();
+            for_expr.collection_expr = in_key_order(prepare(&for_expr.collection_expr, ctx));
+            for_expr.value_expr = prepare(&for_expr.value_expr, ctx);
+            if let Some(key) = &for_expr.key_expr {
+                for_expr.key_expr = Some(prepare(key, ctx));
+            }
+            if let Some(cond) = &for_expr.cond_expr {
+                for_expr.cond_expr = Some(prepare(cond, ctx));
+            }
+            Expression::ForExpr(for_expr)
+        }
         Expression::Parenthesis(inner) => Expression::Parenthesis(Box::new(prepare(inner, ctx))),
         Expression::Conditional(conditional) => {
             let mut conditional = conditional.clone();
@@ -976,17 +1013,42 @@ fn prepare(expr: &Expression, ctx: &Context<'_>) -> Expression {
     }
 }
 
+/// A quoted template with its interpolations prepared (so that objects built inside `${…}` are in key
+/// order too); None when it is not a plain quoted template (heredocs and directives stay as written).
+fn prepare_template(template: &hcl::expr::TemplateExpr, ctx: &Context<'_>) -> Option<Expression> {
+    use hcl::template::{Element, Template};
+    let hcl::expr::TemplateExpr::QuotedString(_) = template else {
+        return None;
+    };
+    let parsed = Template::from_expr(template).ok()?;
+    let mut changed = false;
+    let mut elements = Vec::new();
+    for element in parsed.elements() {
+        match element {
+            Element::Literal(_) => elements.push(element.clone()),
+            Element::Interpolation(interpolation) => {
+                let mut interpolation = interpolation.clone();
+                let prepared = prepare(&interpolation.expr, ctx);
+                changed |= prepared != interpolation.expr;
+                interpolation.expr = prepared;
+                elements.push(Element::Interpolation(interpolation));
+            }
+            Element::Directive(_) => return None,
+        }
+    }
+    if !changed {
+        return None;
+    }
+    let rebuilt = elements.into_iter().collect::<Template>().to_string();
+    // Only when the text reads back as the same template shape (the formatter escapes literals).
+    let check = rebuilt.parse::<Template>().ok()?;
+    (check.elements().len() == parsed.elements().len())
+        .then(|| Expression::TemplateExpr(Box::new(hcl::expr::TemplateExpr::QuotedString(rebuilt))))
+}
+
 /// Object keys in lexical order, recursively (Terraform maps and objects are ordered so).
 fn sorted(value: Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<(String, Value)> = map.into_iter().map(|(k, v)| (k, sorted(v))).collect();
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().collect())
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(sorted).collect()),
-        other => other,
-    }
+    functions::key_order(value)
 }
 
 fn symbol(reference: &str) -> Value {
@@ -1006,18 +1068,24 @@ fn plan_variables(raw: &RawValue) -> Map<String, Value> {
         .collect()
 }
 
-/// `terraform.tfvars` then `*.auto.tfvars` in name order (later files win), as Terraform reads them.
+/// The variable definitions files of the root module, in Terraform's order (later files win):
+/// `terraform.tfvars`, `terraform.tfvars.json`, then every `*.auto.tfvars` and `*.auto.tfvars.json` in
+/// lexical order of their names
+/// (<https://developer.hashicorp.com/terraform/language/values/variables#variable-definition-precedence>).
 fn tfvars(dir: &Path) -> Vec<(String, Value)> {
-    let mut files = vec![dir.join("terraform.tfvars")];
+    let mut files = vec![dir.join("terraform.tfvars"), dir.join("terraform.tfvars.json")];
     let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.to_string_lossy().ends_with(".auto.tfvars"))
+                .filter(|p| {
+                    let name = p.to_string_lossy();
+                    name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
+                })
                 .collect()
         })
         .unwrap_or_default();
-    auto.sort();
+    auto.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
     files.extend(auto);
     let ctx = functions::context();
     let mut out = Vec::new();
@@ -1025,6 +1093,13 @@ fn tfvars(dir: &Path) -> Vec<(String, Value)> {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;
         };
+        if file.to_string_lossy().ends_with(".json") {
+            // JSON values are taken as they are.
+            if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&text) {
+                out.extend(map.iter().map(|(k, v)| (k.clone(), sorted(json_to_value(v)))));
+            }
+            continue;
+        }
         if crate::nesting::check(&text).is_err() {
             continue;
         }
@@ -1433,6 +1508,28 @@ mod tests {
             (String::new(), "aws_iam_role.r")
         );
         assert!(split_module_address("module.a").is_none());
+    }
+
+    #[test]
+    fn objects_are_iterated_in_key_order_also_inside_templates() {
+        let body = hcl::parse(
+            r#"a = "q\"${[for k, v in { z = "own", a = "ext" } : v][0]}-${keys({ b = 1, a = 2 })[0]}\\"
+b = [for k, v in { z = "own", a = "ext" } : "${k}=${v}"]
+c = values({ z = "own", a = "ext" })[0]
+"#,
+        )
+        .unwrap();
+        let ctx = functions::context();
+        let value = |name: &str| {
+            let attribute = body.attributes().find(|a| a.key.as_str() == name).unwrap();
+            eval(&attribute.expr, &ctx).unwrap()
+        };
+        assert_eq!(value("a"), Value::String("q\"ext-a\\".to_string()));
+        assert_eq!(
+            value("b"),
+            Value::Array(vec![Value::String("a=ext".into()), Value::String("z=own".into())])
+        );
+        assert_eq!(value("c"), Value::String("ext".into()));
     }
 
     #[test]

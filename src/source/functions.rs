@@ -8,10 +8,15 @@ use hcl::eval::{Context, FuncArgs, FuncDef, ParamType};
 
 type Result<T> = std::result::Result<T, String>;
 
+/// The function the evaluator wraps around expressions that build objects, so that every object is in
+/// Terraform's lexicographic key order (not a Terraform function; the name cannot clash with one).
+pub const SORTED: &str = "trustgate_in_key_order";
+
 /// A context with every supported function declared.
 pub fn context<'a>() -> Context<'a> {
     let mut ctx = Context::new();
-    let functions: [(&str, hcl::eval::Func); 32] = [
+    let functions: [(&str, hcl::eval::Func); 33] = [
+        (SORTED, in_key_order),
         ("format", format),
         ("join", join),
         ("split", split),
@@ -287,16 +292,41 @@ fn compact(args: FuncArgs) -> Result<Value> {
     ))
 }
 
+/// Objects with their keys in lexicographic order, recursively.
+pub fn key_order(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().map(|(k, v)| (k, key_order(v))).collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(key_order).collect()),
+        other => other,
+    }
+}
+
+fn in_key_order(args: FuncArgs) -> Result<Value> {
+    Ok(key_order(arg(&args, 0)?.clone()))
+}
+
+/// The keys of a map in lexicographic order, as Terraform's `keys` returns them.
 fn keys(args: FuncArgs) -> Result<Value> {
     let map = arg(&args, 0)?.as_object().ok_or("keys takes a map")?;
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort();
     Ok(Value::Array(
-        map.keys().map(|k| Value::String(k.clone())).collect(),
+        keys.into_iter().map(|k| Value::String(k.clone())).collect(),
     ))
 }
 
+/// The values of a map in the lexicographic order of their keys, as Terraform's `values` returns them.
 fn values(args: FuncArgs) -> Result<Value> {
     let map = arg(&args, 0)?.as_object().ok_or("values takes a map")?;
-    Ok(Value::Array(map.values().cloned().collect()))
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    Ok(Value::Array(
+        entries.into_iter().map(|(_, v)| v.clone()).collect(),
+    ))
 }
 
 fn contains(args: FuncArgs) -> Result<Value> {

@@ -24,6 +24,10 @@ pub struct SourceFile {
     pub text: String,
     /// Whether the text parses (its syntax tree is not kept: the index holds what it needs).
     pub parsed: bool,
+    /// An override file (`override.tf`, `*_override.tf`, `.tf.json` forms), merged after the primary files.
+    pub is_override: bool,
+    /// Why the file does not parse (place, message), when it does not.
+    pub syntax_error: Option<(String, String)>,
 }
 
 /// A statement of a policy written in HCL (a `statement` block of `aws_iam_policy_document`, or a statement
@@ -70,6 +74,9 @@ pub struct ModuleSources {
     pub resources: BTreeMap<String, ResourceEntry>,
     /// `type.name` of data sources → entry.
     pub data: BTreeMap<String, ResourceEntry>,
+    /// Why Terraform would reject this module's files (an object defined twice, an override with nothing to
+    /// override): then no policy of the configuration can be evaluated from source.
+    pub conflicts: Vec<String>,
 }
 
 /// Module call path (names without instance keys) → sources.
@@ -80,6 +87,44 @@ pub struct SourceIndex {
     pub diagnostics: Vec<String>,
     /// Things not read (modules that are not on disk), one sentence each.
     pub notes: Vec<String>,
+    /// Module calls whose module was not read (not on disk, or nested past the depth limit).
+    pub unread: Vec<UnreadModule>,
+}
+
+/// A module call whose module was not read, so its resources are not in the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadModule {
+    /// Module call path (names without instance keys).
+    pub path: Vec<String>,
+    pub source: String,
+    /// Why it was not read, as a sentence fragment.
+    pub reason: String,
+}
+
+/// Module calls nested deeper than this are not read.
+pub const MAX_MODULE_NESTING: usize = 32;
+
+impl SourceIndex {
+    /// Why the configuration would not load in Terraform (objects defined twice, overrides with nothing to
+    /// override), if it would not.
+    pub fn conflicts(&self) -> Vec<&str> {
+        self.modules
+            .values()
+            .flat_map(|m| m.conflicts.iter().map(String::as_str))
+            .collect()
+    }
+}
+
+/// Whether Terraform skips a file of this name in a module directory: hidden files (`.x.tf`), editor backups
+/// (`x.tf~`) and Emacs lock/autosave files (`#x.tf#`), as `IsIgnoredFile` in Terraform's configuration loader
+/// (internal/configs/parser_config_dir.go) decides.
+pub fn is_ignored_file(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// Whether a file of this name is a configuration file of its module (`.tf` or `.tf.json`, not ignored).
+pub fn is_configuration_file(name: &str) -> bool {
+    (name.ends_with(".tf") || name.ends_with(".tf.json")) && !is_ignored_file(name)
 }
 
 impl SourceIndex {
@@ -138,9 +183,9 @@ impl PreparedIndex {
     pub fn tie(mut self, configuration: Option<&RawValue>) -> SourceIndex {
         let plan_calls = configuration.and_then(plan_module_sources);
         let mut index = SourceIndex::default();
-        let notes = walk(&self.dir, plan_calls.as_ref(), &mut self.reads, &mut |path,
-                                                                                _,
-                                                                                (
+        let (notes, unread) = walk(&self.dir, plan_calls.as_ref(), &mut self.reads, &mut |path,
+                                                                                          _,
+                                                                                          (
             module,
             _,
             diagnostics,
@@ -149,6 +194,7 @@ impl PreparedIndex {
             index.modules.insert(path, module);
         });
         index.notes = notes;
+        index.unread = unread;
         index.diagnostics.sort();
         index.notes.sort();
         index.notes.dedup();
@@ -165,10 +211,11 @@ fn walk(
     plan_calls: Option<&BTreeMap<Vec<String>, String>>,
     ahead: &mut Reads,
     visit: &mut dyn FnMut(Vec<String>, PathBuf, ModuleRead),
-) -> Vec<String> {
+) -> (Vec<String>, Vec<UnreadModule>) {
     let downloaded = downloaded_modules(dir);
     let mut visited = std::collections::BTreeSet::new();
     let mut notes = Vec::new();
+    let mut unread = Vec::new();
     let mut level = vec![(Vec::<String>::new(), dir.to_path_buf())];
     while !level.is_empty() {
         // The same path can be called twice from one module (two blocks with one name): the later call
@@ -176,7 +223,15 @@ fn walk(
         let mut seen = std::collections::BTreeSet::new();
         let mut todo: Vec<(Vec<String>, PathBuf)> = Vec::new();
         for (path, module_dir) in level.into_iter().rev() {
-            if visited.contains(&path) || path.len() > 32 || !seen.insert(path.clone()) {
+            if visited.contains(&path) || !seen.insert(path.clone()) {
+                continue;
+            }
+            if path.len() > MAX_MODULE_NESTING {
+                unread.push(UnreadModule {
+                    path: path.clone(),
+                    source: module_dir.display().to_string(),
+                    reason: format!("it is nested deeper than {MAX_MODULE_NESTING} module calls"),
+                });
                 continue;
             }
             todo.push((path, module_dir));
@@ -214,6 +269,11 @@ fn walk(
                          download it); its resources are checked from the plan alone",
                         child.join(".module.")
                     ));
+                    unread.push(UnreadModule {
+                        path: child.clone(),
+                        source: source.clone(),
+                        reason: "it is not on disk (run terraform init to download it)".to_string(),
+                    });
                 }
             }
             visited.insert(path.clone());
@@ -221,7 +281,7 @@ fn walk(
         }
         level = next;
     }
-    notes
+    (notes, unread)
 }
 
 /// Parses every `.tf` file of one directory (one rayon task per file) and indexes its blocks. Returns the
@@ -239,6 +299,11 @@ struct FileIndex {
     /// an `aws_iam_policy_document` is linked once every file of the module is read.
     resources: Vec<(String, ResourceEntry, PolicyAttributes)>,
     calls: ModuleCalls,
+    /// Every object the file declares (`resource aws_iam_role.r`, `local.x`, `module.m`), with its line.
+    declared: Vec<(String, usize)>,
+    /// For each resource block (by `type.name`): its argument names and nested block types, which an
+    /// override file replaces.
+    written: Vec<(String, Vec<String>, Vec<String>)>,
 }
 
 /// Policy attributes of one resource block (path without indexes → statements), in source order.
@@ -255,7 +320,12 @@ fn read_module(dir: &Path) -> ModuleRead {
     let mut names: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(entries) => entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.is_file())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(is_configuration_file)
+                    && p.is_file()
+            })
             .collect(),
         Err(error) => {
             return (
@@ -265,8 +335,15 @@ fn read_module(dir: &Path) -> ModuleRead {
             );
         }
     };
-    names.sort();
+    // Primary files in name order, then override files in name order (Terraform's loading order).
+    let overriding = |p: &PathBuf| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(super::overrides::is_override)
+    };
+    names.sort_by(|a, b| (overriding(a), a).cmp(&(overriding(b), b)));
     let files: Vec<FileIndex> = names.par_iter().map(|path| index_file(path)).collect();
+    let conflicts = conflicts(&files);
     let mut module = ModuleSources {
         dir: dir.to_path_buf(),
         ..ModuleSources::default()
@@ -275,13 +352,36 @@ fn read_module(dir: &Path) -> ModuleRead {
     let mut calls = Vec::new();
     let mut resources = Vec::new();
     let mut kept = Vec::with_capacity(files.len());
+    let mut overriding = Vec::new();
+    let mut override_calls = Vec::new();
     // Data sources first (of every file), so that resources can link to the policy documents they use.
     for file in files {
-        module.data.extend(file.data);
         diagnostics.extend(file.problem);
+        if file.file.is_override {
+            // Merged into the primary blocks below; their policy statements replace those they override.
+            overriding.push((file.resources, file.written));
+            // A module call's `source` can be overridden too.
+            override_calls.extend(file.calls);
+            kept.push(file.file);
+            continue;
+        }
+        module.data.extend(file.data);
         calls.extend(file.calls);
         resources.extend(file.resources);
         kept.push(file.file);
+    }
+    for (name, source) in override_calls {
+        if let Some(call) = calls.iter_mut().find(|(n, _)| *n == name)
+            && source.is_some()
+        {
+            call.1 = source;
+        }
+    }
+    let mut overridden: Vec<(String, PolicyAttributes, Vec<String>, Vec<String>)> = Vec::new();
+    for (file_resources, written) in overriding {
+        for ((key, _, policies), (_, attributes, blocks)) in file_resources.into_iter().zip(written) {
+            overridden.push((key, policies, attributes, blocks));
+        }
     }
     for (key, mut entry, policies) in resources {
         for (attribute, statements) in policies {
@@ -299,6 +399,46 @@ fn read_module(dir: &Path) -> ModuleRead {
         }
         module.resources.insert(key, entry);
     }
+    for (key, policies, attributes, blocks) in overridden {
+        let Some(entry) = module.resources.get_mut(&key) else {
+            continue;
+        };
+        // An argument of the override replaces the original's; a nested block type replaces all its blocks.
+        entry.policies.retain(|path, _| {
+            let (first, nested) = match path.split_once('.') {
+                Some((block, _)) => (block, true),
+                None => (path.as_str(), false),
+            };
+            !(if nested {
+                blocks.iter().any(|b| b == first)
+            } else {
+                attributes.iter().any(|a| a == first)
+            })
+        });
+        for (attribute, statements) in policies {
+            let statements = match statements {
+                PolicyStatements::Found(statements) => Some(statements),
+                PolicyStatements::Document(name) => module
+                    .data
+                    .get(&name)
+                    .and_then(|document| document.policies.get("json"))
+                    .cloned(),
+            };
+            if let Some(statements) = statements {
+                entry.policies.insert(attribute, statements);
+            }
+        }
+    }
+    // An object defined twice: no block may stand for it (Terraform rejects the configuration).
+    for conflict in &conflicts {
+        if let Some(key) = conflict.key.strip_prefix("resource ") {
+            module.resources.remove(key);
+        } else if let Some(key) = conflict.key.strip_prefix("data ") {
+            module.data.remove(key);
+        }
+    }
+    module.conflicts = conflicts.iter().map(|c| c.message.clone()).collect();
+    diagnostics.extend(module.conflicts.iter().cloned());
     // Malformed annotation comments are reported whether or not a widening needs them.
     let mut problems = std::collections::BTreeSet::new();
     for entry in module.resources.values().chain(module.data.values()) {
@@ -316,6 +456,57 @@ fn read_module(dir: &Path) -> ModuleRead {
     (module, calls, diagnostics)
 }
 
+/// One object that makes Terraform reject a module's files.
+struct Conflict {
+    /// The object (`resource aws_iam_role.r`, `local.x`).
+    key: String,
+    message: String,
+}
+
+/// Objects declared twice in the primary files of a module, and override blocks with no primary block.
+fn conflicts(files: &[FileIndex]) -> Vec<Conflict> {
+    let mut primary: BTreeMap<&str, Vec<(&Path, usize)>> = BTreeMap::new();
+    for file in files.iter().filter(|f| !f.file.is_override) {
+        for (key, line) in &file.declared {
+            primary.entry(key).or_default().push((&file.file.display, *line));
+        }
+    }
+    let mut out = Vec::new();
+    for (key, places) in &primary {
+        if places.len() > 1 {
+            let places: Vec<String> = places
+                .iter()
+                .map(|(file, line)| format!("{}:{line}", file.display()))
+                .collect();
+            out.push(Conflict {
+                key: key.to_string(),
+                message: format!(
+                    "{}: {key} is defined {} times ({}); Terraform rejects the configuration, so no policy of \
+                     it is evaluated from source",
+                    places[0].rsplit_once(':').map_or("", |(f, _)| f),
+                    places.len(),
+                    places.join(", ")
+                ),
+            });
+        }
+    }
+    for file in files.iter().filter(|f| f.file.is_override) {
+        for (key, line) in &file.declared {
+            if !primary.contains_key(key.as_str()) {
+                out.push(Conflict {
+                    key: String::new(),
+                    message: format!(
+                        "{}:{line}: {key} overrides nothing (no primary file declares it); Terraform rejects the \
+                         configuration, so no policy of it is evaluated from source",
+                        file.file.display.display()
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Reads, parses and indexes one file. The syntax tree is dropped here: the index keeps what it needs.
 fn index_file(path: &Path) -> FileIndex {
     let display = display_path(path);
@@ -325,11 +516,18 @@ fn index_file(path: &Path) -> FileIndex {
             display,
             text: String::new(),
             parsed: false,
+            is_override: path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(super::overrides::is_override),
+            syntax_error: None,
         },
         problem: None,
         data: Vec::new(),
         resources: Vec::new(),
         calls: Vec::new(),
+        declared: Vec::new(),
+        written: Vec::new(),
     };
     let text = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -341,7 +539,25 @@ fn index_file(path: &Path) -> FileIndex {
             return out;
         }
     };
+    let text = if path.to_string_lossy().ends_with(".tf.json") {
+        match super::json_syntax::to_native(&text) {
+            Ok(native) => native,
+            Err(reason) => {
+                out.file.syntax_error = Some(("JSON syntax".to_string(), reason.clone()));
+                out.problem = Some(format!(
+                    "{}: does not parse as Terraform JSON syntax, so its resources are checked from the plan \
+                     alone: {reason}",
+                    out.file.display.display()
+                ));
+                out.file.text = text;
+                return out;
+            }
+        }
+    } else {
+        text
+    };
     if let Err(reason) = crate::nesting::check(&text) {
+        out.file.syntax_error = Some(("nesting".to_string(), reason.to_string()));
         out.problem = Some(format!(
             "{}: {reason}, so it is not parsed and its resources are checked from the plan alone",
             out.file.display.display()
@@ -358,6 +574,10 @@ fn index_file(path: &Path) -> FileIndex {
         }
         Err(error) => {
             let location = error.location();
+            out.file.syntax_error = Some((
+                format!("line {}, column {}", location.line(), location.column()),
+                format!("does not parse: {}", error.message()),
+            ));
             out.problem = Some(format!(
                 "{}:{}:{}: does not parse, so its resources are checked from the plan alone: {}",
                 out.file.display.display(),
@@ -373,6 +593,26 @@ fn index_file(path: &Path) -> FileIndex {
 
 fn index_body(body: &Body, file: &Text<'_>, out: &mut FileIndex) {
     for block in body.blocks() {
+        let line = file.line(block.ident.span().map_or(0, |s| s.start));
+        let labels: Vec<&str> = block.labels.iter().map(label_text).collect();
+        match (block.ident.as_str(), labels.as_slice()) {
+            ("resource" | "data", [kind, name]) => {
+                out.declared
+                    .push((format!("{} {kind}.{name}", block.ident.as_str()), line));
+            }
+            ("module" | "variable" | "output", [name]) => {
+                out.declared
+                    .push((format!("{} {name}", block.ident.as_str()), line));
+            }
+            ("locals", []) => {
+                for attribute in block.body.attributes() {
+                    let at = file.line(attribute.key.span().map_or(0, |s| s.start));
+                    out.declared
+                        .push((format!("local {}", attribute.key.as_str()), at));
+                }
+            }
+            _ => {}
+        }
         match block.ident.as_str() {
             "data" => {
                 let Some((kind, name)) = two_labels(block) else {
@@ -393,6 +633,19 @@ fn index_body(body: &Body, file: &Text<'_>, out: &mut FileIndex) {
                 let entry = block_entry(block, file);
                 let mut policies = Vec::new();
                 collect_policies(&block.body, "", file, &mut policies);
+                out.written.push((
+                    format!("{kind}.{name}"),
+                    block
+                        .body
+                        .attributes()
+                        .map(|a| a.key.as_str().to_string())
+                        .collect(),
+                    block
+                        .body
+                        .blocks()
+                        .map(|b| b.ident.as_str().to_string())
+                        .collect(),
+                ));
                 out.resources.push((format!("{kind}.{name}"), entry, policies));
             }
             "module" => {

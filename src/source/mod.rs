@@ -11,6 +11,8 @@ pub mod eval;
 pub mod functions;
 pub mod index;
 mod locals;
+pub mod json_syntax;
+pub mod overrides;
 pub use crate::nesting;
 pub mod providers;
 

@@ -1,0 +1,820 @@
+//! Terraform's own file rules, end to end through `trustgate diff` (no plan: every policy comes from the
+//! sources) and `check --source` (the sources resolve what the plan only knows after apply): override
+//! files, `.tf.json`, variable definitions files and their precedence, ignored file names, objects defined
+//! twice, `dynamic` children of policy documents, lexicographic key order, and `diff` failing closed.
+
+mod common;
+
+use std::path::Path;
+
+use common::{TODAY, git, run_in};
+
+/// The base revision: a role that trusts its own account, through a policy document and a variable.
+const BASE: &str = r#"
+variable "partner" {
+  default = "111111111111"
+}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${var.partner}:root"]
+    }
+  }
+}
+
+resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+"#;
+
+const EXTERNAL: &str = "arn:aws:iam::999988887777:root";
+
+/// A repository whose `main` commit holds `files`; the working tree is then changed by the test.
+fn repository(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let repo = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        write(repo.path(), name, text);
+    }
+    git(repo.path(), &["init", "-q", "-b", "main"]);
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "base"]);
+    repo
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+struct Diff {
+    code: i32,
+    /// (address, principal, kind) of every finding.
+    findings: Vec<(String, String, String)>,
+    json: serde_json::Value,
+}
+
+fn diff(repo: &Path) -> Diff {
+    let out = run_in(
+        Some(repo),
+        &[
+            "diff",
+            "--base",
+            "main",
+            "--account",
+            "111111111111",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|_| panic!("JSON (exit {}): {}", out.code, out.stderr));
+    let findings = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["address"].as_str().unwrap().to_string(),
+                f["principal"].as_str().unwrap().to_string(),
+                f["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    Diff {
+        code: out.code,
+        findings,
+        json,
+    }
+}
+
+fn external(address: &str) -> (String, String, String) {
+    (
+        address.to_string(),
+        EXTERNAL.to_string(),
+        "external-account".to_string(),
+    )
+}
+
+fn unverifiable(address: &str) -> (String, String, String) {
+    (address.to_string(), String::new(), "unverifiable".to_string())
+}
+
+// ---- 1. override files -------------------------------------------------------------------------------
+
+/// `override.tf` is merged after `main.tf`: its `statement` blocks replace all of the document's.
+#[test]
+fn override_file_replaces_the_statements_of_a_policy_document() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "override.tf",
+        r#"
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::999988887777:root"]
+    }
+  }
+}
+"#,
+    );
+    let out = diff(repo.path());
+    assert_eq!((out.code, out.findings), (1, vec![external("aws_iam_role.r")]));
+}
+
+/// The override's `statement` blocks replace the original's, and the original's other arguments stay
+/// (`source_policy_documents` here): the override is merged, not put in place of the whole block.
+#[test]
+fn override_blocks_are_merged_not_substituted() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "main.tf",
+        &BASE.replace(
+            "data \"aws_iam_policy_document\" \"trust\" {\n",
+            "data \"aws_iam_policy_document\" \"trust\" {\n  source_policy_documents = [jsonencode({Version = \"2012-10-17\", Statement = [{Sid = \"Partner\", Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {AWS = \"arn:aws:iam::999988887777:root\"}}]})]\n",
+        ),
+    );
+    write(
+        repo.path(),
+        "override.tf",
+        r#"
+data "aws_iam_policy_document" "trust" {
+  statement {
+    sid     = "Own"
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111111111111:root"]
+    }
+  }
+}
+"#,
+    );
+    let out = diff(repo.path());
+    assert_eq!((out.code, out.findings), (1, vec![external("aws_iam_role.r")]));
+}
+
+/// An argument of an override block replaces the argument of the same name; override files apply in name
+/// order (`b_override.tf` after `a_override.tf`), and `locals` merge value by value.
+#[test]
+fn override_arguments_and_locals_apply_in_name_order() {
+    let main = r#"
+locals {
+  partner = "111111111111"
+}
+resource "aws_iam_role" "r" {
+  name = "r"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::111111111111:root" } }]
+  })
+}
+"#;
+    let repo = repository(&[("main.tf", main)]);
+    // a_override.tf sorts before main.tf, but is still applied after it.
+    write(
+        repo.path(),
+        "a_override.tf",
+        r#"
+resource "aws_iam_role" "r" {
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::${local.partner}:root" } }]
+  })
+}
+locals {
+  partner = "222222222222"
+}
+"#,
+    );
+    write(
+        repo.path(),
+        "b_override.tf",
+        "locals {\n  partner = \"999988887777\"\n}\n",
+    );
+    let out = diff(repo.path());
+    assert_eq!((out.code, out.findings), (1, vec![external("aws_iam_role.r")]));
+}
+
+/// An override block with nothing to override is an error in Terraform: every policy is unverifiable.
+#[test]
+fn override_of_nothing_makes_policies_unverifiable() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "override.tf",
+        "resource \"aws_iam_role\" \"missing\" {\n  name = \"x\"\n}\nresource \"aws_iam_role\" \"r\" {\n  name = \"renamed\"\n}\n",
+    );
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, &out.findings),
+        (1, &vec![unverifiable("aws_iam_role.r")])
+    );
+    let diagnostics = out.json["diagnostics"].to_string();
+    assert!(
+        diagnostics.contains("override.tf:1: resource aws_iam_role.missing overrides nothing"),
+        "{diagnostics}"
+    );
+}
+
+// ---- 2. .tf.json -------------------------------------------------------------------------------------
+
+#[test]
+fn tf_json_files_are_sources() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "extra.tf.json",
+        r#"{
+  "resource": {
+    "aws_iam_role": {
+      "json": {
+        "name": "json",
+        "assume_role_policy": "${jsonencode({Version = \"2012-10-17\", Statement = [{Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {AWS = \"arn:aws:iam::999988887777:root\"}}]})}"
+      }
+    }
+  }
+}
+"#,
+    );
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, &out.findings),
+        (1, &vec![external("aws_iam_role.json")])
+    );
+    assert_eq!(out.json["findings"][0]["location"]["file"], "extra.tf.json");
+    assert_eq!(out.json["findings"][0]["location"]["line"], 4);
+}
+
+/// `override.tf.json` overrides a policy document's statements, with a `dynamic` block in JSON form.
+#[test]
+fn tf_json_override_files_are_merged() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "override.tf.json",
+        r#"{
+  "data": {"aws_iam_policy_document": {"trust": {
+    "statement": [{
+      "actions": ["sts:AssumeRole"],
+      "dynamic": {"principals": {
+        "for_each": "${[\"999988887777\"]}",
+        "content": {"type": "AWS", "identifiers": ["arn:aws:iam::${principals.value}:root"]}
+      }}
+    }]
+  }}}
+}
+"#,
+    );
+    let out = diff(repo.path());
+    assert_eq!((out.code, out.findings), (1, vec![external("aws_iam_role.r")]));
+}
+
+#[test]
+fn a_tf_json_file_that_does_not_parse_stops_diff() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "extra.tf.json",
+        "{\"resource\": {\"aws_iam_role\": {\"x\": {\"name\": \"a\", \"name\": \"b\"}}}}",
+    );
+    let out = run_in(Some(repo.path()), &["diff", "--base", "main"], None);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("extra.tf.json: JSON syntax: the argument \"name\" is defined twice"),
+        "{}",
+        out.stderr
+    );
+}
+
+// ---- 3. variable definitions files -------------------------------------------------------------------
+
+#[test]
+fn terraform_tfvars_json_sets_a_variable() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "terraform.tfvars.json",
+        "{\"partner\": \"999988887777\"}\n",
+    );
+    let out = diff(repo.path());
+    assert_eq!((out.code, out.findings), (1, vec![external("aws_iam_role.r")]));
+}
+
+/// `*.auto.tfvars.json` come after `terraform.tfvars`, and `*.auto.tfvars(.json)` go in name order.
+#[test]
+fn auto_tfvars_files_take_precedence_in_name_order() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(repo.path(), "terraform.tfvars", "partner = \"999988887777\"\n");
+    write(
+        repo.path(),
+        "b.auto.tfvars.json",
+        "{\"partner\": \"111111111111\"}\n",
+    );
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, out.findings),
+        (0, vec![]),
+        "b.auto.tfvars.json wins over terraform.tfvars"
+    );
+    write(repo.path(), "c.auto.tfvars", "partner = \"999988887777\"\n");
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, out.findings),
+        (1, vec![external("aws_iam_role.r")]),
+        "c.auto.tfvars wins over b"
+    );
+}
+
+// ---- 4. ignored file names ---------------------------------------------------------------------------
+
+/// Terraform skips `.benign.tf` (hidden), `main.tf~` (backup) and `#main.tf#` (Emacs): none of them may
+/// stand in for `main.tf`.
+#[test]
+fn hidden_and_backup_files_are_not_read() {
+    let repo = repository(&[("main.tf", BASE)]);
+    let widened = BASE.replace("111111111111", "999988887777");
+    write(repo.path(), "main.tf", &widened);
+    // Each defines the role again, trusting only its own account (read first, it would win).
+    let own_role = "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n  assume_role_policy = jsonencode({Version = \"2012-10-17\", Statement = [{Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {AWS = \"arn:aws:iam::111111111111:root\"}}]})\n}\n";
+    for name in [".benign.tf", "main.tf~", "#main.tf#", "a.tf~"] {
+        write(repo.path(), name, own_role);
+    }
+    write(
+        repo.path(),
+        ".hidden.tf.json",
+        "{\"resource\": {\"aws_iam_role\": {\"r\": {\"name\": \"r\", \"assume_role_policy\": \"{}\"}}}}",
+    );
+    let out = diff(repo.path());
+    assert_eq!((out.code, &out.findings), (1, &vec![external("aws_iam_role.r")]));
+    assert!(
+        out.json["diagnostics"].as_array().is_none_or(Vec::is_empty),
+        "no duplicate: the ignored files are not read: {}",
+        out.json
+    );
+}
+
+// ---- 5. objects defined twice ------------------------------------------------------------------------
+
+#[test]
+fn a_resource_defined_twice_is_a_diagnostic_and_unverifiable() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "main.tf",
+        &BASE.replace("111111111111", "999988887777"),
+    );
+    // a.tf sorts first: first-wins would take its own-account role.
+    write(
+        repo.path(),
+        "a.tf",
+        "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n  assume_role_policy = jsonencode({Version = \"2012-10-17\", Statement = []})\n}\n",
+    );
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, &out.findings),
+        (1, &vec![unverifiable("aws_iam_role.r")])
+    );
+    let diagnostics = out.json["diagnostics"].to_string();
+    assert!(
+        diagnostics.contains("resource aws_iam_role.r is defined 2 times (a.tf:1, main.tf:16)"),
+        "{diagnostics}"
+    );
+}
+
+#[test]
+fn a_local_or_variable_defined_twice_makes_policies_unverifiable() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "main.tf",
+        &BASE.replace("${var.partner}", "${local.partner}"),
+    );
+    write(repo.path(), "a.tf", "locals {\n  partner = \"999988887777\"\n}\n");
+    write(repo.path(), "b.tf", "locals {\n  partner = \"111111111111\"\n}\n");
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, &out.findings),
+        (1, &vec![unverifiable("aws_iam_role.r")])
+    );
+    assert!(
+        out.json["diagnostics"]
+            .to_string()
+            .contains("local partner is defined 2 times")
+    );
+
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "vars.tf",
+        "variable \"partner\" {\n  default = \"999988887777\"\n}\n",
+    );
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, &out.findings),
+        (1, &vec![unverifiable("aws_iam_role.r")])
+    );
+    assert!(
+        out.json["diagnostics"]
+            .to_string()
+            .contains("variable partner is defined 2 times")
+    );
+}
+
+// ---- 6. dynamic children of a policy document --------------------------------------------------------
+
+const DENY_WITH_DYNAMIC_CONDITION: &str = r#"
+variable "allowed_orgs" {}
+
+data "aws_iam_policy_document" "bucket" {
+  statement {
+    sid       = "External"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::999988887777:root"]
+    }
+  }
+  statement {
+    sid       = "DenyOutsideOrg"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = ["*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    dynamic "condition" {
+      for_each = FOR_EACH
+      content {
+        test     = "StringNotEquals"
+        variable = "aws:PrincipalOrgID"
+        values   = [condition.value]
+      }
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "b" {
+  bucket = "b"
+  policy = data.aws_iam_policy_document.bucket.json
+}
+"#;
+
+/// A Deny whose `dynamic "condition"` has an unknown `for_each` must not become "deny everyone" (which
+/// would hide the Allow): the document is unverifiable. With a known `for_each` it is expanded.
+#[test]
+fn dynamic_condition_in_a_static_statement_is_evaluated_or_unverifiable() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "bucket.tf",
+        &DENY_WITH_DYNAMIC_CONDITION.replace("FOR_EACH", "var.allowed_orgs"),
+    );
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, out.findings),
+        (1, vec![unverifiable("aws_s3_bucket_policy.b")])
+    );
+    write(
+        repo.path(),
+        "bucket.tf",
+        &DENY_WITH_DYNAMIC_CONDITION.replace("FOR_EACH", "[\"o-abc123\"]"),
+    );
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, out.findings),
+        (1, vec![external("aws_s3_bucket_policy.b")])
+    );
+}
+
+#[test]
+fn dynamic_principals_in_a_static_statement_are_evaluated_or_unverifiable() {
+    let main = |for_each: &str| {
+        BASE.replace(
+            "    principals {\n      type        = \"AWS\"\n      identifiers = [\"arn:aws:iam::${var.partner}:root\"]\n    }",
+            &format!(
+                "    dynamic \"principals\" {{\n      for_each = {for_each}\n      content {{\n        type        = \"AWS\"\n        identifiers = [\"arn:aws:iam::${{principals.value}}:root\"]\n      }}\n    }}"
+            ),
+        )
+    };
+    let repo = repository(&[("main.tf", BASE)]);
+    write(repo.path(), "main.tf", &main("{ a = \"999988887777\" }"));
+    let out = diff(repo.path());
+    assert_eq!((out.code, out.findings), (1, vec![external("aws_iam_role.r")]));
+    write(
+        repo.path(),
+        "main.tf",
+        &format!("{}\nvariable \"later\" {{}}\n", main("var.later")),
+    );
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, out.findings),
+        (1, vec![unverifiable("aws_iam_role.r")])
+    );
+}
+
+// ---- 7. lexicographic key order ----------------------------------------------------------------------
+
+#[test]
+fn objects_iterate_in_lexicographic_key_order() {
+    for expression in [
+        "values({ z = \"111111111111\", a = \"999988887777\" })[0]",
+        "[for k, v in { z = \"111111111111\", a = \"999988887777\" } : v][0]",
+        "keys({ \"999988887777\" = 1, \"111111111111\" = 2 })[1]",
+        "values(merge({ z = \"111111111111\" }, { a = \"999988887777\" }))[0]",
+    ] {
+        let repo = repository(&[("main.tf", BASE)]);
+        write(
+            repo.path(),
+            "main.tf",
+            &BASE
+                .replace("default = \"111111111111\"", "default = \"000000000000\"")
+                .replace("${var.partner}", &format!("${{{expression}}}")),
+        );
+        let out = diff(repo.path());
+        assert_eq!(
+            (out.code, out.findings),
+            (1, vec![external("aws_iam_role.r")]),
+            "{expression}"
+        );
+    }
+}
+
+// ---- 8. diff fails closed ----------------------------------------------------------------------------
+
+#[test]
+fn an_unparsable_working_tree_file_stops_diff() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "roles.tf",
+        "resource \"aws_iam_role\" \"x\" {\n  name = \n",
+    );
+    let out = run_in(
+        Some(repo.path()),
+        &["diff", "--base", "main", "--account", "111111111111"],
+        None,
+    );
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.starts_with("trustgate: error: roles.tf: line "),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+}
+
+/// A module call whose source is not on disk: with no plan, what it creates is unverifiable (while the call
+/// or anything it depends on changes).
+#[test]
+fn a_module_not_on_disk_is_unverifiable_in_diff() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "partner.tf",
+        "module \"partner\" {\n  source  = \"example/partner-role/aws\"\n  account = \"999988887777\"\n}\n",
+    );
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, &out.findings),
+        (1, &vec![unverifiable("module.partner")])
+    );
+    assert!(
+        out.json["findings"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not on disk")
+    );
+    assert!(
+        out.json["notes"].as_array().is_none_or(Vec::is_empty),
+        "a finding, not a note: {}",
+        out.json
+    );
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "module"]);
+    let out = run_in(
+        Some(repo.path()),
+        &["diff", "--base", "HEAD", "--account", "111111111111"],
+        None,
+    );
+    assert_eq!(out.code, 0, "unchanged: {}", out.stdout);
+}
+
+/// Local modules nested deeper than the limit are not read: their policies are unverifiable, not gone.
+#[test]
+fn local_modules_nested_past_the_limit_are_unverifiable() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "chain.tf",
+        "module \"m\" {\n  source = \"./m0\"\n}\n",
+    );
+    for depth in 0..40 {
+        write(
+            repo.path(),
+            &format!("m{depth}/main.tf"),
+            &format!("module \"m\" {{\n  source = \"../m{}\"\n}}\n", depth + 1),
+        );
+    }
+    write(
+        repo.path(),
+        "m40/main.tf",
+        &BASE.replace("111111111111", "999988887777"),
+    );
+    let out = diff(repo.path());
+    assert_eq!(out.code, 1, "{}", out.json);
+    assert!(
+        out.findings.iter().all(|(_, _, kind)| kind == "unverifiable") && !out.findings.is_empty(),
+        "{:?}",
+        out.findings
+    );
+}
+
+// ---- 9. the base copy on a signal --------------------------------------------------------------------
+
+/// `diff` copies the base revision into a private (0700) temporary directory and removes it when stopped
+/// by SIGTERM or SIGINT. A `git` wrapper on PATH holds the run inside the copy (`git cat-file` waits) so the
+/// signal arrives while the directory exists.
+#[cfg(unix)]
+#[test]
+fn the_base_copy_is_private_and_removed_on_sigterm_and_sigint() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::process::{Command, Stdio};
+    let real_git = String::from_utf8(
+        Command::new("sh")
+            .args(["-c", "command -v git"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_string();
+    for signal in [libc::SIGTERM, libc::SIGINT] {
+        let repo = repository(&[("main.tf", BASE)]);
+        let tools = tempfile::tempdir().unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let wrapper = tools.path().join("git");
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\nfor a in \"$@\"; do if [ \"$a\" = cat-file ]; then touch \"{}/ready\"; sleep 10; fi; done\nexec {real_git} \"$@\"\n",
+                tools.path().display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = format!(
+            "{}:{}",
+            tools.path().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let mut child = Command::new(env!("CARGO_BIN_EXE_trustgate"))
+            .args(["diff", "--base", "main"])
+            .current_dir(repo.path())
+            .env("PATH", path)
+            .env("TMPDIR", tmp.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !tools.path().join("ready").exists() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "diff never reached git cat-file"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let copies: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(copies.len(), 1, "{copies:?}");
+        let mode = std::fs::metadata(&copies[0]).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{mode:o}");
+        // SAFETY: kill(2) on the child this test started.
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, signal);
+        }
+        let status = child.wait().unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(signal), "{status:?}");
+        assert!(!copies[0].exists(), "the copy of the base revision is removed");
+    }
+}
+
+// ---- the same rules in `check --source` --------------------------------------------------------------
+
+/// A plan in which the role's trust policy is known only after apply, so the sources decide it.
+const UNKNOWN_TRUST_PLAN: &str = r#"{"format_version": "1.2", "terraform_version": "1.11.0",
+ "resource_changes": [{"address": "aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "name": "r",
+   "provider_name": "registry.terraform.io/hashicorp/aws",
+   "change": {"actions": ["create"], "before": null, "after": {"name": "r"},
+              "after_unknown": {"assume_role_policy": true}}}],
+ "configuration": {"root_module": {}}}"#;
+
+fn check_source(files: &[(&str, &str)]) -> Vec<(String, String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        write(dir.path(), name, text);
+    }
+    write(dir.path(), "plan.json", UNKNOWN_TRUST_PLAN);
+    let out = run_in(
+        Some(dir.path()),
+        &[
+            "check",
+            "plan.json",
+            "--source",
+            ".",
+            "--account",
+            "111111111111",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|_| panic!("JSON (exit {}): {}", out.code, out.stderr));
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["address"].as_str().unwrap().to_string(),
+                f["principal"].as_str().unwrap().to_string(),
+                f["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn check_source_follows_overrides_tfvars_json_and_rejects_duplicates() {
+    let own = check_source(&[("main.tf", BASE)]);
+    assert_eq!(own, vec![], "own account only");
+    // `a_override.tf` sorts before `main.tf` but is applied after it.
+    let overridden = check_source(&[
+        ("main.tf", BASE),
+        (
+            "a_override.tf",
+            "variable \"partner\" {\n  default = \"999988887777\"\n}\n",
+        ),
+    ]);
+    assert_eq!(overridden, vec![external("aws_iam_role.r")]);
+    let tfvars = check_source(&[
+        ("main.tf", BASE),
+        ("terraform.tfvars.json", "{\"partner\": \"999988887777\"}"),
+    ]);
+    assert_eq!(tfvars, vec![external("aws_iam_role.r")]);
+    let json = check_source(&[
+        (
+            "main.tf",
+            &BASE.replace("variable \"partner\" {\n  default = \"111111111111\"\n}\n", ""),
+        ),
+        (
+            "vars.tf.json",
+            "{\"variable\": {\"partner\": {\"default\": \"999988887777\"}}}",
+        ),
+    ]);
+    assert_eq!(json, vec![external("aws_iam_role.r")]);
+    let twice = check_source(&[
+        ("main.tf", BASE),
+        (
+            "b.tf",
+            "variable \"partner\" {\n  default = \"999988887777\"\n}\n",
+        ),
+    ]);
+    assert_eq!(twice, vec![unverifiable("aws_iam_role.r")]);
+    let hidden = check_source(&[
+        ("main.tf", &BASE.replace("111111111111", "999988887777")),
+        (
+            ".a.tf",
+            "variable \"partner\" {\n  default = \"111111111111\"\n}\n",
+        ),
+    ]);
+    assert_eq!(
+        hidden,
+        vec![external("aws_iam_role.r")],
+        "the hidden file is not read (no duplicate)"
+    );
+}
