@@ -184,6 +184,11 @@ struct CheckArgs {
     /// (default: the current directory when it holds .tf files).
     #[arg(long, value_name = "DIR")]
     source: Option<PathBuf>,
+    /// The git revision the change starts from (e.g. the pull request's base): comment annotations and
+    /// exceptions are compared with it, so reports say which approvals this change wrote, and the base's
+    /// `annotations { from }` decides.
+    #[arg(long, value_name = "REV")]
+    base: Option<String>,
 }
 
 const TERRAFORM_ABOUT: &str = "Run terraform; check every plan before it is shown or applied.\n\n\
@@ -320,7 +325,7 @@ fn load_config(args: &BoundaryArgs) -> Result<Config> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
     match &args.config_ref {
-        Some(rev) => config::load_at_revision(args.config.as_deref(), &cwd, rev),
+        Some(rev) => config::load_at_revision(args.config.as_deref(), &cwd, rev, "--config-ref"),
         None => config::load(args.config.as_deref(), &cwd),
     }
 }
@@ -348,7 +353,15 @@ fn load_catalog(path: Option<&Path>) -> Result<Catalog> {
 
 fn check(args: CheckArgs, color: bool) -> Result<i32> {
     let today = args.report.today.unwrap_or_else(Date::today_utc);
-    let config = load_config(&args.boundary)?;
+    let mut config = load_config(&args.boundary)?;
+    if let Some(base) = &args.base
+        && args.boundary.config_ref.is_none()
+    {
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
+        let at_base = config::load_at_revision(args.boundary.config.as_deref(), &cwd, base, "--base")?;
+        config.compare_with_base(&at_base);
+    }
     let source = match &args.plan {
         Some(path) => Source::from_arg(path),
         None if std::io::stdin().is_terminal() => {
@@ -368,6 +381,7 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         text: &text,
         display_path,
         source_dir: source_dir(args.source.as_deref())?,
+        base: args.base.as_deref(),
     };
     let settings = Settings {
         flag_accounts: &args.boundary.accounts,

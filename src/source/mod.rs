@@ -11,6 +11,7 @@ pub mod eval;
 pub mod functions;
 pub mod index;
 pub use crate::nesting;
+pub mod provenance;
 pub mod providers;
 
 pub use comments::CommentAnnotation;
