@@ -185,11 +185,18 @@ pub struct Finding {
     pub provenance: Option<Provenance>,
     /// For a role: why its permissions are admin-equivalent (see `crate::blast`); empty when they are not.
     pub privileged: Vec<String>,
+    /// For a violation, when the repository has a CODEOWNERS file: who owns the file its approval goes in.
+    pub approvers: Option<crate::codeowners::Approvers>,
 }
 
 pub use crate::annotation::Provenance;
 
 impl Finding {
+    /// The file an approval of this finding is written in, when the sources show it: the resource block's.
+    pub fn approval_file(&self) -> Option<&std::path::Path> {
+        self.location.as_ref().map(|l| l.file.as_path())
+    }
+
     /// One sentence: who gains what, and why.
     pub fn message(&self) -> String {
         let who = match self.widening.kind {
@@ -887,6 +894,7 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
         resolved_from_source,
         provenance,
         privileged: Vec::new(),
+        approvers: None,
     }
 }
 

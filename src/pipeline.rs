@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::analysis::Boundary;
 use crate::blast::{self, RolePermissions};
 use crate::catalog::Catalog;
+use crate::codeowners;
 use crate::config::Config;
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -123,6 +124,8 @@ struct Extracted {
     /// The HCL sources at the base revision (`check --base`, `diff --base`), to tell which comment
     /// annotations this change wrote.
     base_index: Option<SourceIndex>,
+    /// The git revision the change under review starts from, when given (`--base`).
+    base_revision: Option<String>,
     /// Problems with the inputs that did not stop the check, and things not read.
     diagnostics: Vec<String>,
     notes: Vec<String>,
@@ -172,6 +175,7 @@ fn from_plan(input: PlanInput<'_>, catalog: &Catalog, on_load: &(dyn Fn(Load) + 
         let (plan, scan) = parsed?;
         let mut extracted = resolve_plan(display_path.clone(), plan, scan, prepared);
         extracted.base_index = base_index;
+        extracted.base_revision = base.map(str::to_string);
         Ok(extracted)
     })
 }
@@ -211,6 +215,7 @@ fn resolve_plan(
         boundary_conflict: scan.boundary_conflict,
         sources,
         base_index: None,
+        base_revision: None,
         diagnostics,
         notes,
         permissions: blast::role_permissions(&plan),
@@ -288,6 +293,7 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         boundary_conflict: None,
         sources: Some(sources),
         base_index: Some(base_index),
+        base_revision: Some(input.base.to_string()),
         diagnostics,
         notes,
         permissions: BTreeMap::new(),
@@ -318,6 +324,7 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
         boundary_conflict,
         sources,
         base_index,
+        base_revision,
         diagnostics,
         notes,
         permissions,
@@ -369,6 +376,8 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
             finding.privileged = role.privileged();
         }
     }
+    let revision = base_revision.as_deref().or(settings.config.revision.as_deref());
+    assign_approvers(&mut report.findings, settings.config, revision);
     report.stale_approvals = review::stale_approvals(
         &sites,
         JudgeInput {
@@ -386,6 +395,36 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
     report.notes = notes;
     report.command = command;
     Ok(report)
+}
+
+/// Names, on each violation, the code owners of the file its approval goes in (the resource's `.tf` file,
+/// else the config file), from the CODEOWNERS of `revision` (the base: the one GitHub uses) or of the
+/// working tree. Nothing when the working directory is not in a git work tree or there is no CODEOWNERS.
+fn assign_approvers(findings: &mut [judge::Finding], config: &Config, revision: Option<&str>) {
+    if findings.iter().all(|f| f.status != judge::Status::Violation) {
+        return;
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return;
+    };
+    let Some(root) = codeowners::repository_root(&cwd) else {
+        return;
+    };
+    let Some(owners) = codeowners::CodeOwners::load(&root, revision) else {
+        return;
+    };
+    let config_file = config
+        .path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(crate::config::DEFAULT_FILE_NAME));
+    for finding in findings
+        .iter_mut()
+        .filter(|f| f.status == judge::Status::Violation)
+    {
+        let file = finding.approval_file().unwrap_or(&config_file);
+        finding.approvers =
+            codeowners::repository_path(&root, &cwd, file).map(|path| owners.owners_of(&path));
+    }
 }
 
 /// The table of what the sources say about each site: its resource block (file, line, comment

@@ -492,3 +492,71 @@ fn an_unknown_base_is_a_usage_error() {
     assert!(stderr.contains("no-such-branch"), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
+
+/// Puts `base` as .github/CODEOWNERS into `main` of `repo` (amending its one commit) and `head` into the
+/// working tree.
+fn with_codeowners(repo: &std::path::Path, base: &str, head: &str) {
+    std::fs::create_dir_all(repo.join(".github")).unwrap();
+    std::fs::write(repo.join(".github/CODEOWNERS"), base).unwrap();
+    git(repo, &["add", ".github/CODEOWNERS"]);
+    git(repo, &["commit", "-q", "--amend", "--no-edit"]);
+    std::fs::write(repo.join(".github/CODEOWNERS"), head).unwrap();
+}
+
+const BASE_OWNERS: &str = "* @acme/platform\n/main.tf @acme/security\n/.trustgate.hcl @acme/security\n";
+
+/// The violation says who must approve: the code owners of the file its approval goes in, from the base's
+/// CODEOWNERS (the one GitHub requests reviews from), which the change cannot rewrite to name its author.
+#[test]
+fn a_violation_names_its_code_owners_from_the_base() {
+    let repo = case_repository(STALE_COMMENT, &|text| text, None, None);
+    with_codeowners(repo.path(), BASE_OWNERS, "* @author\n");
+    let args = ["--source", ".", "--base", "main"];
+    let (code, report, stderr) = check_in(repo.path(), STALE_COMMENT_PLAN, &args);
+    assert_eq!(code, 1, "{stderr}");
+    let approvers = &report["findings"][0]["approvers"];
+    assert_eq!(
+        approvers["owners"],
+        serde_json::json!(["@acme/security"]),
+        "{report}"
+    );
+    assert_eq!(approvers["path"], "main.tf");
+    assert_eq!(approvers["codeowners"], "main:.github/CODEOWNERS");
+    assert_eq!(approvers["line"], 2);
+
+    let plan = common::root().join(STALE_COMMENT_PLAN);
+    let needle =
+        "must be approved by @acme/security (code owners of main.tf, main:.github/CODEOWNERS line 2)";
+    for format in ["human", "markdown", "github", "sarif"] {
+        let mut argv = vec![
+            "check",
+            plan.to_str().unwrap(),
+            "--format",
+            format,
+            "--today",
+            TODAY,
+        ];
+        argv.extend_from_slice(&args);
+        let out = common::run_in(Some(repo.path()), &argv, None);
+        assert_eq!(out.code, 1, "{format}: {}", out.stderr);
+        // Markdown keeps a word joiner after `@` so that the comment does not notify anyone.
+        let text = out.stdout.replace("@\u{2060}", "@");
+        assert!(text.contains(needle), "{format}: {}", out.stdout);
+    }
+
+    // Without sources that place the resource, the approval goes in the config file.
+    std::fs::create_dir(repo.path().join("elsewhere")).unwrap();
+    let (_, report, _) = check_in(
+        repo.path(),
+        STALE_COMMENT_PLAN,
+        &["--source", "elsewhere", "--base", "main"],
+    );
+    let approvers = &report["findings"][0]["approvers"];
+    assert_eq!(approvers["path"], ".trustgate.hcl");
+    assert_eq!(approvers["owners"], serde_json::json!(["@acme/security"]));
+    // Approved findings name no approvers (here without --base: the comment's provenance is unknown).
+    let (_, report, _) = check_in(repo.path(), STALE_COMMENT_PLAN, &["--source", "."]);
+    assert_eq!(report["findings"].as_array().map(Vec::len), Some(1));
+    assert_eq!(report["findings"][0]["status"], "approved");
+    assert_eq!(report["findings"][0]["approvers"], Value::Null);
+}

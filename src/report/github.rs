@@ -93,6 +93,9 @@ fn command(f: &Finding) -> String {
             let _ = write!(message, "\n{}", f.rule.summary);
         }
     }
+    if let Some(approvers) = &f.approvers {
+        let _ = write!(message, "\nApproval: {}", approvers.sentence());
+    }
     let mut properties = Vec::new();
     if let Some(location) = &f.location {
         let (file, line) = location.precise();

@@ -294,6 +294,14 @@ fn render_finding(out: &mut String, f: &Finding, report: &Report, p: Painter) {
             let _ = writeln!(out, "             {} {exception}", p.dim("or"));
         }
     }
+    if let Some(approvers) = &f.approvers {
+        let _ = writeln!(
+            out,
+            "        {}     {}",
+            p.dim("who:"),
+            terminal(&approvers.sentence())
+        );
+    }
 }
 
 /// `main.tf:12` or `main.tf:12, statement at line 20` (or `at policies.tf:20` in another file).
