@@ -185,8 +185,9 @@ struct CheckArgs {
     #[arg(long, value_name = "DIR")]
     source: Option<PathBuf>,
     /// The git revision the change starts from (e.g. the pull request's base): comment annotations and
-    /// exceptions are compared with it, so reports say which approvals this change wrote, and the base's
-    /// `annotations { from }` decides.
+    /// exceptions are compared with it, so reports say which approvals this change wrote, and violations
+    /// name the base's CODEOWNERS. When the base's config says `annotations { from = "base" }`, the whole
+    /// config is read from the base (as with --config-ref).
     #[arg(long, value_name = "REV")]
     base: Option<String>,
 }
@@ -360,7 +361,13 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         let cwd = std::env::current_dir()
             .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
         let at_base = config::load_at_revision(args.boundary.config.as_deref(), &cwd, base, "--base")?;
-        config.compare_with_base(&at_base);
+        if at_base.annotations.from_base {
+            // The base's config takes approvals only from the base: it is the config, whatever the change
+            // under review writes into its own (as with --config-ref).
+            config = at_base;
+        } else {
+            config.compare_with_base(&at_base);
+        }
     }
     let source = match &args.plan {
         Some(path) => Source::from_arg(path),

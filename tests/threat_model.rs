@@ -454,7 +454,7 @@ fn from_base_rejects_a_comment_written_by_the_change() {
 }
 
 /// An exception the change adds to the working tree's .trustgate.hcl is marked as written by this change
-/// with --base (no --config-ref), and does not approve under the base's from = "base".
+/// with --base (no --config-ref), and does not approve under from = "base".
 #[test]
 fn base_tells_an_exception_added_by_the_change() {
     let plan = "testdata/real/default-tags-approve-nothing/plan.json";
@@ -464,7 +464,15 @@ fn base_tells_an_exception_added_by_the_change() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(report["findings"][0]["annotation"]["provenance"], "this-change");
 
+    // Under the base's from = "base" the whole config is the base's: the exception is not there at all.
     let repo = repository(FROM_BASE, &head);
+    let (code, report, stderr) = check_in(repo.path(), plan, &["--base", "main"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(report["findings"][0]["annotation"], Value::Null);
+
+    // A working tree that turns from = "base" on itself is held to it: its own new exception does not
+    // approve.
+    let repo = repository("", &format!("{FROM_BASE}{PARTNER_EXCEPTION}"));
     let (code, report, stderr) = check_in(repo.path(), plan, &["--base", "main"]);
     assert_eq!(code, 1, "{stderr}");
     assert_eq!(report["findings"][0]["annotation"]["provenance"], "this-change");
@@ -559,4 +567,25 @@ fn a_violation_names_its_code_owners_from_the_base() {
     assert_eq!(report["findings"].as_array().map(Vec::len), Some(1));
     assert_eq!(report["findings"][0]["status"], "approved");
     assert_eq!(report["findings"][0]["approvers"], Value::Null);
+}
+
+/// Under the base's from = "base", `check --base` reads the whole config from the base: the change can
+/// neither declare its partner's account as own nor add the exception that approves it.
+#[test]
+fn with_base_a_from_base_config_cannot_be_edited_by_the_change() {
+    let plan = "testdata/real/default-tags-approve-nothing/plan.json";
+    let head =
+        format!("boundary {{\n  accounts = [\"123456789012\", \"999988887777\"]\n}}\n{PARTNER_EXCEPTION}");
+    let repo = repository(FROM_BASE, &head);
+    let (code, report, stderr) = check_in(repo.path(), plan, &[]);
+    assert_eq!(
+        (code, report["summary"]["widenings"].as_u64()),
+        (0, Some(0)),
+        "{stderr}"
+    );
+    let (code, report, stderr) = check_in(repo.path(), plan, &["--base", "main"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(report["boundary"]["source"], "detected");
+    assert_eq!(report["findings"][0]["status"], "violation");
+    assert_eq!(report["findings"][0]["annotation"], Value::Null);
 }
