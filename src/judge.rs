@@ -148,6 +148,17 @@ pub struct Location {
     /// File of that statement when it is not `file` (a policy document in another file).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_file: Option<PathBuf>,
+    /// For a resource inside a module: the root module's `module` block it comes from, where a comment
+    /// approves that call's instances (and where approve hints point).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_call: Option<CallLocation>,
+}
+
+/// The place of a root `module` block.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CallLocation {
+    pub file: PathBuf,
+    pub line: usize,
 }
 
 impl Location {
@@ -192,9 +203,14 @@ pub struct Finding {
 pub use crate::annotation::Provenance;
 
 impl Finding {
-    /// The file an approval of this finding is written in, when the sources show it: the resource block's.
+    /// The file an approval of this finding is written in, when the sources show it: the root `module`
+    /// block's for a module instance, else the resource block's.
     pub fn approval_file(&self) -> Option<&std::path::Path> {
-        self.location.as_ref().map(|l| l.file.as_path())
+        let location = self.location.as_ref()?;
+        Some(match &location.module_call {
+            Some(call) => call.file.as_path(),
+            None => location.file.as_path(),
+        })
     }
 
     /// One sentence: who gains what, and why.
@@ -387,6 +403,18 @@ pub struct SiteSource {
     pub block: Option<SourceBlock>,
     /// The policy evaluated from source, for a site the plan only knows after apply.
     pub resolution: Option<SourceResolution>,
+    /// For a resource inside a module: the root module's `module` block it comes from.
+    pub module_call: Option<SourceCall>,
+}
+
+/// A root `module` block as written: where, and its comment annotation, which approves the widenings of
+/// every resource of that call's instances.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceCall {
+    pub file: PathBuf,
+    pub line: usize,
+    pub annotation: Option<CommentAnnotation>,
+    pub annotation_provenance: Provenance,
 }
 
 /// A resource block as written: where, its comment annotation, and the statements of the site's policy.
@@ -766,18 +794,23 @@ fn side_view(parsed: &Parsed, ctx: &Context<'_>) -> SideView {
 
 fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) -> Finding {
     let settings = &input.config.annotations;
-    let entry = input
+    let site_source = input
         .sources
-        .and_then(|sources| sources.site(&site.address, &site.attribute))
-        .and_then(|s| s.block.as_ref());
+        .and_then(|sources| sources.site(&site.address, &site.attribute));
+    let entry = site_source.and_then(|s| s.block.as_ref());
+    let call = site_source.and_then(|s| s.module_call.as_ref());
     let statement = entry.and_then(|e| e.statement(widening.statement, widening.sid.as_deref()));
     let location = entry.map(|e| Location {
         file: e.file.clone(),
         line: e.line,
         statement_line: statement.map(|s| s.line),
         statement_file: statement.filter(|s| s.file != e.file).map(|s| s.file.clone()),
+        module_call: call.map(|c| CallLocation {
+            file: c.file.clone(),
+            line: c.line,
+        }),
     });
-    // Precedence: exception > statement comment > resource comment > tags.
+    // Precedence: exception > statement comment > resource comment > module call comment > tags.
     let matched_exception = annotation::matching_exception(
         &input.config.exceptions,
         &site.address,
@@ -802,6 +835,7 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
         statement
             .and_then(|s| from_comment(s.annotation.as_ref(), s.annotation_provenance))
             .or_else(|| entry.and_then(|e| from_comment(e.annotation.as_ref(), e.annotation_provenance)))
+            .or_else(|| call.and_then(|c| from_comment(c.annotation.as_ref(), c.annotation_provenance)))
             .or_else(|| {
                 annotation::from_tags(&site.tags).map(|a| {
                     let provenance = if site.tags_changed {

@@ -17,8 +17,8 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::extract::{self, PolicySite};
 use crate::judge::{
-    self, BoundaryInfo, JudgeInput, Report, SiteSource, SourceBlock, SourceFacts, SourceResolution,
-    SourceStatement,
+    self, BoundaryInfo, JudgeInput, Report, SiteSource, SourceBlock, SourceCall, SourceFacts,
+    SourceResolution, SourceStatement,
 };
 use crate::plan::{self, standing, standing::DocumentKind};
 use crate::report::output::{self, Destinations};
@@ -476,10 +476,28 @@ fn source_facts<'a>(
                 symbols: r.resolved.symbols.clone(),
                 used: r.used,
             });
-        if block.is_some() || resolution.is_some() {
+        let module_call = sources
+            .index
+            .root_call(&site.module_address)
+            .map(|call| SourceCall {
+                file: call.file.clone(),
+                line: call.line,
+                annotation: call.annotation.clone(),
+                annotation_provenance: provenance::of_comment(
+                    base.is_some(),
+                    call.annotation.as_ref(),
+                    base.and_then(|index| index.root_call(&site.module_address))
+                        .and_then(|b| b.annotation.as_ref()),
+                ),
+            });
+        if block.is_some() || resolution.is_some() || module_call.is_some() {
             table.insert(
                 (site.address.clone(), site.attribute.clone()),
-                SiteSource { block, resolution },
+                SiteSource {
+                    block,
+                    resolution,
+                    module_call,
+                },
             );
         }
     }

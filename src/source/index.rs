@@ -70,6 +70,8 @@ pub struct ModuleSources {
     pub resources: BTreeMap<String, ResourceEntry>,
     /// `type.name` of data sources → entry.
     pub data: BTreeMap<String, ResourceEntry>,
+    /// Name of each `module` block → its place and comment annotation (no policies).
+    pub calls: BTreeMap<String, ResourceEntry>,
 }
 
 /// Module call path (names without instance keys) → sources.
@@ -104,6 +106,14 @@ impl SourceIndex {
             dir: dir.to_path_buf(),
             reads,
         }
+    }
+
+    /// The root module's `module` block that an instance address lies under (`module.a` of
+    /// `module.a["k"].module.b.aws_iam_role.x`); None for a root resource.
+    pub fn root_call(&self, module_address: &str) -> Option<&ResourceEntry> {
+        let path = crate::extract::module_call_path(module_address)?;
+        let name = path.first()?;
+        self.modules.get(&Vec::new())?.calls.get(name)
     }
 
     /// The resource block behind an instance address (`module.a["k"].aws_iam_role.x[0]`).
@@ -239,6 +249,8 @@ struct FileIndex {
     /// an `aws_iam_policy_document` is linked once every file of the module is read.
     resources: Vec<(String, ResourceEntry, PolicyAttributes)>,
     calls: ModuleCalls,
+    /// Name of each `module` block → its entry, in block order.
+    call_entries: Vec<(String, ResourceEntry)>,
 }
 
 /// Policy attributes of one resource block (path without indexes → statements), in source order.
@@ -278,6 +290,7 @@ fn read_module(dir: &Path) -> ModuleRead {
     // Data sources first (of every file), so that resources can link to the policy documents they use.
     for file in files {
         module.data.extend(file.data);
+        module.calls.extend(file.call_entries);
         diagnostics.extend(file.problem);
         calls.extend(file.calls);
         resources.extend(file.resources);
@@ -301,7 +314,12 @@ fn read_module(dir: &Path) -> ModuleRead {
     }
     // Malformed annotation comments are reported whether or not a widening needs them.
     let mut problems = std::collections::BTreeSet::new();
-    for entry in module.resources.values().chain(module.data.values()) {
+    for entry in module
+        .resources
+        .values()
+        .chain(module.data.values())
+        .chain(module.calls.values())
+    {
         let statements = entry
             .policies
             .values()
@@ -330,6 +348,7 @@ fn index_file(path: &Path) -> FileIndex {
         data: Vec::new(),
         resources: Vec::new(),
         calls: Vec::new(),
+        call_entries: Vec::new(),
     };
     let text = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -405,6 +424,8 @@ fn index_body(body: &Body, file: &Text<'_>, out: &mut FileIndex) {
                     .and_then(|a| a.value.as_str())
                     .map(str::to_string);
                 out.calls.push((name.to_string(), source));
+                out.call_entries
+                    .push((name.to_string(), block_entry(block, file)));
             }
             _ => {}
         }
