@@ -122,6 +122,7 @@ mod tests {
             line: 7,
             statement_line: None,
             statement_file: None,
+            module_call: None,
         });
         let out = render(&report);
         let lines: Vec<&str> = out.lines().collect();

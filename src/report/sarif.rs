@@ -239,6 +239,7 @@ mod tests {
             line: 12,
             statement_line: None,
             statement_file: None,
+            module_call: None,
         });
         let sarif: Value = serde_json::from_str(&render(&report)).unwrap();
         let results = sarif["runs"][0]["results"].as_array().unwrap();
