@@ -623,23 +623,56 @@ run_trustgate() {
   )
 }
 
-# The base commit for diff mode: the input, else the pull request's base commit from the event.
-diff_base() {
+# The base commit: the input, else the pull request's base commit from the event, else nothing. When the
+# event cannot be read: an error for mode diff ($1 = required), a warning for mode check.
+base_commit() {
   local base="${INPUT_BASE:-}" status=0
   if [ -z "$base" ]; then
     base="$(event_field '.pull_request.base.sha // empty' \
       'print(((e.get("pull_request") or {}).get("base") or {}).get("sha") or "")')" || status=$?
-    [ "$status" -ne 3 ] || fail "neither jq nor python3 is available to read the pull request's base commit; set input base"
+    if [ "$status" -eq 3 ]; then
+      [ "${1:-}" != required ] ||
+        fail "neither jq nor python3 is available to read the pull request's base commit; set input base"
+      warn "neither jq nor python3 is available to read the pull request's base commit: approvals are not compared with it; set input base"
+    fi
   fi
-  [ -n "$base" ] || fail "mode diff needs a base commit: run it on a pull_request event or set input base"
-  [[ "$base" =~ ^[A-Za-z0-9._/~^-]+$ ]] && [[ "$base" != -* ]] || fail "input base '$base' is not a git revision"
+  if [ -n "$base" ]; then
+    valid_revision base "$base"
+  fi
   printf '%s\n' "$base"
+}
+
+# Fails unless $2 can only be a git revision (never an option).
+valid_revision() {
+  [[ "$2" =~ ^[A-Za-z0-9._/~^-]+$ ]] && [[ "$2" != -* ]] || fail "input $1 '$2' is not a git revision"
+}
+
+# The base commit for diff mode, which needs one.
+diff_base() {
+  local base
+  base="$(base_commit required)"
+  [ -n "$base" ] || fail "mode diff needs a base commit: run it on a pull_request event or set input base"
+  printf '%s\n' "$base"
+}
+
+# The revision of input config-ref (`base`: the base commit $1), or nothing.
+config_ref() {
+  local ref="${INPUT_CONFIG_REF:-}"
+  case "$ref" in
+    "") return 0 ;;
+    base)
+      [ -n "$1" ] || fail "input config-ref is base, but there is no base commit: run on a pull_request event or set input base"
+      ref="$1"
+      ;;
+    *) valid_revision config-ref "$ref" ;;
+  esac
+  printf '%s\n' "$ref"
 }
 
 # Makes sure the base commit is in the (often shallow) clone: fetches it by id from origin when missing.
 fetch_base() {
   local base="$1"
-  command -v git >/dev/null 2>&1 || fail "mode diff needs git"
+  command -v git >/dev/null 2>&1 || fail "comparing with the base commit $base needs git"
   if git rev-parse --verify --quiet "$base^{commit}" >/dev/null; then
     return 0
   fi
@@ -695,6 +728,19 @@ cmd_check() {
   if [ "$mode" = check ]; then
     [ -n "${INPUT_PLAN:-}" ] || fail "input plan is required in mode check"
     expand_plans "$INPUT_PLAN"
+    # On a pull request, approvals are compared with its base (check --base), and the config can come
+    # from there (config-ref).
+    local check_base ref
+    check_base="$(base_commit)"
+    ref="$(config_ref "$check_base")"
+    if [ -n "$check_base" ]; then
+      fetch_base "$check_base"
+      common+=(--base "$check_base")
+    fi
+    if [ -n "$ref" ]; then
+      fetch_base "$ref"
+      common+=(--config-ref "$ref")
+    fi
     local i=0 plan
     for plan in "${plans[@]}"; do
       # After --, a plan named like an option is still a plan.
@@ -705,9 +751,14 @@ cmd_check() {
       i=$((i + 1))
     done
   else
-    local base
+    local base ref
     base="$(diff_base)"
     fetch_base "$base"
+    ref="$(config_ref "$base")"
+    if [ -n "$ref" ]; then
+      fetch_base "$ref"
+      common+=(--config-ref "$ref")
+    fi
     targets=(-- .)
     run_trustgate "$out/0" diff --base "$base" ${common[@]+"${common[@]}"}
     labels+=(".") folders+=("$out/0") categories+=("$(category_of "$prefix" "diff/")")

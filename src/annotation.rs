@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::analysis::WideningKind;
 use crate::date::Date;
 
 pub const OWNER_TAG: &str = "trustgate:owner";
@@ -58,6 +59,29 @@ pub enum Origin {
     },
 }
 
+/// Where an annotation stands relative to the change under review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Provenance {
+    /// Added or altered by this change (tags: the resource is new or its `trustgate:*` tags differ between
+    /// before and after).
+    ThisChange,
+    /// Present unchanged before this change.
+    Earlier,
+    /// Nothing to compare with (comments without `--base`, exceptions without `--base` or `--config-ref`).
+    Unknown,
+}
+
+impl Provenance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provenance::ThisChange => "this-change",
+            Provenance::Earlier => "earlier",
+            Provenance::Unknown => "unknown",
+        }
+    }
+}
+
 /// An annotation as written; fields may be missing or invalid — `validate` says.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Annotation {
@@ -82,7 +106,33 @@ pub struct Exception {
     pub address: String,
     /// Exact canonical principal, or None for any principal.
     pub principal: Option<String>,
+    /// The one kind of widening it approves (`kind = "condition-weakened"`), or None for any kind.
+    pub kind: Option<WideningKind>,
     pub annotation: Annotation,
+    /// Whether the same exception (address, principal, kind and the three fields) is in the config of the
+    /// base revision: None when there is no base to compare with (no `--base`, no `--config-ref`).
+    pub at_base: Option<bool>,
+}
+
+impl Exception {
+    /// Whether it names what it approves (a principal or a kind), so that it can approve a widening that
+    /// is new in this plan even when it was written before.
+    pub fn names_what_it_approves(&self) -> bool {
+        self.principal.is_some() || self.kind.is_some()
+    }
+
+    /// The same exception as `other`, whatever line of which file holds either.
+    pub fn same_as(&self, other: &Exception) -> bool {
+        self.address == other.address
+            && self.principal == other.principal
+            && self.kind == other.kind
+            && same_fields(&self.annotation, &other.annotation)
+    }
+}
+
+/// Whether two annotations say the same (owner, expiry, justification), wherever they are written.
+pub fn same_fields(a: &Annotation, b: &Annotation) -> bool {
+    a.owner == b.owner && a.expiry == b.expiry && a.justification == b.justification
 }
 
 /// Reads the three `trustgate:*` tags; None when none of them is present.
@@ -149,12 +199,13 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
-/// The first exception matching the address and principal (principal compared canonically: a bare
+/// The first exception matching the address, principal and kind (principal compared canonically: a bare
 /// account id equals its `:root` ARN).
 pub fn matching_exception<'a>(
     exceptions: &'a [Exception],
     address: &str,
     principal: &str,
+    kind: WideningKind,
 ) -> Option<&'a Exception> {
     exceptions.iter().find(|exception| {
         glob_matches(&exception.address, address)
@@ -162,6 +213,7 @@ pub fn matching_exception<'a>(
                 .principal
                 .as_deref()
                 .is_none_or(|wanted| same_principal(wanted, principal))
+            && exception.kind.is_none_or(|wanted| wanted == kind)
     })
 }
 
@@ -321,6 +373,8 @@ mod tests {
         Exception {
             address: address.to_string(),
             principal: principal.map(canonical_principal),
+            kind: None,
+            at_base: None,
             annotation: Annotation {
                 owner: Some(owner.to_string()),
                 expiry: Some("2027-03-31".to_string()),
@@ -479,11 +533,54 @@ mod tests {
         let address = r#"module.vendor["datadog"].aws_iam_role.this"#;
         let owner = |found: Option<&Exception>| found.and_then(|e| e.annotation.owner.clone());
 
-        let found = matching_exception(&exceptions, address, "arn:aws:iam::464622532012:root");
+        let external = WideningKind::ExternalAccount;
+        let found = matching_exception(&exceptions, address, "arn:aws:iam::464622532012:root", external);
         assert_eq!(owner(found).as_deref(), Some("@second"));
-        let found = matching_exception(&exceptions, address, "arn:aws:iam::999999999999:root");
+        let found = matching_exception(&exceptions, address, "arn:aws:iam::999999999999:root", external);
         assert_eq!(owner(found).as_deref(), Some("@third"));
-        assert_eq!(matching_exception(&exceptions, "aws_s3_bucket.x", "*"), None);
+        assert_eq!(
+            matching_exception(&exceptions, "aws_s3_bucket.x", "*", WideningKind::Public),
+            None
+        );
+    }
+
+    #[test]
+    fn an_exception_with_a_kind_matches_only_that_kind() {
+        let mut weakened = exception("aws_iam_role.vendor", None, "@security");
+        weakened.kind = Some(WideningKind::ConditionWeakened);
+        let exceptions = vec![weakened];
+        let principal = "arn:aws:iam::464622532012:root";
+        let found = matching_exception(
+            &exceptions,
+            "aws_iam_role.vendor",
+            principal,
+            WideningKind::ConditionWeakened,
+        );
+        assert!(found.is_some_and(Exception::names_what_it_approves));
+        for other in [WideningKind::ExternalAccount, WideningKind::Public] {
+            assert_eq!(
+                matching_exception(&exceptions, "aws_iam_role.vendor", principal, other),
+                None
+            );
+        }
+        assert!(!exception("a", None, "@x").names_what_it_approves());
+        assert!(exception("a", Some("464622532012"), "@x").names_what_it_approves());
+    }
+
+    #[test]
+    fn the_same_exception_on_another_line_is_the_same() {
+        let a = exception("aws_iam_role.x", Some("464622532012"), "@a");
+        let mut b = a.clone();
+        b.annotation.origin = Origin::Exception {
+            file: PathBuf::from("main:./.trustgate.hcl"),
+            line: 40,
+        };
+        assert!(a.same_as(&b));
+        b.annotation.expiry = Some("2027-04-01".to_string());
+        assert!(!a.same_as(&b));
+        let mut c = a.clone();
+        c.kind = Some(WideningKind::Public);
+        assert!(!a.same_as(&c));
     }
 
     #[test]

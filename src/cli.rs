@@ -184,6 +184,12 @@ struct CheckArgs {
     /// (default: the current directory when it holds .tf files).
     #[arg(long, value_name = "DIR")]
     source: Option<PathBuf>,
+    /// The git revision the change starts from (e.g. the pull request's base): comment annotations and
+    /// exceptions are compared with it, so reports say which approvals this change wrote, and violations
+    /// name the base's CODEOWNERS. When the base's config says `annotations { from = "base" }`, the whole
+    /// config is read from the base (as with --config-ref).
+    #[arg(long, value_name = "REV")]
+    base: Option<String>,
 }
 
 const TERRAFORM_ABOUT: &str = "Run terraform; check every plan before it is shown or applied.\n\n\
@@ -320,7 +326,7 @@ fn load_config(args: &BoundaryArgs) -> Result<Config> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
     match &args.config_ref {
-        Some(rev) => config::load_at_revision(args.config.as_deref(), &cwd, rev),
+        Some(rev) => config::load_at_revision(args.config.as_deref(), &cwd, rev, "--config-ref"),
         None => config::load(args.config.as_deref(), &cwd),
     }
 }
@@ -348,7 +354,21 @@ fn load_catalog(path: Option<&Path>) -> Result<Catalog> {
 
 fn check(args: CheckArgs, color: bool) -> Result<i32> {
     let today = args.report.today.unwrap_or_else(Date::today_utc);
-    let config = load_config(&args.boundary)?;
+    let mut config = load_config(&args.boundary)?;
+    if let Some(base) = &args.base
+        && args.boundary.config_ref.is_none()
+    {
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
+        let at_base = config::load_at_revision(args.boundary.config.as_deref(), &cwd, base, "--base")?;
+        if at_base.annotations.from_base {
+            // The base's config takes approvals only from the base: it is the config, whatever the change
+            // under review writes into its own (as with --config-ref).
+            config = at_base;
+        } else {
+            config.compare_with_base(&at_base);
+        }
+    }
     let source = match &args.plan {
         Some(path) => Source::from_arg(path),
         None if std::io::stdin().is_terminal() => {
@@ -368,6 +388,7 @@ fn check(args: CheckArgs, color: bool) -> Result<i32> {
         text: &text,
         display_path,
         source_dir: source_dir(args.source.as_deref())?,
+        base: args.base.as_deref(),
     };
     let settings = Settings {
         flag_accounts: &args.boundary.accounts,

@@ -15,7 +15,7 @@ use hcl::edit::Span;
 use hcl::edit::expr::Expression;
 use hcl::edit::structure::{Attribute, Block, Structure};
 
-use crate::analysis::OwnIdentity;
+use crate::analysis::{OwnIdentity, WideningKind};
 pub use crate::annotation::AnnotationSettings;
 use crate::annotation::{self, Annotation, Exception, Origin};
 use crate::error::{Error, Result};
@@ -89,9 +89,10 @@ pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<Config> {
     }
 }
 
-/// Loads the config file as it is at git revision `rev` (`--config-ref`), through `git show`, never
-/// touching the working tree; the default config when the file does not exist at that revision.
-pub fn load_at_revision(explicit: Option<&Path>, cwd: &Path, rev: &str) -> Result<Config> {
+/// Loads the config file as it is at git revision `rev` (`--config-ref`, or `--base` as `flag` says in
+/// messages), through `git show`, never touching the working tree; the default config when the file does
+/// not exist at that revision.
+pub fn load_at_revision(explicit: Option<&Path>, cwd: &Path, rev: &str, flag: &str) -> Result<Config> {
     let path = explicit.unwrap_or(Path::new(DEFAULT_FILE_NAME));
     let spec = format!("{rev}:./{}", path.display());
     let git = |args: &[&str]| {
@@ -100,12 +101,12 @@ pub fn load_at_revision(explicit: Option<&Path>, cwd: &Path, rev: &str) -> Resul
             .arg(cwd)
             .args(args)
             .output()
-            .map_err(|e| Error::Usage(format!("--config-ref: cannot run git: {e}")))
+            .map_err(|e| Error::Usage(format!("{flag}: cannot run git: {e}")))
     };
     let verified = git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])?;
     if !verified.status.success() {
         return Err(Error::Usage(format!(
-            "--config-ref {rev:?}: not a git revision here (fetch it first, e.g. fetch-depth: 0)"
+            "{flag} {rev:?}: not a git revision here (fetch it first, e.g. fetch-depth: 0)"
         )));
     }
     let shown = git(&["show", &spec])?;
@@ -124,7 +125,22 @@ pub fn load_at_revision(explicit: Option<&Path>, cwd: &Path, rev: &str) -> Resul
         Config::default()
     };
     config.revision = Some(rev.to_string());
+    for exception in &mut config.exceptions {
+        exception.at_base = Some(true);
+    }
     Ok(config)
+}
+
+impl Config {
+    /// Compares this (working tree) config with the config of the base revision (`check --base`): each
+    /// exception learns whether the base has it, and the base decides `annotations { from }` (the change
+    /// under review can make it stricter, never looser).
+    pub fn compare_with_base(&mut self, base: &Config) {
+        for exception in &mut self.exceptions {
+            exception.at_base = Some(base.exceptions.iter().any(|b| b.same_as(exception)));
+        }
+        self.annotations.from_base |= base.annotations.from_base;
+    }
 }
 
 /// Parses and checks the text of a config file; `path` is only used in messages and exception origins.
@@ -199,7 +215,7 @@ const BOUNDARY_ATTRIBUTES: &[&str] = &[
     "oidc_issuers",
 ];
 const ANNOTATIONS_ATTRIBUTES: &[&str] = &["max_expiry_days", "min_justification_length", "inline", "from"];
-const EXCEPTION_ATTRIBUTES: &[&str] = &["address", "principal", "owner", "expiry", "justification"];
+const EXCEPTION_ATTRIBUTES: &[&str] = &["address", "principal", "kind", "owner", "expiry", "justification"];
 
 /// Records `block` as the one block of its kind, or fails naming the line of the earlier one.
 fn ensure_first<'b>(file: &SourceFile, seen: &mut Option<&'b Block>, block: &'b Block) -> Result<()> {
@@ -363,6 +379,7 @@ fn read_review(file: &SourceFile, block: &Block) -> Result<ReviewSettings> {
 fn read_exception(file: &SourceFile, block: &Block, number: usize) -> Result<Exception> {
     let mut address = None;
     let mut principal = None;
+    let mut kind = None;
     let mut owner = None;
     let mut expiry = None;
     let mut justification = None;
@@ -383,6 +400,20 @@ fn read_exception(file: &SourceFile, block: &Block, number: usize) -> Result<Exc
                     ));
                 }
                 principal = Some(annotation::canonical_principal(&value));
+            }
+            "kind" => {
+                let found = WideningKind::ALL.into_iter().find(|k| k.as_str() == value);
+                if found.is_none() {
+                    let names: Vec<&str> = WideningKind::ALL.iter().map(|k| k.as_str()).collect();
+                    return Err(file.error(
+                        attribute.value.span(),
+                        format!(
+                            "kind {value:?} is not a widening kind; use one of {}",
+                            names.join(", ")
+                        ),
+                    ));
+                }
+                kind = found;
             }
             "owner" => owner = Some(value),
             "expiry" => expiry = Some(value),
@@ -415,6 +446,8 @@ fn read_exception(file: &SourceFile, block: &Block, number: usize) -> Result<Exc
     Ok(Exception {
         address: address.unwrap_or_default(),
         principal,
+        kind,
+        at_base: None,
         annotation: Annotation {
             owner,
             expiry,
@@ -940,6 +973,45 @@ exception {
             config.exceptions[0].principal.as_deref(),
             Some("arn:aws:iam::464622532012:role/x")
         );
+    }
+
+    #[test]
+    fn exception_kinds_are_widening_kinds() {
+        let text = "exception {\n  address = \"a\"\n  kind = \"condition-weakened\"\n  \
+                    owner = \"@a\"\n  expiry = \"2027-01-01\"\n  justification = \"because\"\n}\n";
+        let config = parse_text(text).expect("valid");
+        assert_eq!(config.exceptions[0].kind, Some(WideningKind::ConditionWeakened));
+        assert_eq!(config.exceptions[0].at_base, None);
+        let message = error_of("exception {\n  kind = \"external\"\n}\n");
+        assert!(
+            message.starts_with(
+                "line 2, column 10: kind \"external\" is not a widening kind; use one of public, external-account"
+            ),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_base_config_marks_exceptions_and_decides_from() {
+        let exception = "exception {\n  address = \"a\"\n  principal = \"464622532012\"\n  \
+                         owner = \"@a\"\n  expiry = \"2027-01-01\"\n  justification = \"because\"\n}\n";
+        let renewed = exception.replace("2027-01-01", "2027-02-01");
+        let base = parse_text(&format!("annotations {{\n  from = \"base\"\n}}\n{exception}")).unwrap();
+        // The change moves the exception down a line, adds a renewed copy, and tries from = "any".
+        let mut head = parse_text(&format!(
+            "annotations {{\n  from = \"any\"\n}}\n\n{exception}{renewed}"
+        ))
+        .unwrap();
+        head.compare_with_base(&base);
+        assert_eq!(
+            head.exceptions.iter().map(|e| e.at_base).collect::<Vec<_>>(),
+            vec![Some(true), Some(false)]
+        );
+        assert!(head.annotations.from_base);
+        // A stricter working tree stays strict.
+        let mut strict = parse_text("annotations {\n  from = \"base\"\n}\n").unwrap();
+        strict.compare_with_base(&Config::default());
+        assert!(strict.annotations.from_base);
     }
 
     #[test]

@@ -148,6 +148,17 @@ pub struct Location {
     /// File of that statement when it is not `file` (a policy document in another file).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement_file: Option<PathBuf>,
+    /// For a resource inside a module: the root module's `module` block it comes from, where a comment
+    /// approves that call's instances (and where approve hints point).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_call: Option<CallLocation>,
+}
+
+/// The place of a root `module` block.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CallLocation {
+    pub file: PathBuf,
+    pub line: usize,
 }
 
 impl Location {
@@ -185,32 +196,23 @@ pub struct Finding {
     pub provenance: Option<Provenance>,
     /// For a role: why its permissions are admin-equivalent (see `crate::blast`); empty when they are not.
     pub privileged: Vec<String>,
+    /// For a violation, when the repository has a CODEOWNERS file: who owns the file its approval goes in.
+    pub approvers: Option<crate::codeowners::Approvers>,
 }
 
-/// Where an annotation stands relative to the change under review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Provenance {
-    /// Added or altered by this change (tags: the resource is new or its `trustgate:*` tags differ between
-    /// before and after).
-    ThisChange,
-    /// Present unchanged before this change.
-    Earlier,
-    /// Nothing to compare with (comments and exceptions without a base revision).
-    Unknown,
-}
-
-impl Provenance {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Provenance::ThisChange => "this-change",
-            Provenance::Earlier => "earlier",
-            Provenance::Unknown => "unknown",
-        }
-    }
-}
+pub use crate::annotation::Provenance;
 
 impl Finding {
+    /// The file an approval of this finding is written in, when the sources show it: the root `module`
+    /// block's for a module instance, else the resource block's.
+    pub fn approval_file(&self) -> Option<&std::path::Path> {
+        let location = self.location.as_ref()?;
+        Some(match &location.module_call {
+            Some(call) => call.file.as_path(),
+            None => location.file.as_path(),
+        })
+    }
+
     /// One sentence: who gains what, and why.
     pub fn message(&self) -> String {
         let who = match self.widening.kind {
@@ -401,6 +403,18 @@ pub struct SiteSource {
     pub block: Option<SourceBlock>,
     /// The policy evaluated from source, for a site the plan only knows after apply.
     pub resolution: Option<SourceResolution>,
+    /// For a resource inside a module: the root module's `module` block it comes from.
+    pub module_call: Option<SourceCall>,
+}
+
+/// A root `module` block as written: where, and its comment annotation, which approves the widenings of
+/// every resource of that call's instances.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceCall {
+    pub file: PathBuf,
+    pub line: usize,
+    pub annotation: Option<CommentAnnotation>,
+    pub annotation_provenance: Provenance,
 }
 
 /// A resource block as written: where, its comment annotation, and the statements of the site's policy.
@@ -409,6 +423,8 @@ pub struct SourceBlock {
     pub file: PathBuf,
     pub line: usize,
     pub annotation: Option<CommentAnnotation>,
+    /// Whether the base revision has the same comment annotation on this block (`Unknown` without a base).
+    pub annotation_provenance: Provenance,
     pub statements: Vec<SourceStatement>,
 }
 
@@ -435,6 +451,8 @@ pub struct SourceStatement {
     pub file: PathBuf,
     pub line: usize,
     pub annotation: Option<CommentAnnotation>,
+    /// Whether the base revision has the same comment annotation on this statement.
+    pub annotation_provenance: Provenance,
 }
 
 /// A policy evaluated from source.
@@ -791,42 +809,63 @@ fn side_view(parsed: &Parsed, ctx: &Context<'_>) -> SideView {
 
 fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) -> Finding {
     let settings = &input.config.annotations;
-    let entry = input
+    let site_source = input
         .sources
-        .and_then(|sources| sources.site(&site.address, &site.attribute))
-        .and_then(|s| s.block.as_ref());
+        .and_then(|sources| sources.site(&site.address, &site.attribute));
+    let entry = site_source.and_then(|s| s.block.as_ref());
+    let call = site_source.and_then(|s| s.module_call.as_ref());
     let statement = entry.and_then(|e| e.statement(widening.statement, widening.sid.as_deref()));
     let location = entry.map(|e| Location {
         file: e.file.clone(),
         line: e.line,
         statement_line: statement.map(|s| s.line),
         statement_file: statement.filter(|s| s.file != e.file).map(|s| s.file.clone()),
+        module_call: call.map(|c| CallLocation {
+            file: c.file.clone(),
+            line: c.line,
+        }),
     });
-    // Precedence: exception > statement comment > resource comment > tags.
-    let matched_exception =
-        annotation::matching_exception(&input.config.exceptions, &site.address, &widening.principal);
-    let from_exception = matched_exception.map(|exception| (exception.annotation.clone(), Vec::new()));
-    let from_comment =
-        |comment: Option<&CommentAnnotation>| comment.map(|c| (c.annotation.clone(), c.problems.clone()));
+    // Precedence: exception > statement comment > resource comment > module call comment > tags.
+    let matched_exception = annotation::matching_exception(
+        &input.config.exceptions,
+        &site.address,
+        &widening.principal,
+        widening.kind,
+    );
+    let from_exception = matched_exception.map(|exception| {
+        let provenance = match exception.at_base {
+            Some(true) => Provenance::Earlier,
+            Some(false) => Provenance::ThisChange,
+            None => Provenance::Unknown,
+        };
+        (exception.annotation.clone(), Vec::new(), provenance)
+    });
+    let from_comment = |comment: Option<&CommentAnnotation>, provenance: Provenance| {
+        comment.map(|c| (c.annotation.clone(), c.problems.clone(), provenance))
+    };
     let inline = || {
         if !settings.inline {
             return None;
         }
-        from_comment(statement.and_then(|s| s.annotation.as_ref()))
-            .or_else(|| from_comment(entry.and_then(|e| e.annotation.as_ref())))
-            .or_else(|| annotation::from_tags(&site.tags).map(|a| (a, Vec::new())))
+        statement
+            .and_then(|s| from_comment(s.annotation.as_ref(), s.annotation_provenance))
+            .or_else(|| entry.and_then(|e| from_comment(e.annotation.as_ref(), e.annotation_provenance)))
+            .or_else(|| call.and_then(|c| from_comment(c.annotation.as_ref(), c.annotation_provenance)))
+            .or_else(|| {
+                annotation::from_tags(&site.tags).map(|a| {
+                    let provenance = if site.tags_changed {
+                        Provenance::ThisChange
+                    } else {
+                        Provenance::Earlier
+                    };
+                    (a, Vec::new(), provenance)
+                })
+            })
     };
-    let (annotation, mut annotation_problems) = match from_exception.or_else(inline) {
-        Some((annotation, problems)) => (Some(annotation), problems),
-        None => (None, Vec::new()),
+    let (annotation, mut annotation_problems, provenance) = match from_exception.or_else(inline) {
+        Some((annotation, problems, provenance)) => (Some(annotation), problems, Some(provenance)),
+        None => (None, Vec::new(), None),
     };
-    let provenance = annotation.as_ref().map(|a| match a.origin {
-        annotation::Origin::Tags if site.tags_changed => Provenance::ThisChange,
-        annotation::Origin::Tags => Provenance::Earlier,
-        // Read with --config-ref from the base revision: the exception was there before this change.
-        annotation::Origin::Exception { .. } if input.config.revision.is_some() => Provenance::Earlier,
-        _ => Provenance::Unknown,
-    });
     if let Some(a) = &annotation {
         annotation_problems.extend(annotation::validate(a, settings, input.today));
         if settings.from_base && provenance != Some(Provenance::Earlier) {
@@ -846,15 +885,22 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
                 annotation::Origin::Tags => annotation_problems.push(
                     "the trustgate:* tags are unchanged in this change, so they were given for the earlier \
                      policy, not for this new widening: renew them in this change (a new trustgate:expiry is \
-                     enough) or add an exception that names the principal"
+                     enough) or add an exception that names the principal or kind"
+                        .to_string(),
+                ),
+                annotation::Origin::Comment { .. } => annotation_problems.push(
+                    "this comment is unchanged in this change, so it was given for the earlier policy, not for \
+                     this new widening: renew it in this change (a new expiry= is enough) or add an exception \
+                     that names the principal or kind"
                         .to_string(),
                 ),
                 annotation::Origin::Exception { .. }
-                    if matched_exception.is_some_and(|e| e.principal.is_none()) =>
+                    if matched_exception.is_some_and(|e| !e.names_what_it_approves()) =>
                 {
                     annotation_problems.push(
-                        "this exception names no principal and was there before this change, so it approves \
-                         only the widenings present when it was written: add `principal` for this one"
+                        "this exception names no principal and no kind and was there before this change, so it \
+                         approves only the widenings present when it was written: add `principal` or `kind` for \
+                         this one"
                             .to_string(),
                     )
                 }
@@ -897,6 +943,7 @@ fn finding_for(site: &PolicySite, widening: Widening, input: &JudgeInput<'_>) ->
         resolved_from_source,
         provenance,
         privileged: Vec::new(),
+        approvers: None,
     }
 }
 

@@ -10,6 +10,7 @@ pub mod annotation;
 pub mod blast;
 pub mod catalog;
 pub mod cli;
+pub mod codeowners;
 pub mod config;
 pub mod date;
 pub mod error;

@@ -11,18 +11,20 @@ use std::path::{Path, PathBuf};
 use crate::analysis::Boundary;
 use crate::blast::{self, RolePermissions};
 use crate::catalog::Catalog;
+use crate::codeowners;
 use crate::config::Config;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::extract::{self, PolicySite};
 use crate::judge::{
-    self, BoundaryInfo, JudgeInput, Report, SiteSource, SourceBlock, SourceFacts, SourceResolution,
-    SourceStatement,
+    self, BoundaryInfo, JudgeInput, Report, SiteSource, SourceBlock, SourceCall, SourceFacts,
+    SourceResolution, SourceStatement,
 };
 use crate::plan::{self, standing, standing::DocumentKind};
 use crate::report::output::{self, Destinations};
 use crate::review;
 use crate::source::diff::{self, DiffSites};
+use crate::source::provenance;
 use crate::source::{PreparedIndex, SourceIndex, Sources};
 
 /// How every command judges: the boundary given on the command line, the config, the catalog, the date.
@@ -52,6 +54,9 @@ pub struct PlanInput<'a> {
     pub display_path: PathBuf,
     /// Directory of the root module's `.tf` files; None: the plan alone.
     pub source_dir: Option<PathBuf>,
+    /// The git revision the change under review starts from (`check --base REV`): the sources at that
+    /// revision say which comment annotations this change wrote. Needs `source_dir`.
+    pub base: Option<&'a str>,
 }
 
 /// `diff --base REV DIR`.
@@ -116,6 +121,11 @@ struct Extracted {
     boundary_conflict: Option<String>,
     /// The HCL sources, when read.
     sources: Option<Sources>,
+    /// The HCL sources at the base revision (`check --base`, `diff --base`), to tell which comment
+    /// annotations this change wrote.
+    base_index: Option<SourceIndex>,
+    /// The git revision the change under review starts from, when given (`--base`).
+    base_revision: Option<String>,
     /// Problems with the inputs that did not stop the check, and things not read.
     diagnostics: Vec<String>,
     notes: Vec<String>,
@@ -134,7 +144,13 @@ fn from_plan(input: PlanInput<'_>, catalog: &Catalog, on_load: &(dyn Fn(Load) + 
         text,
         display_path,
         source_dir,
+        base,
     } = input;
+    // The base revision's sources, read before anything else: a revision that is not there is a usage error.
+    let base_index = match (base, source_dir.as_deref()) {
+        (Some(rev), Some(dir)) => Some(base_sources(dir, rev)?),
+        _ => None,
+    };
     std::thread::scope(|scope| {
         let mut reading = source_dir.as_deref().map(|dir| {
             scope.spawn(move || {
@@ -157,8 +173,17 @@ fn from_plan(input: PlanInput<'_>, catalog: &Catalog, on_load: &(dyn Fn(Load) + 
             .or(sequential)
             .map(|joined| joined.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
         let (plan, scan) = parsed?;
-        Ok(resolve_plan(display_path.clone(), plan, scan, prepared))
+        let mut extracted = resolve_plan(display_path.clone(), plan, scan, prepared);
+        extracted.base_index = base_index;
+        extracted.base_revision = base.map(str::to_string);
+        Ok(extracted)
     })
+}
+
+/// The `.tf` sources of `dir` as they are at git revision `rev`, read without touching the working tree.
+fn base_sources(dir: &Path, rev: &str) -> Result<SourceIndex> {
+    let tree = diff::check_out_base(dir, rev)?;
+    Ok(SourceIndex::load(&tree.dir, None))
 }
 
 /// Ties the sources read ahead to the plan, and evaluates from them what the plan only knows after apply.
@@ -189,6 +214,8 @@ fn resolve_plan(
         detected_boundary: scan.detected_boundary,
         boundary_conflict: scan.boundary_conflict,
         sources,
+        base_index: None,
+        base_revision: None,
         diagnostics,
         notes,
         permissions: blast::role_permissions(&plan),
@@ -269,6 +296,8 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         detected_boundary: None,
         boundary_conflict: None,
         sources: Some(sources),
+        base_index: Some(base_index),
+        base_revision: Some(input.base.to_string()),
         diagnostics,
         notes,
         permissions: BTreeMap::new(),
@@ -298,6 +327,8 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
         detected_boundary,
         boundary_conflict,
         sources,
+        base_index,
+        base_revision,
         diagnostics,
         notes,
         permissions,
@@ -321,9 +352,15 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
             .as_ref()
             .and_then(|s| s.managed_arn_account(reference).map(|a| a.map(str::to_string)))
     };
-    let facts = sources
-        .as_ref()
-        .map(|sources| source_facts(sources, &sites, &is_managed_arn, &managed_arn_account));
+    let facts = sources.as_ref().map(|sources| {
+        source_facts(
+            sources,
+            base_index.as_ref(),
+            &sites,
+            &is_managed_arn,
+            &managed_arn_account,
+        )
+    });
     let mut report = judge::judge(
         &sites,
         JudgeInput {
@@ -343,6 +380,8 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
             finding.privileged = role.privileged();
         }
     }
+    let revision = base_revision.as_deref().or(settings.config.revision.as_deref());
+    assign_approvers(&mut report.findings, settings.config, revision);
     report.stale_approvals = review::stale_approvals(
         &sites,
         JudgeInput {
@@ -362,16 +401,48 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
     Ok(report)
 }
 
+/// Names, on each violation, the code owners of the file its approval goes in (the resource's `.tf` file,
+/// else the config file), from the CODEOWNERS of `revision` (the base: the one GitHub uses) or of the
+/// working tree. Nothing when the working directory is not in a git work tree or there is no CODEOWNERS.
+fn assign_approvers(findings: &mut [judge::Finding], config: &Config, revision: Option<&str>) {
+    if findings.iter().all(|f| f.status != judge::Status::Violation) {
+        return;
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return;
+    };
+    let Some(root) = codeowners::repository_root(&cwd) else {
+        return;
+    };
+    let Some(owners) = codeowners::CodeOwners::load(&root, revision) else {
+        return;
+    };
+    let config_file = config
+        .path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(crate::config::DEFAULT_FILE_NAME));
+    for finding in findings
+        .iter_mut()
+        .filter(|f| f.status == judge::Status::Violation)
+    {
+        let file = finding.approval_file().unwrap_or(&config_file);
+        finding.approvers =
+            codeowners::repository_path(&root, &cwd, file).map(|path| owners.owners_of(&path));
+    }
+}
+
 /// The table of what the sources say about each site: its resource block (file, line, comment
-/// annotations, statements) and the policy evaluated from source.
+/// annotations and whether the base revision has them, statements) and the policy evaluated from source.
 fn source_facts<'a>(
     sources: &Sources,
+    base: Option<&SourceIndex>,
     sites: &[PolicySite],
     is_managed_arn: &'a (dyn Fn(&str) -> bool + Sync),
     managed_arn_account: &'a (dyn Fn(&str) -> Option<Option<String>> + Sync),
 ) -> SourceFacts<'a> {
     let mut table = BTreeMap::new();
     for site in sites {
+        let base_entry = base.and_then(|index| index.resource(&site.module_address, &site.address));
         let block = sources
             .index
             .resource(&site.module_address, &site.address)
@@ -379,6 +450,11 @@ fn source_facts<'a>(
                 file: entry.file.clone(),
                 line: entry.line,
                 annotation: entry.annotation.clone(),
+                annotation_provenance: provenance::of_comment(
+                    base.is_some(),
+                    entry.annotation.as_ref(),
+                    base_entry.and_then(|b| b.annotation.as_ref()),
+                ),
                 statements: entry
                     .statements_of(&site.attribute)
                     .iter()
@@ -388,6 +464,13 @@ fn source_facts<'a>(
                         file: s.file.clone(),
                         line: s.line,
                         annotation: s.annotation.clone(),
+                        annotation_provenance: provenance::of_comment(
+                            base.is_some(),
+                            s.annotation.as_ref(),
+                            base_entry
+                                .and_then(|b| provenance::same_statement(b.statements_of(&site.attribute), s))
+                                .and_then(|b| b.annotation.as_ref()),
+                        ),
                     })
                     .collect(),
             });
@@ -397,10 +480,28 @@ fn source_facts<'a>(
                 symbols: r.resolved.symbols.clone(),
                 used: r.used,
             });
-        if block.is_some() || resolution.is_some() {
+        let module_call = sources
+            .index
+            .root_call(&site.module_address)
+            .map(|call| SourceCall {
+                file: call.file.clone(),
+                line: call.line,
+                annotation: call.annotation.clone(),
+                annotation_provenance: provenance::of_comment(
+                    base.is_some(),
+                    call.annotation.as_ref(),
+                    base.and_then(|index| index.root_call(&site.module_address))
+                        .and_then(|b| b.annotation.as_ref()),
+                ),
+            });
+        if block.is_some() || resolution.is_some() || module_call.is_some() {
             table.insert(
                 (site.address.clone(), site.attribute.clone()),
-                SiteSource { block, resolution },
+                SiteSource {
+                    block,
+                    resolution,
+                    module_call,
+                },
             );
         }
     }
@@ -445,6 +546,7 @@ pub fn check_plan_text(text: &str, options: &CheckOptions<'_>) -> Result<Report>
         text,
         display_path: options.display_path.clone(),
         source_dir: options.source_dir.clone(),
+        base: None,
     };
     judge_inputs(Inputs::Plan(input), &options.settings())
 }
@@ -491,6 +593,7 @@ mod tests {
             text: &text,
             display_path: PathBuf::from("plan.json"),
             source_dir: Some(PathBuf::from("testdata/hcl/modules")),
+            base: None,
         };
         judge_inputs_observed(Inputs::Plan(input), &settings, on_load).unwrap()
     }
@@ -538,6 +641,7 @@ mod tests {
             text: &text,
             display_path: options.display_path.clone(),
             source_dir: None,
+            base: None,
         };
         let report = judge_inputs_observed(Inputs::Plan(input), &options.settings(), &|load| {
             loads.lock().unwrap().push(load)

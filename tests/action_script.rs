@@ -475,6 +475,7 @@ fn action_yml_declares_and_maps_everything_the_script_reads() {
         "mode",
         "plan",
         "base",
+        "config-ref",
         "working-directory",
         "config",
         "accounts",
@@ -1014,6 +1015,84 @@ fn diff_mode_fetches_the_base_commit_and_reports_the_widening() {
     let out = runner.run("check");
     assert_eq!(out.code, 2);
     assert!(out.stdout.contains("is not a git revision"), "{}", out.stdout);
+}
+
+/// Mode check on a pull request passes the base commit to `check --base`: under the base's
+/// `from = "base"`, an exception the pull request adds to its own .trustgate.hcl approves nothing, while
+/// the same workspace without a base (a push) reads the working tree's config. Input config-ref `base`
+/// reads the config from the base commit.
+#[test]
+fn check_mode_compares_approvals_with_the_pull_requests_base() {
+    let mut runner = Runner::new("testdata/real/default-tags-approve-nothing/plan.json");
+    let workspace = runner.path("workspace");
+    let exception = "exception {\n  address = \"aws_iam_role.partner\"\n  principal = \"999988887777\"\n  \
+                     owner = \"@author\"\n  expiry = \"2027-01-31\"\n  justification = \"I approve my own change\"\n}\n";
+    std::fs::write(
+        workspace.join(".trustgate.hcl"),
+        "annotations {\n  from = \"base\"\n}\n",
+    )
+    .unwrap();
+    git(&workspace, &["init", "-q", "-b", "main"]);
+    git(&workspace, &["add", ".trustgate.hcl"]);
+    git(&workspace, &["commit", "-q", "-m", "base"]);
+    let base = git(&workspace, &["rev-parse", "HEAD"]);
+    std::fs::write(
+        workspace.join(".trustgate.hcl"),
+        format!("annotations {{\n  from = \"any\"\n}}\n{exception}"),
+    )
+    .unwrap();
+    runner
+        .set("INPUT_COMMENT", "false")
+        .set("GITHUB_WORKSPACE", &workspace.to_string_lossy());
+
+    // A push: no base, the working tree's config (and its exception) decides.
+    std::fs::write(runner.path("event.json"), r#"{"ref": "refs/heads/feature"}"#).unwrap();
+    let out = runner.run("check");
+    assert_eq!(out.code, 0, "stdout {}\nstderr {}", out.stdout, out.stderr);
+    assert_eq!(out.outputs["approved"], "1");
+
+    // The pull request: its base decides.
+    std::fs::write(
+        runner.path("event.json"),
+        format!(r#"{{"number": 42, "pull_request": {{"number": 42, "base": {{"sha": "{base}"}}}}}}"#),
+    )
+    .unwrap();
+    if !event_readable() {
+        runner.set("INPUT_BASE", &base);
+    }
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "stdout {}\nstderr {}", out.stdout, out.stderr);
+    assert_eq!(out.outputs["violations"], "1");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out.outputs["json-file"]).unwrap()).unwrap();
+    assert_eq!(report["findings"][0]["annotation"], serde_json::Value::Null);
+
+    // config-ref base: the config comes from the base commit even when the base does not ask for it.
+    std::fs::write(workspace.join(".trustgate.hcl"), "").unwrap();
+    git(&workspace, &["commit", "-q", "-am", "empty base config"]);
+    let base = git(&workspace, &["rev-parse", "HEAD"]);
+    std::fs::write(workspace.join(".trustgate.hcl"), exception).unwrap();
+    runner.set("INPUT_BASE", &base);
+    let out = runner.run("check");
+    assert_eq!(
+        out.code, 0,
+        "without config-ref the working tree's exception approves: {}",
+        out.stdout
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out.outputs["json-file"]).unwrap()).unwrap();
+    assert_eq!(report["findings"][0]["annotation"]["provenance"], "this-change");
+    runner.set("INPUT_CONFIG_REF", "base");
+    let out = runner.run("check");
+    assert_eq!(out.code, 1, "stdout {}\nstderr {}", out.stdout, out.stderr);
+    runner.set("INPUT_CONFIG_REF", "-x");
+    let out = runner.run("check");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stdout.contains("input config-ref '-x' is not a git revision"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use trustgate::analysis::WideningKind;
 use trustgate::annotation::{self, Origin};
 use trustgate::config::{self, AnnotationSettings};
 use trustgate::date::Date;
@@ -26,8 +27,13 @@ fn design_example_loads_and_drives_annotations() {
     let address = r#"module.vendor["datadog"].aws_iam_role.this"#;
 
     // Datadog's exception applies to its account (bare id or ARN) but not to another one.
-    let datadog = annotation::matching_exception(&config.exceptions, address, "464622532012")
-        .expect("datadog exception matches");
+    let datadog = annotation::matching_exception(
+        &config.exceptions,
+        address,
+        "464622532012",
+        WideningKind::ExternalAccount,
+    )
+    .expect("datadog exception matches");
     assert_eq!(
         datadog.annotation.origin,
         Origin::Exception {
@@ -36,11 +42,24 @@ fn design_example_loads_and_drives_annotations() {
         }
     );
     assert!(annotation::validate(&datadog.annotation, &config.annotations, today).is_empty());
-    assert!(annotation::matching_exception(&config.exceptions, address, "999999999999").is_none());
+    assert!(
+        annotation::matching_exception(
+            &config.exceptions,
+            address,
+            "999999999999",
+            WideningKind::ExternalAccount,
+        )
+        .is_none()
+    );
 
     // The CI exception matches any principal and reports its expiry.
-    let ci = annotation::matching_exception(&config.exceptions, "aws_iam_role.ci_deploy", "*")
-        .expect("ci exception matches");
+    let ci = annotation::matching_exception(
+        &config.exceptions,
+        "aws_iam_role.ci_deploy",
+        "*",
+        WideningKind::Public,
+    )
+    .expect("ci exception matches");
     assert_eq!(ci.annotation.origin, Origin::Exception { file: path, line: 22 });
     assert_eq!(
         annotation::validate(&ci.annotation, &config.annotations, today),

@@ -325,3 +325,45 @@ resource "aws_iam_role" "r" {
         "a new trusted account"
     );
 }
+
+/// A comment above the root `module` block approves the widenings of that call's instances (the approve
+/// hint points there), and, with the base revision known, says it was added in this change.
+#[test]
+fn a_comment_above_a_module_call_approves_its_instances() {
+    let repo = repository();
+    let annotated = WORK_MAIN.replace(
+        "module \"partner\" {",
+        "# trustgate: owner=@team/partners expiry=2027-02-01 justification=\"Partner accounts, PART-7\"\nmodule \"partner\" {",
+    );
+    std::fs::write(repo.path().join("infra/main.tf"), annotated).unwrap();
+    let out = run_in(
+        Some(repo.path()),
+        &[
+            "diff",
+            "--base",
+            "main",
+            "infra",
+            "--account",
+            "111111111111",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+    let beta = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["address"] == "module.partner[\"beta\"].aws_iam_role.this")
+        .expect("beta's finding");
+    assert_eq!(beta["status"], "approved");
+    assert_eq!(beta["annotation"]["owner"], "@team/partners");
+    assert_eq!(beta["annotation"]["origin"]["file"], "infra/main.tf");
+    assert_eq!(beta["annotation"]["provenance"], "this-change");
+    assert_eq!(beta["location"]["file"], "infra/modules/partner/main.tf");
+    assert_eq!(beta["location"]["module_call"]["file"], "infra/main.tf");
+}

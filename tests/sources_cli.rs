@@ -45,7 +45,8 @@ fn module_instances_point_at_their_block_and_statement() {
     assert_eq!(
         vendor["location"],
         serde_json::json!({"file": "testdata/hcl/modules/modules/vendor-role/main.tf", "line": 36,
-                           "statement_line": 12})
+                           "statement_line": 12,
+                           "module_call": {"file": "testdata/hcl/modules/main.tf", "line": 52}})
     );
     assert_eq!(vendor["status"], "approved");
     assert_eq!(vendor["annotation"]["origin"]["type"], "comment");

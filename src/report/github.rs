@@ -93,6 +93,9 @@ fn command(f: &Finding) -> String {
             let _ = write!(message, "\n{}", f.rule.summary);
         }
     }
+    if let Some(approvers) = &f.approvers {
+        let _ = write!(message, "\nApproval: {}", approvers.sentence());
+    }
     let mut properties = Vec::new();
     if let Some(location) = &f.location {
         let (file, line) = location.precise();
@@ -119,6 +122,7 @@ mod tests {
             line: 7,
             statement_line: None,
             statement_file: None,
+            module_call: None,
         });
         let out = render(&report);
         let lines: Vec<&str> = out.lines().collect();

@@ -294,6 +294,14 @@ fn render_finding(out: &mut String, f: &Finding, report: &Report, p: Painter) {
             let _ = writeln!(out, "             {} {exception}", p.dim("or"));
         }
     }
+    if let Some(approvers) = &f.approvers {
+        let _ = writeln!(
+            out,
+            "        {}     {}",
+            p.dim("who:"),
+            terminal(&approvers.sentence())
+        );
+    }
 }
 
 /// `main.tf:12` or `main.tf:12, statement at line 20` (or `at policies.tf:20` in another file).
@@ -378,6 +386,17 @@ fn approve_hints(f: &Finding, report: &Report) -> [String; 2] {
         format!(" principal = {:?}", f.widening.principal)
     };
     let first = match &f.location {
+        // A module instance: above the root module block, which approves that call's instances only (a
+        // comment in the module's own source would approve every instance of the module).
+        Some(Location {
+            module_call: Some(call),
+            ..
+        }) => terminal(&format!(
+            "write `# trustgate: owner=… expiry={expiry} justification=\"…\"` above the module block at {}:{} \
+             (it approves that call's instances)",
+            call.file.display(),
+            call.line
+        )),
         // With sources, a comment is the natural place: above the statement when it is known.
         Some(location) => {
             let (file, line) = match (&location.statement_file, location.statement_line) {

@@ -77,6 +77,9 @@ struct JsonFinding<'a> {
     /// For a role whose permissions are admin-equivalent: why.
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     privileged: &'a [String],
+    /// For a violation: the code owners of the file its approval goes in (CODEOWNERS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approvers: Option<&'a crate::codeowners::Approvers>,
 }
 
 #[derive(Serialize)]
@@ -166,5 +169,6 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         location: f.location.as_ref(),
         resolved_from_source: f.resolved_from_source,
         privileged: &f.privileged,
+        approvers: f.approvers.as_ref(),
     }
 }

@@ -242,6 +242,13 @@ fn row(f: &Finding) -> String {
         ),
         (None, _) => "—".to_string(),
     };
+    let annotation = match &f.approvers {
+        Some(approvers) => format!(
+            "{annotation}<br>👤 {}",
+            md(&shorten(&approvers.sentence(), CELL_TEXT_LIMIT))
+        ),
+        None => annotation,
+    };
     format!(
         "| {mark} | <code>{}</code> | {who} | {} {} | {} | {annotation} |\n",
         md(&f.address),

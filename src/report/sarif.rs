@@ -135,6 +135,9 @@ fn result(f: &Finding, report: &Report, rules: &[Rule]) -> Value {
             f.annotation_problems.join("; ")
         ));
     }
+    if let Some(approvers) = &f.approvers {
+        text.push_str(&format!(" ({})", approvers.sentence()));
+    }
     let mut value = json!({
         "ruleId": f.rule.id,
         "ruleIndex": rule_index,
@@ -168,6 +171,9 @@ fn result(f: &Finding, report: &Report, rules: &[Rule]) -> Value {
             "annotationProvenance": f.provenance.map(|p| p.as_str()),
         }
     });
+    if let Some(approvers) = &f.approvers {
+        value["properties"]["approvers"] = json!(approvers.owners);
+    }
     if let (Status::Approved, Some(annotation)) = (f.status, &f.annotation) {
         value["suppressions"] = json!([{
             "kind": "external",
@@ -233,6 +239,7 @@ mod tests {
             line: 12,
             statement_line: None,
             statement_file: None,
+            module_call: None,
         });
         let sarif: Value = serde_json::from_str(&render(&report)).unwrap();
         let results = sarif["runs"][0]["results"].as_array().unwrap();

@@ -77,6 +77,8 @@ pub struct ModuleSources {
     /// Why Terraform would reject this module's files (an object defined twice, an override with nothing to
     /// override): then no policy of the configuration can be evaluated from source.
     pub conflicts: Vec<String>,
+    /// Name of each `module` block → its place and comment annotation (no policies).
+    pub calls: BTreeMap<String, ResourceEntry>,
 }
 
 /// Module call path (names without instance keys) → sources.
@@ -149,6 +151,14 @@ impl SourceIndex {
             dir: dir.to_path_buf(),
             reads,
         }
+    }
+
+    /// The root module's `module` block that an instance address lies under (`module.a` of
+    /// `module.a["k"].module.b.aws_iam_role.x`); None for a root resource.
+    pub fn root_call(&self, module_address: &str) -> Option<&ResourceEntry> {
+        let path = crate::extract::module_call_path(module_address)?;
+        let name = path.first()?;
+        self.modules.get(&Vec::new())?.calls.get(name)
     }
 
     /// The resource block behind an instance address (`module.a["k"].aws_iam_role.x[0]`).
@@ -304,6 +314,8 @@ struct FileIndex {
     /// For each resource block (by `type.name`): its argument names and nested block types, which an
     /// override file replaces.
     written: Vec<(String, Vec<String>, Vec<String>)>,
+    /// Name of each `module` block → its entry, in block order.
+    call_entries: Vec<(String, ResourceEntry)>,
 }
 
 /// Policy attributes of one resource block (path without indexes → statements), in source order.
@@ -366,6 +378,7 @@ fn read_module(dir: &Path) -> ModuleRead {
             continue;
         }
         module.data.extend(file.data);
+        module.calls.extend(file.call_entries);
         calls.extend(file.calls);
         resources.extend(file.resources);
         kept.push(file.file);
@@ -441,7 +454,12 @@ fn read_module(dir: &Path) -> ModuleRead {
     diagnostics.extend(module.conflicts.iter().cloned());
     // Malformed annotation comments are reported whether or not a widening needs them.
     let mut problems = std::collections::BTreeSet::new();
-    for entry in module.resources.values().chain(module.data.values()) {
+    for entry in module
+        .resources
+        .values()
+        .chain(module.data.values())
+        .chain(module.calls.values())
+    {
         let statements = entry
             .policies
             .values()
@@ -528,6 +546,7 @@ fn index_file(path: &Path) -> FileIndex {
         calls: Vec::new(),
         declared: Vec::new(),
         written: Vec::new(),
+        call_entries: Vec::new(),
     };
     let text = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -658,6 +677,8 @@ fn index_body(body: &Body, file: &Text<'_>, out: &mut FileIndex) {
                     .and_then(|a| a.value.as_str())
                     .map(str::to_string);
                 out.calls.push((name.to_string(), source));
+                out.call_entries
+                    .push((name.to_string(), block_entry(block, file)));
             }
             _ => {}
         }

@@ -14,6 +14,7 @@ mod locals;
 pub mod json_syntax;
 pub mod overrides;
 pub use crate::nesting;
+pub mod provenance;
 pub mod providers;
 
 pub use comments::CommentAnnotation;

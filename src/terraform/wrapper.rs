@@ -56,6 +56,7 @@ impl Judge<'_> {
             text,
             display_path: display.to_path_buf(),
             source_dir: self.source_dir.clone(),
+            base: None,
         };
         let report = pipeline::run(
             Inputs::Plan(input),
