@@ -1070,6 +1070,20 @@ fn root_causes_agree_with_brute_force() {
                 json!({"StringEquals": {"sts:ExternalId": "abc"}}),
             )]),
         ),
+        (
+            "a caller pinned to another account than the principal's",
+            empty.clone(),
+            policy(vec![
+                allow(
+                    json!({"AWS": "arn:aws:iam::333333333333:role/ci"}),
+                    json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/*"}}),
+                ),
+                allow(
+                    json!({"AWS": "222222222222"}),
+                    json!({"StringEquals": {"aws:PrincipalAccount": "333333333333"}}),
+                ),
+            ]),
+        ),
     ];
     for (name, old, new) in &cases {
         assert!(
@@ -1118,6 +1132,14 @@ fn root_causes_agree_with_brute_force() {
             policy(vec![allow(
                 json!({"AWS": "222222222222"}),
                 json!({"ForAnyValue:StringEquals": {"sts:ExternalId": "abc"}}),
+            )]),
+        ),
+        (
+            "a caller pinned to the principal's own account",
+            empty.clone(),
+            policy(vec![allow(
+                json!({"AWS": "arn:aws:iam::222222222222:role/x"}),
+                json!({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::222222222222:role/*"}}),
             )]),
         ),
     ];
@@ -1196,7 +1218,8 @@ fn differential_run_is_sound_and_its_false_alarm_rate_stays_low() {
 }
 
 /// Measured when the differential test was written: 185 of 937 widening verdicts (19.74%) grant nothing new
+/// (18.97%, 176 of 928, once a caller pinned to another account than its principal's grants nothing)
 /// in the model; in a sample of 15 (`TRUSTGATE_SHOW_FALSE_ALARMS=1`), statements whose conditions contradict
 /// their principal (an `aws:PrincipalArn` of another account's roles, GitHub claim keys on AWS or service
 /// principals) and new Deny statements that cancel the new grant. Lower it as precision improves.
-const MAX_FALSE_ALARM_PERCENT: f64 = 20.0;
+const MAX_FALSE_ALARM_PERCENT: f64 = 19.0;
