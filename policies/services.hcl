@@ -87,7 +87,7 @@ passrole_service "events.amazonaws.com" {
 }
 
 passrole_service "sns.amazonaws.com" {
-  source = "https://docs.aws.amazon.com/sns/latest/dg/sns-topic-attributes.html"
+  source = "https://docs.aws.amazon.com/sns/latest/dg/msg-status-sdk.html"
 }
 
 passrole_service "firehose.amazonaws.com" {

@@ -383,6 +383,8 @@ pub struct SourceFacts<'a> {
     /// The account of a managed resource whose ARN a reference is (`None`: not managed here; `Some(None)`:
     /// managed through a provider whose account is not known offline; see `source::providers`).
     pub managed_arn_account: &'a (dyn Fn(&str) -> Option<Option<String>> + Sync),
+    /// (site module instance, reference) → the EKS cluster whose OIDC issuer the reference stands for.
+    pub cluster_issuer: &'a (dyn Fn(&str, &str) -> Option<crate::source::ClusterIssuer> + Sync),
 }
 
 impl SourceFacts<'_> {
@@ -632,12 +634,24 @@ fn judge_site(
             let from_source = resolution.is_some() || input.sources.is_some_and(|s| s.all_from_source);
             let holes = match (&site.after, input.sources) {
                 (PolicyValue::Known(text), Some(sources)) if from_source => {
-                    symbolic::decide_site(old, text, &site.attribute, &ctx, sources)
+                    symbolic::decide_site(old, text, (&site.module_address, &site.attribute), &ctx, sources)
                 }
                 _ => None,
             };
             match holes {
-                Some(widenings) => widenings,
+                Some(decision) => {
+                    if let Some(grants) = decision.inside {
+                        inside = grants
+                            .into_iter()
+                            .map(|grant| InsideGrant {
+                                address: site.address.clone(),
+                                attribute: site.attribute.clone(),
+                                grant,
+                            })
+                            .collect();
+                    }
+                    decision.widenings
+                }
                 None if from_source => symbolic_principals(widenings, input),
                 None => widenings,
             }
@@ -976,19 +990,27 @@ mod symbolic {
 
     use super::SourceFacts;
     use crate::analysis::symbolic::{Decision, Hole, decide};
-    use crate::analysis::{Context, Widening, WideningKind};
+    use crate::analysis::{Context, Inside, OwnIdentity, Widening, WideningKind};
     use crate::policy::Policy;
     use crate::source::eval::symbols_in;
 
+    /// What a site's policy with evaluator symbols gives: its widenings, and (when own EKS cluster issuers
+    /// were filled in) the grants judged inside.
+    pub(super) struct SiteDecision {
+        pub widenings: Vec<Widening>,
+        pub inside: Option<Vec<Inside>>,
+    }
+
     /// The widenings of a site whose policy text has evaluator symbols; None when it has none (or is not
-    /// a JSON document), so the plain comparison applies.
+    /// a JSON document), so the plain comparison applies. `module_address`: the site's module instance.
     pub(super) fn decide_site(
         old: Option<&Policy>,
         text: &str,
-        attribute: &str,
+        site: (&str, &str),
         ctx: &Context<'_>,
         sources: &SourceFacts<'_>,
-    ) -> Option<Vec<Widening>> {
+    ) -> Option<SiteDecision> {
+        let (module_address, attribute) = site;
         // Policy variables (`${aws:username}`, `${*}`) are IAM's own, not values from Terraform.
         let symbols: Vec<String> = symbols_in(text)
             .into_iter()
@@ -998,8 +1020,8 @@ mod symbolic {
             return None;
         }
         let mut document: Value = serde_json::from_str(text).ok()?;
-        let inside = |reference: &str| -> Option<String> {
-            let account = match (sources.managed_arn_account)(reference)? {
+        let own = |account: Option<String>| -> Option<String> {
+            let account = match account {
                 Some(account) if account == crate::source::providers::CALLER => {
                     match ctx.boundary.accounts.len() {
                         1 => ctx.boundary.accounts.first()?.clone(),
@@ -1014,10 +1036,21 @@ mod symbolic {
             };
             ctx.boundary.accounts.contains(&account).then_some(account)
         };
+        let inside = |reference: &str| -> Option<String> { own((sources.managed_arn_account)(reference)?) };
         fill_managed(&mut document, &symbols, ctx.partition, &inside);
+        let issuers = fill_cluster_issuers(&mut document, &symbols, module_address, ctx, sources, &own);
+        let mut boundary = ctx.boundary.clone();
+        boundary.federated.extend(issuers.iter().cloned());
+        let ctx = &Context {
+            boundary: &boundary,
+            ..*ctx
+        };
         let decision = decide(old, &document, &symbols, ctx).ok()?;
         Some(match decision {
-            Decision::Decided { comparison, .. } => comparison.widenings,
+            Decision::Decided { comparison, .. } => SiteDecision {
+                widenings: comparison.widenings,
+                inside: (!issuers.is_empty()).then_some(comparison.inside),
+            },
             Decision::Unverifiable { holes } => {
                 // A federated identity is an external population whatever its provider: an unknown
                 // provider ARN does not change the kind (kept from the plain comparison).
@@ -1027,9 +1060,101 @@ mod symbolic {
                 {
                     return None;
                 }
-                vec![unverifiable(attribute, &holes, sources)]
+                SiteDecision {
+                    widenings: vec![unverifiable(attribute, &holes, sources, &ctx.boundary.accounts)],
+                    inside: None,
+                }
             }
         })
+    }
+
+    /// Replaces references that stand for the OIDC issuer of an EKS cluster of this configuration whose
+    /// account (and its IAM OIDC provider's) is inside the boundary, in `Federated` principals and in
+    /// condition keys (`ISSUER:sub`), with a name for that issuer; returns the own identity each name is
+    /// (every subject of the cluster's issuer is a service account of the own cluster). A cluster through
+    /// a provider alias into another account, or whose account is not known, is left alone.
+    fn fill_cluster_issuers(
+        document: &mut Value,
+        symbols: &[String],
+        module_address: &str,
+        ctx: &Context<'_>,
+        sources: &SourceFacts<'_>,
+        own: &dyn Fn(Option<String>) -> Option<String>,
+    ) -> Vec<OwnIdentity> {
+        let mut identities: Vec<OwnIdentity> = Vec::new();
+        // (symbol, replacement when the whole string is the symbol, replacement inside a string)
+        let mut fills: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+        for symbol in symbols {
+            let Some(fact) = (sources.cluster_issuer)(module_address, symbol) else {
+                continue;
+            };
+            let Some(accounts) = fact
+                .accounts
+                .iter()
+                .map(|a| own(a.clone()))
+                .collect::<Option<Vec<String>>>()
+            else {
+                continue;
+            };
+            let issuer = format!("{}.identity[0].oidc[0].issuer", fact.cluster).to_lowercase();
+            let identity = OwnIdentity::Issuer {
+                issuer: issuer.clone(),
+                why: format!(
+                    "own EKS cluster issuer: {} in account {}",
+                    fact.cluster,
+                    accounts.first().cloned().unwrap_or_default()
+                ),
+            };
+            if !identities.contains(&identity) {
+                identities.push(identity);
+            }
+            let account = accounts.last().cloned().unwrap_or_default();
+            fills.push(if fact.provider_arn {
+                let arn = format!("arn:{}:iam::{account}:oidc-provider/{issuer}", ctx.partition);
+                (symbol.clone(), Some(arn), None)
+            } else {
+                (symbol.clone(), None, Some(issuer))
+            });
+        }
+        if fills.is_empty() {
+            return identities;
+        }
+        let fill = |text: &str| -> Option<String> {
+            let mut out = text.to_string();
+            for (symbol, whole, part) in &fills {
+                let hole = format!("${{{symbol}}}");
+                match (whole, part) {
+                    (Some(whole), _) if out == hole => out = whole.clone(),
+                    (_, Some(part)) => out = out.replace(&hole, part),
+                    _ => {}
+                }
+            }
+            (out != text).then_some(out)
+        };
+        let statements: Vec<&mut Value> = match document.get_mut("Statement") {
+            Some(Value::Array(list)) => list.iter_mut().collect(),
+            Some(single) => vec![single],
+            None => Vec::new(),
+        };
+        for statement in statements {
+            if let Some(Value::Object(principal)) = statement.get_mut("Principal")
+                && let Some(federated) = principal.get_mut("Federated")
+            {
+                for_each_string(federated, &mut |text| fill(text));
+            }
+            if let Some(Value::Object(operators)) = statement.get_mut("Condition") {
+                for entries in operators.values_mut() {
+                    if let Value::Object(entries) = entries {
+                        let renamed: serde_json::Map<String, Value> = std::mem::take(entries)
+                            .into_iter()
+                            .map(|(key, value)| (fill(&key).unwrap_or(key), value))
+                            .collect();
+                        *entries = renamed;
+                    }
+                }
+            }
+        }
+        identities
     }
 
     fn federated(document: &Value, hole: &Hole) -> bool {
@@ -1105,14 +1230,19 @@ mod symbolic {
         }
     }
 
-    fn unverifiable(attribute: &str, holes: &[Hole], sources: &SourceFacts<'_>) -> Widening {
+    fn unverifiable(
+        attribute: &str,
+        holes: &[Hole],
+        sources: &SourceFacts<'_>,
+        own: &std::collections::BTreeSet<String>,
+    ) -> Widening {
         let mut parts: Vec<String> = Vec::new();
         for hole in holes {
             let statement = match &hole.sid {
                 Some(sid) => format!("statement \"{sid}\""),
                 None => format!("statement {}", hole.statement + 1),
             };
-            let why = why(hole, sources);
+            let why = why(hole, sources, own);
             let part = format!("{} {} of {statement}{why}", hole.element, hole.value);
             if !parts.contains(&part) {
                 parts.push(part);
@@ -1144,8 +1274,9 @@ mod symbolic {
         }
     }
 
-    /// Why a hole in a principal could not be filled in.
-    fn why(hole: &Hole, sources: &SourceFacts<'_>) -> String {
+    /// Why a hole could not be filled in: where the resource behind it lives, when that is known. `own`:
+    /// the boundary's accounts (a resource in one of them is not "outside").
+    fn why(hole: &Hole, sources: &SourceFacts<'_>, own: &std::collections::BTreeSet<String>) -> String {
         let reference = symbols_in(&hole.value);
         let [reference] = reference.as_slice() else {
             return String::new();
@@ -1155,6 +1286,9 @@ mod symbolic {
             Some(Some(account)) if account == crate::source::providers::CALLER => {
                 " (managed here through the default provider, whose account the plan does not say)"
                     .to_string()
+            }
+            Some(Some(account)) if own.contains(&account) => {
+                format!(" (managed here in own account {account})")
             }
             Some(Some(account)) => {
                 format!(" (managed here in account {account}, outside the trust boundary)")

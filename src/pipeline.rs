@@ -282,6 +282,9 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         resolved: BTreeMap::new(),
         all_from_source: true,
         accounts: Default::default(),
+        // Without a plan no provider configuration says which account a cluster is in: none is taken
+        // to be own.
+        issuers: Default::default(),
     };
     let mut diagnostics = base_tree.relabel(&base_index.diagnostics);
     diagnostics.append(&mut sources.index.diagnostics);
@@ -352,6 +355,11 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
             .as_ref()
             .and_then(|s| s.managed_arn_account(reference).map(|a| a.map(str::to_string)))
     };
+    let cluster_issuer = |site_module: &str, symbol: &str| {
+        sources
+            .as_ref()
+            .and_then(|s| s.cluster_issuer(site_module, symbol))
+    };
     let facts = sources.as_ref().map(|sources| {
         source_facts(
             sources,
@@ -359,6 +367,7 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
             &sites,
             &is_managed_arn,
             &managed_arn_account,
+            &cluster_issuer,
         )
     });
     let mut report = judge::judge(
@@ -439,6 +448,7 @@ fn source_facts<'a>(
     sites: &[PolicySite],
     is_managed_arn: &'a (dyn Fn(&str) -> bool + Sync),
     managed_arn_account: &'a (dyn Fn(&str) -> Option<Option<String>> + Sync),
+    cluster_issuer: &'a (dyn Fn(&str, &str) -> Option<crate::source::ClusterIssuer> + Sync),
 ) -> SourceFacts<'a> {
     let mut table = BTreeMap::new();
     for site in sites {
@@ -510,6 +520,7 @@ fn source_facts<'a>(
         sites: table,
         is_managed_arn,
         managed_arn_account,
+        cluster_issuer,
     }
 }
 

@@ -404,6 +404,12 @@ pub(crate) fn classify(
         Subject::One(Principal::Aws(aws)) => {
             if boundary.accounts.contains(&aws.account) {
                 (Reach::Internal, None)
+            } else if pinned_elsewhere(aws, conditions, boundary, partition) {
+                // Every request of this principal carries its own account in aws:PrincipalAccount and
+                // aws:PrincipalArn (IAM User Guide, reference_policies_condition-keys.html#condition-keys-principalaccount
+                // and #condition-keys-principalarn): a strict test confining the caller to another account
+                // can never hold, so the statement grants this principal nothing.
+                (Reach::Internal, None)
             } else {
                 let (reach, _) = caller_pinned(Reach::ExternalAccount);
                 (reach, None)
@@ -432,6 +438,22 @@ pub(crate) fn classify(
                 (Reach::Federated, None)
             }
         }
+    }
+}
+
+/// Is the caller pinned (aws:PrincipalAccount, kms:CallerAccount, aws:userid, aws:PrincipalArn) to one
+/// account other than this AWS principal's own? Both accounts must be 12-digit ids.
+fn pinned_elsewhere(
+    aws: &AwsPrincipal,
+    conditions: &[ConditionEntry],
+    boundary: &Boundary,
+    partition: &str,
+) -> bool {
+    match caller_pin(conditions, boundary, partition) {
+        Pin::To(Principal::Aws(pinned)) => {
+            is_account_id(&pinned.account) && is_account_id(&aws.account) && pinned.account != aws.account
+        }
+        _ => false,
     }
 }
 
@@ -525,6 +547,72 @@ mod tests {
             organizations: BTreeSet::from(["o-own1234567".to_string()]),
             federated: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_caller_pinned_to_another_account_than_the_principal_is_granted_nothing() {
+        let b = boundary();
+        let reach = |principal: &str, conditions: &[ConditionEntry]| {
+            classify(&Subject::One(aws(principal)), conditions, &b, "aws").0
+        };
+        let arn_in = |account: &str| {
+            entry(
+                "ArnLike",
+                "aws:PrincipalArn",
+                &[&format!("arn:aws:iam::{account}:role/*")],
+            )
+        };
+        assert_eq!(
+            reach("arn:aws:iam::333333333333:role/ci", &[arn_in("222222222222")]),
+            Reach::Internal
+        );
+        assert_eq!(
+            reach(
+                "222222222222",
+                &[entry("StringEquals", "aws:PrincipalAccount", &["333333333333"])]
+            ),
+            Reach::Internal
+        );
+        // The same pin on the principal's own account leaves it outside, and so does a pattern whose
+        // account is not fixed, several accounts, or a test that may hold when the key is absent.
+        assert_eq!(
+            reach("arn:aws:iam::222222222222:role/x", &[arn_in("222222222222")]),
+            Reach::ExternalAccount
+        );
+        assert_eq!(reach("222222222222", &[arn_in("*")]), Reach::ExternalAccount);
+        assert_eq!(
+            reach(
+                "222222222222",
+                &[entry(
+                    "StringEquals",
+                    "aws:PrincipalAccount",
+                    &["333333333333", "222222222222"]
+                )]
+            ),
+            Reach::ExternalAccount
+        );
+        assert_eq!(
+            reach(
+                "222222222222",
+                &[entry(
+                    "StringEqualsIfExists",
+                    "aws:PrincipalAccount",
+                    &["333333333333"]
+                )]
+            ),
+            Reach::ExternalAccount
+        );
+        assert_eq!(
+            reach(
+                "222222222222",
+                &[entry(
+                    "StringNotEquals",
+                    "aws:PrincipalAccount",
+                    &["333333333333"]
+                )]
+            ),
+            Reach::ExternalAccount
+        );
     }
 
     #[test]

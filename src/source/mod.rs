@@ -7,6 +7,7 @@
 
 pub mod comments;
 pub mod diff;
+pub mod eks;
 pub mod eval;
 pub mod functions;
 pub mod index;
@@ -49,6 +50,20 @@ pub struct Sources {
     pub all_from_source: bool,
     /// The account each managed resource lives in (from the plan's provider configurations).
     pub accounts: providers::ResourceAccounts,
+    /// References that stand for the OIDC issuer of an EKS cluster of this configuration.
+    pub issuers: eks::ClusterIssuers,
+}
+
+/// A reference that stands for an EKS cluster's OIDC issuer (see `eks`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterIssuer {
+    /// The ARN of an IAM OIDC provider for the issuer (false: the issuer text itself).
+    pub provider_arn: bool,
+    /// Configuration address of the cluster, with its module path (`module.eks.aws_eks_cluster.this`).
+    pub cluster: String,
+    /// Account of the cluster, then of the OIDC provider when the reference goes through one; `None` when
+    /// not known offline (`source::providers::CALLER` for the default provider's undetected caller).
+    pub accounts: Vec<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,11 +82,14 @@ impl Sources {
 
     /// The sources of `plan`, from files read before the plan was known (`SourceIndex::prepare`).
     pub fn tie(prepared: PreparedIndex, plan: &Plan<'_>) -> Sources {
+        let index = prepared.tie(plan.configuration);
+        let issuers = eks::ClusterIssuers::from_index(&index);
         Sources {
-            index: prepared.tie(plan.configuration),
+            index,
             resolved: BTreeMap::new(),
             all_from_source: false,
             accounts: providers::ResourceAccounts::from_plan(plan),
+            issuers,
         }
     }
 
@@ -115,6 +133,32 @@ impl Sources {
     pub fn managed_arn_account(&self, reference: &str) -> Option<Option<&str>> {
         let (path, address) = self.managed_location(reference)?;
         Some(self.accounts.account(&path, &address).flatten())
+    }
+
+    /// When `symbol` (in a policy of the module instance `site_module`) stands for the OIDC issuer of an EKS
+    /// cluster of this configuration, or the ARN of an IAM OIDC provider for it: the cluster's address and
+    /// the accounts of the cluster (and provider) as `source::providers` knows them (`None`: unknown).
+    pub fn cluster_issuer(&self, site_module: &str, symbol: &str) -> Option<ClusterIssuer> {
+        let site_path = crate::extract::module_call_path(site_module)?;
+        let reference = self.issuers.reference(&site_path, symbol)?;
+        let address = |(path, local): &(Vec<String>, String)| {
+            let mut text: String = path.iter().map(|m| format!("module.{m}.")).collect();
+            text.push_str(local);
+            text
+        };
+        let mut accounts = vec![
+            self.accounts
+                .account(&reference.cluster.0, &reference.cluster.1)
+                .flatten(),
+        ];
+        if let Some((path, provider)) = &reference.provider {
+            accounts.push(self.accounts.account(path, provider).flatten());
+        }
+        Some(ClusterIssuer {
+            provider_arn: reference.provider_arn,
+            cluster: address(&reference.cluster),
+            accounts: accounts.into_iter().map(|a| a.map(str::to_string)).collect(),
+        })
     }
 
     fn managed_location(&self, reference: &str) -> Option<(Vec<String>, String)> {
