@@ -1019,7 +1019,7 @@ mod symbolic {
                 {
                     return None;
                 }
-                vec![unverifiable(attribute, &holes, document, sources)]
+                vec![unverifiable(attribute, &holes, document, ctx, sources)]
             }
         })
     }
@@ -1101,6 +1101,7 @@ mod symbolic {
         attribute: &str,
         holes: &[Hole],
         document: &Value,
+        ctx: &Context<'_>,
         sources: Option<&SourceFacts<'_>>,
     ) -> Widening {
         let mut parts: Vec<String> = Vec::new();
@@ -1109,7 +1110,7 @@ mod symbolic {
                 Some(sid) => format!("statement \"{sid}\""),
                 None => format!("statement {}", hole.statement + 1),
             };
-            let why = sources.map(|s| why(hole, s)).unwrap_or_default();
+            let why = sources.map(|s| why(hole, ctx, s)).unwrap_or_default();
             let matters = matters(hole, document);
             let part = format!("{} {} of {statement} ({why}{matters})", hole.element, hole.value);
             if !parts.contains(&part) {
@@ -1194,20 +1195,31 @@ mod symbolic {
         "read at its widest, the statement grants access outside the trust boundary".to_string()
     }
 
-    /// Why a hole in a principal could not be filled in (ending in `; `), or nothing.
-    fn why(hole: &Hole, sources: &SourceFacts<'_>) -> String {
+    /// Why a hole where a managed resource's account would be enough (an `AWS` principal, an
+    /// `aws:SourceArn` value) could not be filled in (ending in `; `), or nothing.
+    fn why(hole: &Hole, ctx: &Context<'_>, sources: &SourceFacts<'_>) -> String {
+        let fillable = matches!(hole.element.as_str(), "Principal" | "NotPrincipal")
+            || hole
+                .element
+                .rsplit(' ')
+                .next()
+                .is_some_and(|key| key.eq_ignore_ascii_case("aws:SourceArn"));
         let reference = symbols_in(&hole.value);
         let [reference] = reference.as_slice() else {
             return String::new();
         };
+        if !fillable {
+            return String::new();
+        }
         match (sources.managed_arn_account)(reference) {
             Some(None) => "managed here through a provider whose account is not known offline; ".to_string(),
             Some(Some(account)) if account == crate::source::providers::CALLER => {
                 "managed here through the default provider, whose account the plan does not say; ".to_string()
             }
-            Some(Some(account)) => {
+            Some(Some(account)) if !ctx.boundary.accounts.contains(&account) => {
                 format!("managed here in account {account}, outside the trust boundary; ")
             }
+            Some(Some(account)) => format!("managed here in account {account}; "),
             None => String::new(),
         }
     }

@@ -93,6 +93,11 @@ impl Sources {
             }
             let Some(resolved) = evaluator.resolve(&site.module_address, &site.address, &site.attribute)
             else {
+                // `var.create_policy ? null : var.policy` with a known condition: the argument is left
+                // unset, as if not written (see `extract::not_configured`), so this change sets no policy.
+                if evaluator.is_null(&site.module_address, &site.address, &site.attribute) {
+                    site.after = PolicyValue::Absent;
+                }
                 continue;
             };
             // Holes (Deny statements with unknowns included) are decided by `analysis::symbolic`.
