@@ -578,8 +578,13 @@ fn judge_site(
     let resolution = input
         .sources
         .and_then(|sources| sources.resolution(&site.address, &site.attribute));
+    let grant_decision = match &after {
+        Parsed::Unknown => grant_holes(site, &before, &ctx, input),
+        _ => None,
+    };
     let widenings: Vec<Widening> = match &after {
         Parsed::Absent => Vec::new(),
+        Parsed::Unknown if grant_decision.is_some() => grant_decision.unwrap_or_default(),
         Parsed::Unknown => {
             let unresolved = resolution
                 .map(|r| r.symbols.clone())
@@ -677,6 +682,30 @@ fn judge_site(
         .map(|w| finding_for(site, w, input))
         .collect();
     (findings, Some(view), inside)
+}
+
+/// A grant whose fields known only after apply stand as holes in its policy (`GrantFields`): decided by
+/// `analysis::symbolic` like any policy with holes; None when the grant has no such template.
+fn grant_holes(
+    site: &PolicySite,
+    before: &Parsed,
+    ctx: &Context<'_>,
+    input: &JudgeInput<'_>,
+) -> Option<Vec<Widening>> {
+    let grant = site.grant.as_ref().filter(|g| !g.template.is_empty())?;
+    let old = match before {
+        Parsed::Known(old) => Some(old),
+        _ => None,
+    };
+    let symbols: Vec<String> = grant.holes.iter().map(|(_, symbol)| symbol.clone()).collect();
+    symbolic::decide_holes(
+        old,
+        &grant.template,
+        &symbols,
+        &site.attribute,
+        ctx,
+        input.sources,
+    )
 }
 
 /// For a policy evaluated from source: a principal that is the symbolic ARN of a resource managed in this
@@ -1045,23 +1074,53 @@ mod symbolic {
             boundary: &boundary,
             ..*ctx
         };
-        let decision = decide(old, &document, &symbols, ctx).ok()?;
+        let mut decision = finish(old, &document, &symbols, attribute, ctx, Some(sources))?;
+        if issuers.is_empty() {
+            decision.inside = None;
+        }
+        Some(decision)
+    }
+
+    /// The widenings of a policy (`text`) whose holes are exactly `symbols`, filled with nothing: a grant
+    /// whose fields the plan knows only after apply, with or without sources.
+    pub(super) fn decide_holes(
+        old: Option<&Policy>,
+        text: &str,
+        symbols: &[String],
+        attribute: &str,
+        ctx: &Context<'_>,
+        sources: Option<&SourceFacts<'_>>,
+    ) -> Option<Vec<Widening>> {
+        let document: Value = serde_json::from_str(text).ok()?;
+        finish(old, &document, symbols, attribute, ctx, sources).map(|d| d.widenings)
+    }
+
+    /// Decides `document` with its holes; `inside` is the comparison's inside grants when decided.
+    fn finish(
+        old: Option<&Policy>,
+        document: &Value,
+        symbols: &[String],
+        attribute: &str,
+        ctx: &Context<'_>,
+        sources: Option<&SourceFacts<'_>>,
+    ) -> Option<SiteDecision> {
+        let decision = decide(old, document, symbols, ctx).ok()?;
         Some(match decision {
             Decision::Decided { comparison, .. } => SiteDecision {
                 widenings: comparison.widenings,
-                inside: (!issuers.is_empty()).then_some(comparison.inside),
+                inside: Some(comparison.inside),
             },
             Decision::Unverifiable { holes } => {
                 // A federated identity is an external population whatever its provider: an unknown
                 // provider ARN does not change the kind (kept from the plain comparison).
                 if holes
                     .iter()
-                    .all(|h| h.element == "Principal" && federated(&document, h))
+                    .all(|h| h.element == "Principal" && federated(document, h))
                 {
                     return None;
                 }
                 SiteDecision {
-                    widenings: vec![unverifiable(attribute, &holes, sources, &ctx.boundary.accounts)],
+                    widenings: vec![unverifiable(attribute, &holes, document, ctx, sources)],
                     inside: None,
                 }
             }
@@ -1233,8 +1292,9 @@ mod symbolic {
     fn unverifiable(
         attribute: &str,
         holes: &[Hole],
-        sources: &SourceFacts<'_>,
-        own: &std::collections::BTreeSet<String>,
+        document: &Value,
+        ctx: &Context<'_>,
+        sources: Option<&SourceFacts<'_>>,
     ) -> Widening {
         let mut parts: Vec<String> = Vec::new();
         for hole in holes {
@@ -1242,8 +1302,9 @@ mod symbolic {
                 Some(sid) => format!("statement \"{sid}\""),
                 None => format!("statement {}", hole.statement + 1),
             };
-            let why = why(hole, sources, own);
-            let part = format!("{} {} of {statement}{why}", hole.element, hole.value);
+            let why = sources.map(|s| why(hole, ctx, s)).unwrap_or_default();
+            let matters = matters(hole, document);
+            let part = format!("{} {} of {statement} ({why}{matters})", hole.element, hole.value);
             if !parts.contains(&part) {
                 parts.push(part);
             }
@@ -1274,25 +1335,83 @@ mod symbolic {
         }
     }
 
-    /// Why a hole could not be filled in: where the resource behind it lives, when that is known. `own`:
-    /// the boundary's accounts (a resource in one of them is not "outside").
-    fn why(hole: &Hole, sources: &SourceFacts<'_>, own: &std::collections::BTreeSet<String>) -> String {
+    /// Why the element a hole sits in matters to the verdict, in a few words.
+    fn matters(hole: &Hole, document: &Value) -> String {
+        let statement = statement_at(document, hole.statement);
+        let deny = statement
+            .and_then(|s| s.get("Effect"))
+            .and_then(Value::as_str)
+            .is_some_and(|e| e == "Deny");
+        let element = hole.element.as_str();
+        if matches!(element, "Principal" | "NotPrincipal") {
+            return "it says who is granted access".to_string();
+        }
+        if element == "Effect" {
+            return "it says whether the statement allows or denies".to_string();
+        }
+        if deny {
+            return "it says what the Deny takes away".to_string();
+        }
+        if let Some(condition) = element.strip_prefix("Condition ") {
+            let key = condition.rsplit(' ').next().unwrap_or(condition);
+            let source_key = [
+                "aws:SourceArn",
+                "aws:SourceAccount",
+                "aws:SourceOrgID",
+                "aws:SourceOrgPaths",
+            ]
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(key));
+            let services: Vec<String> = statement
+                .and_then(|s| s.get("Principal"))
+                .and_then(|p| p.get("Service"))
+                .map(|s| match s {
+                    Value::String(one) => vec![one.clone()],
+                    Value::Array(list) => list
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect(),
+                    _ => Vec::new(),
+                })
+                .unwrap_or_default();
+            return if source_key && !services.is_empty() {
+                format!(
+                    "it says whether {} acts only for resources inside the trust boundary",
+                    services.join(", ")
+                )
+            } else {
+                format!("the condition on {key} limits who is granted access")
+            };
+        }
+        "read at its widest, the statement grants access outside the trust boundary".to_string()
+    }
+
+    /// Why a hole where a managed resource's account would be enough (an `AWS` principal, an
+    /// `aws:SourceArn` value) could not be filled in (ending in `; `), or nothing.
+    fn why(hole: &Hole, ctx: &Context<'_>, sources: &SourceFacts<'_>) -> String {
+        let fillable = matches!(hole.element.as_str(), "Principal" | "NotPrincipal")
+            || hole
+                .element
+                .rsplit(' ')
+                .next()
+                .is_some_and(|key| key.eq_ignore_ascii_case("aws:SourceArn"));
         let reference = symbols_in(&hole.value);
         let [reference] = reference.as_slice() else {
             return String::new();
         };
+        if !fillable {
+            return String::new();
+        }
         match (sources.managed_arn_account)(reference) {
-            Some(None) => " (managed here through a provider whose account is not known offline)".to_string(),
+            Some(None) => "managed here through a provider whose account is not known offline; ".to_string(),
             Some(Some(account)) if account == crate::source::providers::CALLER => {
-                " (managed here through the default provider, whose account the plan does not say)"
-                    .to_string()
+                "managed here through the default provider, whose account the plan does not say; ".to_string()
             }
-            Some(Some(account)) if own.contains(&account) => {
-                format!(" (managed here in own account {account})")
+            Some(Some(account)) if !ctx.boundary.accounts.contains(&account) => {
+                format!("managed here in account {account}, outside the trust boundary; ")
             }
-            Some(Some(account)) => {
-                format!(" (managed here in account {account}, outside the trust boundary)")
-            }
+            Some(Some(account)) => format!("managed here in account {account}; "),
             None => String::new(),
         }
     }

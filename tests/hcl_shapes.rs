@@ -603,3 +603,208 @@ fn modules_past_the_nesting_limit_keep_their_policies_unevaluated() {
     );
     assert!(deep[0].1.is_none(), "not evaluated past the limit");
 }
+
+/// Statement Sids of an evaluated policy, sorted.
+fn sids(policy: &Value) -> Vec<String> {
+    let mut out: Vec<String> = policy["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .map(|s| s["Sid"].as_str().unwrap_or_default().to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn bucket_policy_assembled_from_counted_and_for_each_documents() {
+    let policy = only(&[(
+        "main.tf",
+        r#"
+variable "deny_insecure" {
+  default = true
+}
+variable "readers" {
+  default = { ci = "arn:aws:iam::111111111111:role/ci" }
+}
+resource "aws_s3_bucket" "this" {
+  bucket = "logs"
+}
+data "aws_iam_policy_document" "deny_insecure" {
+  count = var.deny_insecure ? 1 : 0
+  statement {
+    sid     = "DenyInsecure"
+    effect  = "Deny"
+    actions = ["s3:*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    resources = [aws_s3_bucket.this.arn]
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+data "aws_iam_policy_document" "reader" {
+  for_each = var.readers
+  statement {
+    sid       = "Read${each.key}"
+    actions   = ["s3:GetObject"]
+    principals {
+      type        = "AWS"
+      identifiers = [each.value]
+    }
+    resources = ["${aws_s3_bucket.this.arn}/*"]
+  }
+}
+data "aws_iam_policy_document" "override" {
+  statement {
+    sid       = "Readci"
+    actions   = ["s3:GetObject", "s3:ListBucket"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111111111111:role/ci"]
+    }
+    resources = ["${aws_s3_bucket.this.arn}/*"]
+  }
+}
+data "aws_iam_policy_document" "combined" {
+  source_policy_documents = compact(concat(
+    var.deny_insecure ? data.aws_iam_policy_document.deny_insecure[*].json : [],
+    [for d in data.aws_iam_policy_document.reader : d.json],
+  ))
+  override_policy_documents = [data.aws_iam_policy_document.override.json]
+}
+resource "aws_s3_bucket_policy" "this" {
+  bucket = aws_s3_bucket.this.id
+  policy = data.aws_iam_policy_document.combined.json
+}
+"#,
+    )]);
+    assert_eq!(sids(&policy), ["DenyInsecure", "Readci"]);
+    let read = policy["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["Sid"] == "Readci")
+        .unwrap();
+    assert_eq!(read["Action"], json!(["s3:GetObject", "s3:ListBucket"]));
+}
+
+#[test]
+fn root_document_passed_to_a_module_as_its_repository_policy() {
+    let policy = only(&[
+        (
+            "main.tf",
+            r#"
+data "aws_iam_policy_document" "pull" {
+  statement {
+    sid     = "Pull"
+    actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::999988887777:root"]
+    }
+  }
+}
+module "repo" {
+  source            = "./modules/repo"
+  name              = "images"
+  repository_policy = data.aws_iam_policy_document.pull.json
+}
+"#,
+        ),
+        (
+            "modules/repo/main.tf",
+            r#"
+variable "name" {}
+variable "repository_policy" {
+  type    = string
+  default = null
+}
+variable "create_repository_policy" {
+  default = true
+}
+resource "aws_ecr_repository" "this" {
+  name = var.name
+}
+resource "aws_ecr_repository_policy" "this" {
+  count      = var.create_repository_policy ? 1 : 0
+  repository = aws_ecr_repository.this.name
+  policy     = var.repository_policy
+}
+"#,
+        ),
+    ]);
+    assert_eq!(sids(&policy), ["Pull"]);
+}
+
+#[test]
+fn statements_concatenated_and_flattened_inside_jsonencode() {
+    let policy = only(&[(
+        "main.tf",
+        r#"
+variable "extra_statements" {
+  default = [[{ Sid = "Extra", Effect = "Allow", Principal = { AWS = "arn:aws:iam::999988887777:root" }, Action = "sqs:SendMessage", Resource = "*" }]]
+}
+variable "owner" {
+  default = null
+}
+locals {
+  base = [{ Sid = "Owner", Effect = "Allow", Principal = { AWS = coalesce(var.owner, "arn:aws:iam::111111111111:root") }, Action = "sqs:*", Resource = "*" }]
+}
+resource "aws_sqs_queue" "q" {
+  name = "q"
+}
+resource "aws_sqs_queue_policy" "q" {
+  queue_url = aws_sqs_queue.q.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = concat(local.base, flatten(var.extra_statements), try(var.missing.statements, []))
+  })
+}
+"#,
+    )]);
+    assert_eq!(sids(&policy), ["Extra", "Owner"]);
+    assert_eq!(
+        policy["Statement"][0]["Principal"]["AWS"],
+        json!("arn:aws:iam::111111111111:root")
+    );
+}
+
+#[test]
+fn a_conditional_null_policy_is_null_and_only_when_its_condition_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"
+variable "create_topic_policy" {
+  default = true
+}
+variable "topic_policy" {
+  default = null
+}
+variable "unknown_switch" {}
+resource "aws_sns_topic" "own" {
+  policy = var.create_topic_policy ? null : var.topic_policy
+}
+resource "aws_sns_topic" "set" {
+  policy = var.create_topic_policy ? "{}" : null
+}
+resource "aws_sns_topic" "unknown" {
+  policy = var.unknown_switch ? null : "{}"
+}
+"#,
+    )
+    .unwrap();
+    let index = SourceIndex::load(dir.path(), None);
+    let evaluator = Evaluator::new(&index, None);
+    assert!(evaluator.is_null("", "aws_sns_topic.own", "policy"));
+    assert!(!evaluator.is_null("", "aws_sns_topic.set", "policy"));
+    // A condition without a value is not guessed.
+    assert!(!evaluator.is_null("", "aws_sns_topic.unknown", "policy"));
+    assert!(!evaluator.is_null("", "aws_sns_topic.missing", "policy"));
+}

@@ -21,13 +21,27 @@ use std::collections::BTreeMap;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
-use super::PolicyValue;
 use super::json;
+use super::{GrantFields, PolicyValue};
 use crate::catalog::GrantConverter;
 
 pub(crate) struct GrantContext<'a> {
     pub resource_type: &'a str,
     pub partition: &'a str,
+}
+
+/// Fields that may stand in a synthesised grant as a hole (`${<address>.<field>}`) when they are known only
+/// after apply: each is written into the policy as it is (a principal, a condition value), so the hole sits
+/// exactly where the value will. Fields a converter branches on (`group = "all"`, an organization ARN
+/// turned into a condition) are not here: their unknown keeps the whole grant unknown.
+fn hole_fields(converter: GrantConverter) -> &'static [&'static str] {
+    match converter {
+        GrantConverter::LambdaPermission => {
+            &["principal", "source_arn", "source_account", "principal_org_id"]
+        }
+        GrantConverter::KmsGrant => &["grantee_principal", "retiring_principal"],
+        _ => &[],
+    }
 }
 
 /// The value of one field on one side of a change.
@@ -42,6 +56,8 @@ struct Fields<'a> {
     members: std::collections::HashMap<String, &'a RawValue>,
     unknown: Option<std::collections::HashMap<String, &'a RawValue>>,
     wholly_unknown: bool,
+    /// (field, hole text) for fields known only after apply that are written as holes.
+    holes: Vec<(&'static str, String)>,
 }
 
 /// Raised by converters when a field the grant depends on is not known until apply.
@@ -74,7 +90,10 @@ impl<'a> Fields<'a> {
 
     fn text(&self, name: &str) -> Field {
         if self.is_unknown(name) {
-            return Field::Unknown;
+            return match self.holes.iter().find(|(field, _)| *field == name) {
+                Some((_, hole)) => Field::Text(hole.clone()),
+                None => Field::Unknown,
+            };
         }
         match self.members.get(name).and_then(|raw| json::as_text(raw)) {
             Some(text) if !text.is_empty() => Field::Text(text),
@@ -162,6 +181,7 @@ impl<'a> Fields<'a> {
                     members: json::object_members(item)?,
                     wholly_unknown: unknown_item.is_some_and(json::is_true),
                     unknown: unknown_item.and_then(json::object_members),
+                    holes: Vec::new(),
                 })
             })
             .collect())
@@ -204,39 +224,101 @@ pub(crate) fn synthesise(
         members,
         wholly_unknown: unknown.is_some_and(json::is_true),
         unknown: unknown.and_then(json::object_members),
+        holes: Vec::new(),
     };
-    let result = match converter {
-        GrantConverter::LambdaPermission => lambda_permission(&fields, context),
-        GrantConverter::LambdaLayerVersionPermission => lambda_layer_version_permission(&fields, context),
-        GrantConverter::LambdaFunctionUrl => lambda_function_url(&fields, context),
-        GrantConverter::CloudwatchEventPermission => cloudwatch_event_permission(&fields, context),
-        GrantConverter::RamPrincipalAssociation => ram_principal_association(&fields, context),
-        GrantConverter::VpcEndpointServiceAllowedPrincipal => {
-            vpc_endpoint_service_allowed_principal(&fields, context)
-        }
-        GrantConverter::VpcEndpointService => vpc_endpoint_service(&fields, context),
-        GrantConverter::KmsGrant => kms_grant(&fields, context),
-        GrantConverter::AmiLaunchPermission => ami_launch_permission(&fields, context),
-        GrantConverter::SnapshotCreateVolumePermission => snapshot_create_volume_permission(&fields, context),
-        GrantConverter::DbSnapshotSharedAccounts => db_snapshot_shared_accounts(&fields, context),
-        GrantConverter::EksAccessEntry => eks_access_entry(&fields, context),
-        GrantConverter::SsmDocumentShare => ssm_document_share(&fields, context),
-        GrantConverter::ServicecatalogPortfolioShare => servicecatalog_portfolio_share(&fields, context),
-        GrantConverter::S3BucketAcl => s3_bucket_acl(&fields, context),
-        GrantConverter::S3PublicAccessBlock => s3_public_access_block(&fields, context),
-        GrantConverter::LakeformationPermissions => lakeformation_permissions(&fields, context),
-        GrantConverter::OrganizationsDelegatedAdministrator => {
-            organizations_delegated_administrator(&fields, context)
-        }
-        GrantConverter::SignerProfilePermission => signer_profile_permission(&fields, context),
-        GrantConverter::Route53VpcAssociationAuthorization => route53_vpc_association_authorization(&fields),
-        GrantConverter::RamResourceShareExternal => ram_resource_share_external(&fields),
-    };
-    match result {
+    match convert(converter, &fields, context) {
         Ok(Some(policy)) => PolicyValue::Known(policy.to_string()),
         Ok(None) => PolicyValue::Absent,
         Err(Halt::NotYetKnown) => PolicyValue::Unknown,
         Err(Halt::Unverifiable(reason)) => PolicyValue::Unverifiable(reason),
+    }
+}
+
+/// For the side of a grant that `synthesise` finds known only after apply: the policy with each unknown
+/// field written as the hole `${<address>.<field>}`, when every unknown field is one that can stand as a
+/// hole (`hole_fields`), with the (field, symbol) pairs. `analysis::symbolic` then decides whether the
+/// holes matter; the sources may put the field's expression in their place.
+pub(crate) fn template(
+    converter: GrantConverter,
+    context: &GrantContext<'_>,
+    address: &str,
+    object: Option<&RawValue>,
+    unknown: Option<&RawValue>,
+) -> Option<GrantFields> {
+    let members = json::object_members(object?)?;
+    if unknown.is_some_and(json::is_true) {
+        return None;
+    }
+    let unknown = unknown.and_then(json::object_members);
+    let usable = !address.contains(['{', '}', ':', '$']);
+    let holes: Vec<(&'static str, String)> = hole_fields(converter)
+        .iter()
+        .filter(|field| {
+            unknown
+                .as_ref()
+                .and_then(|u| u.get(**field))
+                .is_some_and(|v| json::is_true(v))
+        })
+        .map(|field| {
+            let symbol = if usable {
+                format!("{address}.{field}")
+            } else {
+                field.to_string()
+            };
+            (*field, symbol)
+        })
+        .collect();
+    if holes.is_empty() {
+        return None;
+    }
+    let fields = Fields {
+        members,
+        wholly_unknown: false,
+        unknown,
+        holes: holes
+            .iter()
+            .map(|(field, symbol)| (*field, format!("${{{symbol}}}")))
+            .collect(),
+    };
+    match convert(converter, &fields, context) {
+        Ok(Some(policy)) => Some(GrantFields {
+            template: policy.to_string(),
+            holes: holes
+                .into_iter()
+                .map(|(field, symbol)| (field.to_string(), symbol))
+                .collect(),
+        }),
+        _ => None,
+    }
+}
+
+fn convert(converter: GrantConverter, fields: &Fields, context: &GrantContext<'_>) -> Synthesis {
+    match converter {
+        GrantConverter::LambdaPermission => lambda_permission(fields, context),
+        GrantConverter::LambdaLayerVersionPermission => lambda_layer_version_permission(fields, context),
+        GrantConverter::LambdaFunctionUrl => lambda_function_url(fields, context),
+        GrantConverter::CloudwatchEventPermission => cloudwatch_event_permission(fields, context),
+        GrantConverter::RamPrincipalAssociation => ram_principal_association(fields, context),
+        GrantConverter::VpcEndpointServiceAllowedPrincipal => {
+            vpc_endpoint_service_allowed_principal(fields, context)
+        }
+        GrantConverter::VpcEndpointService => vpc_endpoint_service(fields, context),
+        GrantConverter::KmsGrant => kms_grant(fields, context),
+        GrantConverter::AmiLaunchPermission => ami_launch_permission(fields, context),
+        GrantConverter::SnapshotCreateVolumePermission => snapshot_create_volume_permission(fields, context),
+        GrantConverter::DbSnapshotSharedAccounts => db_snapshot_shared_accounts(fields, context),
+        GrantConverter::EksAccessEntry => eks_access_entry(fields, context),
+        GrantConverter::SsmDocumentShare => ssm_document_share(fields, context),
+        GrantConverter::ServicecatalogPortfolioShare => servicecatalog_portfolio_share(fields, context),
+        GrantConverter::S3BucketAcl => s3_bucket_acl(fields, context),
+        GrantConverter::S3PublicAccessBlock => s3_public_access_block(fields, context),
+        GrantConverter::LakeformationPermissions => lakeformation_permissions(fields, context),
+        GrantConverter::OrganizationsDelegatedAdministrator => {
+            organizations_delegated_administrator(fields, context)
+        }
+        GrantConverter::SignerProfilePermission => signer_profile_permission(fields, context),
+        GrantConverter::Route53VpcAssociationAuthorization => route53_vpc_association_authorization(fields),
+        GrantConverter::RamResourceShareExternal => ram_resource_share_external(fields),
     }
 }
 
@@ -246,7 +328,10 @@ fn is_account_id(text: &str) -> bool {
 
 /// The `Principal` element for a principal written as Terraform accepts it in grant fields.
 fn principal_element(principal: &str, partition: &str) -> Value {
-    if principal == "*" {
+    if principal.starts_with("${") {
+        // A hole (a value known only after apply): `AWS`, the only key `analysis::symbolic` may fill.
+        json!({ "AWS": principal })
+    } else if principal == "*" {
         json!("*")
     } else if is_account_id(principal) {
         json!({ "AWS": format!("arn:{partition}:iam::{principal}:root") })

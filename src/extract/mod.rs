@@ -65,6 +65,20 @@ pub struct PolicySite {
     pub previous_address: Option<String>,
     /// For a role's trust policy: `max_session_duration` on each side, in seconds.
     pub session: Option<SessionSeconds>,
+    /// For a grant synthesised from resource fields: what its fields known only after apply are (None for
+    /// policy documents). Present on every grant site, so that later stages know the attribute names a
+    /// field, not a policy.
+    pub grant: Option<GrantFields>,
+}
+
+/// The fields of a synthesised grant that the plan knows only after apply.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GrantFields {
+    /// The grant's policy with each such field written as the hole `${<address>.<field>}` (empty when the
+    /// after side is known, or when an unknown field cannot stand as a hole: the grant stays unknown).
+    pub template: String,
+    /// (field, hole symbol) for each hole in `template`.
+    pub holes: Vec<(String, String)>,
 }
 
 /// `max_session_duration` of a role before and after the change (None: absent, or known only after apply).
@@ -210,6 +224,7 @@ fn sites_of_change(
                 partition: partition.clone(),
                 previous_address: change.previous_address.as_ref().map(|a| a.to_string()),
                 session: session.filter(|_| attribute.role == PolicyRole::Trust),
+                grant: None,
             })
         };
         match attribute.source {
@@ -223,7 +238,16 @@ fn sites_of_change(
                 let unchanged_unverifiable =
                     matches!(&after, PolicyValue::Unverifiable(_)) && before == after;
                 if !unchanged_unverifiable {
+                    let fields = match after {
+                        PolicyValue::Unknown => {
+                            grants::template(converter, &context, &address, sides.after, sides.after_unknown)
+                        }
+                        _ => None,
+                    };
                     site(attribute.path.to_string(), before, after);
+                    if let Some(last) = sites.last_mut() {
+                        last.grant = Some(fields.unwrap_or_default());
+                    }
                 }
                 // Removing a public access block is switching it off: judge the bucket without it.
                 let guard_removed = converter == GrantConverter::S3PublicAccessBlock
@@ -262,6 +286,7 @@ fn sites_of_change(
                         partition: partition.clone(),
                         previous_address: change.previous_address.as_ref().map(|a| a.to_string()),
                         session: None,
+                        grant: None,
                     });
                 }
             }
@@ -384,6 +409,7 @@ fn uncatalogued_sites(change: &ResourceChange<'_>, sides: &Sides<'_>) -> Vec<Pol
             partition: partition_of(sides),
             previous_address: change.previous_address.as_ref().map(|a| a.to_string()),
             session: None,
+            grant: None,
         })
         .collect()
 }

@@ -675,3 +675,76 @@ fn tags_changed_says_whether_this_change_writes_the_annotation_tags() {
     );
     assert!(one("aws_sqs_queue", r#"["update"]"#, tagged, renewed, "{}").tags_changed);
 }
+
+#[test]
+fn grant_fields_known_only_after_apply_stand_as_holes_where_they_are_written() {
+    let permission = r#"{"action":"lambda:InvokeFunction","event_source_token":null,"function_name":"fn",
+        "principal":"events.amazonaws.com","principal_org_id":null,"qualifier":null,"source_account":null,
+        "statement_id":"S1"}"#;
+    let site = one(
+        "aws_lambda_permission",
+        r#"["create"]"#,
+        "null",
+        permission,
+        r#"{"source_arn":true}"#,
+    );
+    assert_eq!(site.after, PolicyValue::Unknown);
+    let grant = site.grant.expect("a grant site says so");
+    assert_eq!(
+        grant.holes,
+        vec![(
+            "source_arn".to_string(),
+            "aws_lambda_permission.x.source_arn".to_string()
+        )]
+    );
+    assert_eq!(
+        grant.template,
+        r#"{"Statement":[{"Action":"lambda:InvokeFunction","Condition":{"ArnLike":{"aws:SourceArn":"${aws_lambda_permission.x.source_arn}"}},"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Resource":"arn:aws:lambda:*:*:function:fn","Sid":"S1"}],"Version":"2012-10-17"}"#
+    );
+    // An unknown principal is a hole under `AWS`, whatever it will be.
+    let grant = one(
+        "aws_kms_grant",
+        r#"["create"]"#,
+        "null",
+        r#"{"constraints":[],"key_id":null,"operations":["Decrypt"]}"#,
+        r#"{"grantee_principal":true,"key_id":true}"#,
+    )
+    .grant
+    .expect("a grant site");
+    assert_eq!(
+        grant.template,
+        r#"{"Statement":[{"Action":["kms:Decrypt"],"Effect":"Allow","Principal":{"AWS":"${aws_kms_grant.x.grantee_principal}"},"Resource":"arn:aws:kms:*:*:key/*"}],"Version":"2012-10-17"}"#
+    );
+}
+
+#[test]
+fn grant_fields_a_converter_branches_on_keep_the_grant_unknown() {
+    // `group = "all"` makes an AMI public: a hole there could not be placed, so there is no template.
+    let site = one(
+        "aws_ami_launch_permission",
+        r#"["create"]"#,
+        "null",
+        r#"{"account_id":null,"image_id":"ami-1","organization_arn":null,"organizational_unit_arn":null}"#,
+        r#"{"group":true}"#,
+    );
+    assert_eq!(site.after, PolicyValue::Unknown);
+    assert_eq!(site.grant, Some(GrantFields::default()));
+    // Operations unknown besides the principal: not a hole field, the grant stays unknown as a whole.
+    let site = one(
+        "aws_kms_grant",
+        r#"["create"]"#,
+        "null",
+        r#"{"constraints":[],"key_id":"k"}"#,
+        r#"{"grantee_principal":true,"operations":true}"#,
+    );
+    assert_eq!(site.grant, Some(GrantFields::default()));
+    // A policy document attribute is no grant.
+    let site = one(
+        "aws_sqs_queue_policy",
+        r#"["create"]"#,
+        "null",
+        r#"{"queue_url":"u"}"#,
+        r#"{"policy":true}"#,
+    );
+    assert_eq!(site.grant, None);
+}

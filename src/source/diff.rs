@@ -445,6 +445,7 @@ pub fn sites(base_index: &SourceIndex, work_index: &SourceIndex, catalog: &Catal
             partition: "aws".to_string(),
             previous_address: None,
             session: None,
+            grant: None,
         });
     }
 

@@ -142,7 +142,30 @@ impl<'a, 'p> Evaluator<'a, 'p> {
         self.index.modules.values().map(|m| m.dir.clone()).collect()
     }
 
+    /// Whether `attribute` of the resource instance evaluates to `null` from source (a conditional such as
+    /// `var.create_policy ? null : var.policy` whose condition is known): terraform then leaves the argument
+    /// unset, so the change writes no policy there.
+    pub fn is_null(&self, module_address: &str, address: &str, attribute: &str) -> bool {
+        functions::with_readable_dirs(&self.module_dirs(), || {
+            self.value_here(module_address, address, attribute)
+        }) == Some(Value::Null)
+    }
+
     fn resolve_here(&self, module_address: &str, address: &str, attribute: &str) -> Option<Resolved> {
+        let policy = match self.value_here(module_address, address, attribute)? {
+            Value::String(text) => text,
+            _ => return None,
+        };
+        let symbols = symbols_in(&policy);
+        let valid_json = serde_json::from_str::<serde_json::Value>(&policy).is_ok();
+        Some(Resolved {
+            policy,
+            symbols,
+            valid_json,
+        })
+    }
+
+    fn value_here(&self, module_address: &str, address: &str, attribute: &str) -> Option<Value> {
         if self.rejected {
             return None;
         }
@@ -159,18 +182,7 @@ impl<'a, 'p> Evaluator<'a, 'p> {
         let mut ctx = self.cached_context(&scope);
         self.declare_instance(&mut ctx, block, key.as_ref())?;
         let expression = attribute_expression(&block.body, attribute)?;
-        let value = eval(expression, &ctx)?;
-        let policy = match value {
-            Value::String(text) => text,
-            _ => return None,
-        };
-        let symbols = symbols_in(&policy);
-        let valid_json = serde_json::from_str::<serde_json::Value>(&policy).is_ok();
-        Some(Resolved {
-            policy,
-            symbols,
-            valid_json,
-        })
+        eval(expression, &ctx)
     }
 
     /// The context of a module instance, built once per instance.

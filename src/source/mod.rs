@@ -11,8 +11,8 @@ pub mod eks;
 pub mod eval;
 pub mod functions;
 pub mod index;
-mod locals;
 pub mod json_syntax;
+mod locals;
 pub mod overrides;
 pub use crate::nesting;
 pub mod provenance;
@@ -34,7 +34,7 @@ pub fn has_tf_files(dir: &Path) -> bool {
 
 use std::collections::BTreeMap;
 
-use crate::extract::{PolicySite, PolicyValue};
+use crate::extract::{GrantFields, PolicySite, PolicyValue};
 use crate::plan::Plan;
 
 pub use eval::{Evaluator, Resolved};
@@ -101,8 +101,25 @@ impl Sources {
         }
         let evaluator = Evaluator::new(&self.index, Some(plan));
         for site in sites.iter_mut().filter(|s| s.after == PolicyValue::Unknown) {
+            if let Some(grant) = &site.grant {
+                // A grant's attribute names a field, not a policy: the fields known only after apply are
+                // evaluated one by one into the grant's holes.
+                if let Some(resolved) = resolve_grant(&evaluator, site, grant) {
+                    site.after = PolicyValue::Known(resolved.policy.clone());
+                    self.resolved.insert(
+                        (site.address.clone(), site.attribute.clone()),
+                        Resolution { resolved, used: true },
+                    );
+                }
+                continue;
+            }
             let Some(resolved) = evaluator.resolve(&site.module_address, &site.address, &site.attribute)
             else {
+                // `var.create_policy ? null : var.policy` with a known condition: the argument is left
+                // unset, as if not written (see `extract::not_configured`), so this change sets no policy.
+                if evaluator.is_null(&site.module_address, &site.address, &site.attribute) {
+                    site.after = PolicyValue::Absent;
+                }
                 continue;
             };
             // Holes (Deny statements with unknowns included) are decided by `analysis::symbolic`.
@@ -169,6 +186,49 @@ impl Sources {
         let config_address = local.split('[').next().unwrap_or(local);
         (!config_address.starts_with("data.") && module.resources.contains_key(config_address))
             .then(|| (path, config_address.to_string()))
+    }
+}
+
+/// A grant whose fields known only after apply are holes (`GrantFields`): each hole whose field the sources
+/// evaluate to a text with references (`${aws_iam_role.lambda.arn}`, `arn:aws:iam::${var.peer}:root`) is
+/// replaced by that text. None when no field evaluates so (the grant stays unknown, decided from its holes).
+/// An evaluated text without references is not used: the plan would have known it, so the evaluation and
+/// terraform disagree.
+fn resolve_grant(evaluator: &Evaluator<'_, '_>, site: &PolicySite, grant: &GrantFields) -> Option<Resolved> {
+    let mut document: serde_json::Value = serde_json::from_str(&grant.template).ok()?;
+    let mut replaced = false;
+    for (field, symbol) in &grant.holes {
+        let Some(value) = evaluator.resolve(&site.module_address, &site.address, field) else {
+            continue;
+        };
+        let text = value.policy.trim();
+        let usable = !value.symbols.is_empty()
+            && (crate::symbol::whole_symbol(text).is_some() || text.starts_with("arn:"));
+        if !usable {
+            continue;
+        }
+        let hole = format!("${{{symbol}}}");
+        replace_strings(&mut document, &hole, text);
+        replaced = true;
+    }
+    if !replaced {
+        return None;
+    }
+    let policy = document.to_string();
+    Some(Resolved {
+        symbols: eval::symbols_in(&policy),
+        policy,
+        valid_json: true,
+    })
+}
+
+/// Replaces every string (values and object keys' values, not keys) equal to `from` by `to`.
+fn replace_strings(value: &mut serde_json::Value, from: &str, to: &str) {
+    match value {
+        serde_json::Value::String(text) if text == from => *text = to.to_string(),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| replace_strings(v, from, to)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| replace_strings(v, from, to)),
+        _ => {}
     }
 }
 
