@@ -709,7 +709,7 @@ fn grant_holes(
 }
 
 /// For a policy evaluated from source: a principal that is the symbolic ARN of a resource managed in this
-/// configuration (`${aws_iam_role.ci.arn}`) is inside the boundary, so its widening is dropped; any other
+/// configuration in an account inside the boundary (`${aws_iam_role.ci.arn}`) is inside, so its widening is dropped; any other
 /// principal that depends on an unresolved reference cannot be classified and becomes unverifiable, naming
 /// the reference.
 fn symbolic_principals(widenings: Vec<Widening>, input: &JudgeInput<'_>) -> Vec<Widening> {
@@ -725,7 +725,8 @@ fn symbolic_principals(widenings: Vec<Widening>, input: &JudgeInput<'_>) -> Vec<
             if symbols.is_empty() || widening.kind == WideningKind::Federated {
                 return Some(widening);
             }
-            let managed = whole_symbol(&widening.principal).is_some_and(|s| (sources.is_managed_arn)(&s));
+            let managed = whole_symbol(&widening.principal)
+                .is_some_and(|s| symbolic::managed_inside(&s, &input.boundary.boundary, sources));
             if managed {
                 return None;
             }
@@ -823,7 +824,7 @@ fn site_level(kind: WideningKind, reason: String) -> Widening {
 }
 
 /// In the view of a policy evaluated from source, the symbolic ARN of a resource managed in this
-/// configuration is shown as internal, as the comparison treats it.
+/// configuration in an account inside the boundary is shown as internal, as the comparison treats it.
 fn symbolic_view(view: SideView, input: &JudgeInput<'_>) -> SideView {
     let Some(sources) = input.sources else {
         return view;
@@ -831,7 +832,9 @@ fn symbolic_view(view: SideView, input: &JudgeInput<'_>) -> SideView {
     match view {
         SideView::Known(mut accesses) => {
             for access in &mut accesses {
-                if whole_symbol(&access.principal).is_some_and(|s| (sources.is_managed_arn)(&s)) {
+                if whole_symbol(&access.principal)
+                    .is_some_and(|s| symbolic::managed_inside(&s, &input.boundary.boundary, sources))
+                {
                     access.reach = analysis::Reach::Internal;
                 }
             }
@@ -1018,7 +1021,7 @@ mod symbolic {
     use serde_json::Value;
 
     use super::SourceFacts;
-    use crate::analysis::symbolic::{Decision, Hole, decide};
+    use crate::analysis::symbolic::{Decision, Hole, decide, fill_outside, for_each_string};
     use crate::analysis::{Context, Inside, OwnIdentity, Widening, WideningKind};
     use crate::policy::Policy;
     use crate::source::eval::symbols_in;
@@ -1049,24 +1052,16 @@ mod symbolic {
             return None;
         }
         let mut document: Value = serde_json::from_str(text).ok()?;
-        let own = |account: Option<String>| -> Option<String> {
-            let account = match account {
-                Some(account) if account == crate::source::providers::CALLER => {
-                    match ctx.boundary.accounts.len() {
-                        1 => ctx.boundary.accounts.first()?.clone(),
-                        _ => return None,
-                    }
-                }
-                Some(account) => account,
-                // `trustgate diff` has no plan and so no provider configurations: a resource of the
-                // configuration is taken to be in the owner's account, as before.
-                None if sources.all_from_source => ctx.boundary.accounts.first()?.clone(),
-                None => return None,
-            };
-            ctx.boundary.accounts.contains(&account).then_some(account)
-        };
+        let own = |account: Option<String>| own_account(account, ctx.boundary, sources);
         let inside = |reference: &str| -> Option<String> { own((sources.managed_arn_account)(reference)?) };
         fill_managed(&mut document, &symbols, ctx.partition, &inside);
+        // A resource managed here through a provider whose account is known and outside the boundary.
+        let outside = |reference: &str| -> Option<String> {
+            let account = (sources.managed_arn_account)(reference)??;
+            (crate::annotation::is_account_id(&account) && !ctx.boundary.accounts.contains(&account))
+                .then_some(account)
+        };
+        fill_outside(old, &mut document, &symbols, ctx.partition, &outside);
         let issuers = fill_cluster_issuers(&mut document, &symbols, module_address, ctx, sources, &own);
         let mut boundary = ctx.boundary.clone();
         boundary.federated.extend(issuers.iter().cloned());
@@ -1079,6 +1074,37 @@ mod symbolic {
             decision.inside = None;
         }
         Some(decision)
+    }
+
+    /// The account a managed resource lives in (as `SourceFacts::managed_arn_account` gives it), when it
+    /// is inside the boundary.
+    pub(super) fn own_account(
+        account: Option<String>,
+        boundary: &crate::analysis::Boundary,
+        sources: &SourceFacts<'_>,
+    ) -> Option<String> {
+        let account = match account {
+            Some(account) if account == crate::source::providers::CALLER => match boundary.accounts.len() {
+                1 => boundary.accounts.first()?.clone(),
+                _ => return None,
+            },
+            Some(account) => account,
+            // `trustgate diff` has no plan and so no provider configurations: a resource of the
+            // configuration is taken to be in the owner's account, as before.
+            None if sources.all_from_source => boundary.accounts.first()?.clone(),
+            None => return None,
+        };
+        boundary.accounts.contains(&account).then_some(account)
+    }
+
+    /// Whether `reference` is the ARN of a resource managed here in an account inside the boundary.
+    pub(super) fn managed_inside(
+        reference: &str,
+        boundary: &crate::analysis::Boundary,
+        sources: &SourceFacts<'_>,
+    ) -> bool {
+        (sources.managed_arn_account)(reference)
+            .is_some_and(|account| own_account(account, boundary, sources).is_some())
     }
 
     /// The widenings of a policy (`text`) whose holes are exactly `symbols`, filled with nothing: a grant
@@ -1274,18 +1300,6 @@ mod symbolic {
                     }
                 }
             }
-        }
-    }
-
-    fn for_each_string(value: &mut Value, f: &mut dyn FnMut(&str) -> Option<String>) {
-        match value {
-            Value::String(text) => {
-                if let Some(new) = f(text) {
-                    *text = new;
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|v| for_each_string(v, f)),
-            _ => {}
         }
     }
 

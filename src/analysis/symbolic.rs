@@ -249,6 +249,171 @@ fn with_statements(document: &Value, statements: Vec<Value>) -> Value {
     Value::Object(out)
 }
 
+/// Replaces `${x.arn}` of a resource managed here in a known account *outside* the boundary, where only
+/// its account and kind matter, with a stand-in of that account: an `AWS` principal that is an IAM
+/// role's (user's) ARN becomes `arn:<partition>:iam::<account>:role/(<address>)`, an `aws:SourceArn`
+/// value `arn:<partition>:<service>:*:<account>:(<address>)`. Every value the hole can take is an
+/// identity (resource) of that account that no other text of either policy names, so all of them give
+/// the stand-in's verdict. Done only when that holds: the account appears nowhere else in the old or new
+/// policy, and neither matches principals or sources by name (`aws:PrincipalArn`, `aws:userid`,
+/// `aws:username`, another `aws:SourceArn`), which is where one role of the account could be told from
+/// another.
+pub fn fill_outside(
+    old: Option<&Policy>,
+    document: &mut Value,
+    symbols: &[String],
+    partition: &str,
+    outside: &dyn Fn(&str) -> Option<String>,
+) {
+    let whole =
+        |text: &str| -> Option<String> { symbols.iter().find(|s| text == format!("${{{s}}}")).cloned() };
+    // (hole text, stand-in) for every hole in a fillable position; None as soon as a position rules
+    // filling out.
+    let mut fills: Vec<(String, String)> = Vec::new();
+    let statements: Vec<&Value> = match document.get("Statement") {
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(single) => vec![single],
+        None => Vec::new(),
+    };
+    let mut name_matched = false;
+    for statement in &statements {
+        if let Some(aws) = statement.get("Principal").and_then(|p| p.get("AWS")) {
+            for text in strings(aws) {
+                let Some(reference) = whole(&text) else { continue };
+                let Some(account) = outside(&reference) else {
+                    continue;
+                };
+                let kind = match resource_type(&reference) {
+                    Some("aws_iam_role") => "role",
+                    Some("aws_iam_user") => "user",
+                    _ => continue,
+                };
+                let address = reference.strip_suffix(".arn").unwrap_or(&reference);
+                fills.push((
+                    text.clone(),
+                    format!("arn:{partition}:iam::{account}:{kind}/({address})"),
+                ));
+            }
+        }
+        for (key, values) in condition_entries(statement) {
+            let lower = key.to_ascii_lowercase();
+            if matches!(lower.as_str(), "aws:principalarn" | "aws:userid" | "aws:username") {
+                name_matched = true;
+            }
+            if lower != "aws:sourcearn" {
+                continue;
+            }
+            for text in strings(values) {
+                let filled = whole(&text).and_then(|reference| {
+                    let account = outside(&reference)?;
+                    let service = resource_type(&reference)?
+                        .strip_prefix("aws_")?
+                        .split('_')
+                        .next()?;
+                    let address = reference.strip_suffix(".arn").unwrap_or(&reference);
+                    Some(format!("arn:{partition}:{service}:*:{account}:({address})"))
+                });
+                match filled {
+                    Some(stand_in) => fills.push((text.clone(), stand_in)),
+                    None => name_matched = true,
+                }
+            }
+        }
+    }
+    if fills.is_empty() || name_matched {
+        return;
+    }
+    let old_text = old
+        .map(|o| format!("{o:?}").to_ascii_lowercase())
+        .unwrap_or_default();
+    if ["aws:principalarn", "aws:userid", "aws:username", "aws:sourcearn"]
+        .iter()
+        .any(|key| old_text.contains(key))
+    {
+        return;
+    }
+    let new_text = document.to_string();
+    for (_, stand_in) in &fills {
+        let account = stand_in.split(':').nth(4).unwrap_or_default();
+        if old_text.contains(account) || new_text.contains(account) {
+            return;
+        }
+    }
+    let statements: Vec<&mut Value> = match document.get_mut("Statement") {
+        Some(Value::Array(list)) => list.iter_mut().collect(),
+        Some(single) => vec![single],
+        None => Vec::new(),
+    };
+    let fill = |text: &str| -> Option<String> {
+        fills
+            .iter()
+            .find(|(hole, _)| hole == text)
+            .map(|(_, stand_in)| stand_in.clone())
+    };
+    for statement in statements {
+        if let Some(Value::Object(principal)) = statement.get_mut("Principal")
+            && let Some(aws) = principal.get_mut("AWS")
+        {
+            for_each_string(aws, &mut |text| fill(text));
+        }
+        if let Some(Value::Object(operators)) = statement.get_mut("Condition") {
+            for entries in operators.values_mut() {
+                for (key, values) in entries.as_object_mut().into_iter().flatten() {
+                    if key.eq_ignore_ascii_case("aws:SourceArn") {
+                        for_each_string(values, &mut |text| fill(text));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The resource type of a reference to a managed resource's attribute (`module.a.aws_iam_role.x[0].arn`
+/// → `aws_iam_role`).
+fn resource_type(reference: &str) -> Option<&str> {
+    let mut parts = reference.rsplit('.');
+    parts.next()?;
+    parts.next()?;
+    parts.next().filter(|t| t.starts_with("aws_"))
+}
+
+/// Every (key, values) of a statement's `Condition`.
+fn condition_entries(statement: &Value) -> Vec<(&String, &Value)> {
+    statement
+        .get("Condition")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|operators| operators.values())
+        .filter_map(Value::as_object)
+        .flatten()
+        .collect()
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(text) => vec![text.clone()],
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Applies `f` to every string of `value` (a string or a list of them), replacing those it maps.
+pub fn for_each_string(value: &mut Value, f: &mut dyn FnMut(&str) -> Option<String>) {
+    match value {
+        Value::String(text) => {
+            if let Some(new) = f(text) {
+                *text = new;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| for_each_string(v, f)),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -546,6 +711,177 @@ mod tests {
             }
             other => other.clone(),
         }
+    }
+
+    /// A statement that names a resource managed here through a provider in another account: the ARN of a
+    /// role as `AWS` principal, or a topic's ARN as `aws:SourceArn` of SNS.
+    fn outside_statement() -> impl Strategy<Value = Value> {
+        (
+            prop_oneof![Just("Allow"), Just("Deny")],
+            proptest::bool::ANY,
+            text(&["sqs:SendMessage", "sqs:*"]),
+            condition(),
+            proptest::bool::weighted(0.2),
+        )
+            .prop_map(|(effect, role, action, condition, by_name)| {
+                let mut s = if role {
+                    json!({"Effect": effect, "Principal": {"AWS": "${aws_iam_role.r.arn}"}, "Action": action,
+                           "Resource": "*"})
+                } else {
+                    json!({"Effect": effect, "Principal": {"Service": "sns.amazonaws.com"}, "Action": action,
+                           "Resource": "*",
+                           "Condition": {"ArnEquals": {"aws:SourceArn": "${aws_sns_topic.t.arn}"}}})
+                };
+                if let Some(Value::Object(extra)) = condition {
+                    let mut merged = s["Condition"].as_object().cloned().unwrap_or_default();
+                    merged.extend(extra);
+                    s["Condition"] = Value::Object(merged);
+                }
+                if by_name {
+                    let mut merged = s["Condition"].as_object().cloned().unwrap_or_default();
+                    merged.insert(
+                        "ArnLike".to_string(),
+                        json!({"aws:PrincipalArn": "arn:aws:iam::*:role/a*"}),
+                    );
+                    s["Condition"] = Value::Object(merged);
+                }
+                s
+            })
+    }
+
+    /// `value` with every string equal to `from` replaced by `to`.
+    fn replace_all(value: &Value, from: &str, to: &str) -> Value {
+        match value {
+            Value::String(s) if s == from => Value::String(to.to_string()),
+            Value::Array(items) => Value::Array(items.iter().map(|v| replace_all(v, from, to)).collect()),
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), replace_all(v, from, to)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(600))]
+        /// The stand-in of a resource managed in an account outside the boundary is sound: whenever
+        /// `fill_outside` fills, the verdict of the filled policy is the verdict of every concrete ARN the
+        /// resource could have in that account (roles and topics by other names, one named like a pattern
+        /// elsewhere), with the concrete principal read as the stand-in.
+        #[test]
+        fn an_outside_stand_in_gives_the_verdict_of_every_name(
+            special in proptest::collection::vec(outside_statement(), 1..3),
+            others in proptest::collection::vec(statement(false), 0..3),
+            old in proptest::option::weighted(0.35, proptest::collection::vec(statement(false), 1..3)),
+            outside_account in proptest::sample::select(&["444455556666", "999988887777"][..]),
+            old_names_a_role in proptest::bool::weighted(0.3),
+        ) {
+            let boundary = boundary();
+            let ctx = Context { boundary: &boundary, role: PolicyRole::Resource, partition: "aws" };
+            let mut statements = special;
+            statements.extend(others);
+            let new = doc(Value::Array(statements));
+            let mut old = old;
+            if old_names_a_role {
+                // The old policy grants one of the roles the hole could be.
+                old.get_or_insert_with(Vec::new).push(json!({"Effect": "Allow",
+                    "Principal": {"AWS": format!("arn:aws:iam::{outside_account}:role/a")},
+                    "Action": "sqs:*", "Resource": "*"}));
+            }
+            let old = old.map(|o| parse_policy_value(&doc(Value::Array(o))).unwrap());
+            let symbols = ["aws_iam_role.r.arn".to_string(), "aws_sns_topic.t.arn".to_string()];
+            let outside = |_: &str| Some(outside_account.to_string());
+            let mut filled = new.clone();
+            fill_outside(old.as_ref(), &mut filled, &symbols, "aws", &outside);
+            if filled == new {
+                return Ok(());
+            }
+            let role_stand_in = format!("arn:aws:iam::{outside_account}:role/(aws_iam_role.r)");
+            let Ok(filled_policy) = parse_policy_value(&filled) else { return Ok(()) };
+            let decided = verdict(&compare(old.as_ref(), &filled_policy, &ctx));
+            for role in ["a", "b", "admin"] {
+                for topic in ["arn:aws:sns:us-east-1:{A}:t1", "arn:aws:sns:eu-west-1:{A}:a"] {
+                    let role_arn = format!("arn:aws:iam::{outside_account}:role/{role}");
+                    let topic_arn = topic.replace("{A}", outside_account);
+                    let concrete = replace_all(
+                        &replace_all(&new, "${aws_iam_role.r.arn}", &role_arn),
+                        "${aws_sns_topic.t.arn}",
+                        &topic_arn,
+                    );
+                    let Ok(policy) = parse_policy_value(&concrete) else { continue };
+                    let actual: BTreeSet<(WideningKind, String)> = verdict(&compare(old.as_ref(), &policy, &ctx))
+                        .into_iter()
+                        .map(|(kind, principal)| {
+                            let principal = if principal == role_arn { role_stand_in.clone() } else { principal };
+                            (kind, principal)
+                        })
+                        .collect();
+                    prop_assert_eq!(&actual, &decided, "role={} topic={} new={}", role, topic_arn, filled);
+                }
+            }
+        }
+    }
+
+    /// The stand-ins are filled where the account is all that matters, and not where another text of the
+    /// policies could tell one role (topic) of that account from another.
+    #[test]
+    fn outside_stand_ins_are_filled_only_where_names_do_not_matter() {
+        let outside = |_: &str| Some("444455556666".to_string());
+        let symbols = [
+            "aws_iam_role.r.arn".to_string(),
+            "aws_sns_topic.t.arn".to_string(),
+        ];
+        let role = json!({"Effect": "Allow", "Principal": {"AWS": "${aws_iam_role.r.arn}"}, "Action": "s3:GetObject",
+                          "Resource": "*"});
+        let mut filled = doc(json!([role.clone()]));
+        fill_outside(None, &mut filled, &symbols, "aws", &outside);
+        assert_eq!(
+            filled["Statement"][0]["Principal"]["AWS"],
+            json!("arn:aws:iam::444455556666:role/(aws_iam_role.r)")
+        );
+        let topic = json!({"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+                           "Resource": "*", "Condition": {"ArnEquals": {"aws:SourceArn": "${aws_sns_topic.t.arn}"}}});
+        let mut filled = doc(json!([topic.clone()]));
+        fill_outside(None, &mut filled, &symbols, "aws", &outside);
+        assert_eq!(
+            filled["Statement"][0]["Condition"]["ArnEquals"]["aws:SourceArn"],
+            json!("arn:aws:sns:*:444455556666:(aws_sns_topic.t)")
+        );
+        // The account named elsewhere (the old policy grants one of its roles), a name-matching condition,
+        // another aws:SourceArn: left as holes.
+        let old = parse_policy_value(&doc(json!([{"Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::444455556666:role/a"}, "Action": "s3:GetObject", "Resource": "*"}])))
+        .unwrap();
+        for (old, new) in [
+            (Some(&old), doc(json!([role.clone()]))),
+            (
+                None,
+                doc(
+                    json!([role.clone(), {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*",
+                "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/a*"}}}]),
+                ),
+            ),
+            (
+                None,
+                doc(
+                    json!([topic.clone(), {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*",
+                "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:sns:*:*:a*"}}}]),
+                ),
+            ),
+        ] {
+            let mut filled = new.clone();
+            fill_outside(old, &mut filled, &symbols, "aws", &outside);
+            assert_eq!(filled, new);
+        }
+        // A reference that is not a role or user is no principal stand-in.
+        let mut filled = doc(
+            json!([{"Effect": "Allow", "Principal": {"AWS": "${aws_sns_topic.t.arn}"},
+            "Action": "s3:GetObject", "Resource": "*"}]),
+        );
+        let before = filled.clone();
+        fill_outside(None, &mut filled, &symbols, "aws", &outside);
+        assert_eq!(filled, before);
     }
 
     proptest! {
