@@ -12,10 +12,12 @@
 //! 3. The policy with every remaining hole widened (Allows as in 2, Deny statements with holes removed: a
 //!    Deny only ever takes access away) bounds every filling from above. Widenings are about access the new
 //!    policy allows and the old one did not, so when that upper bound widens nothing, no filling does.
-//! 4. A new policy (nothing before it) without Deny statements whose remaining holes are all in the
-//!    `Resource` lists of Allow statements with known principals and conditions: every filling grants those
-//!    principals the statement's actions on *something*, so who gains access, and as what kind of
-//!    principal, does not depend on the holes. The findings are those of the policy as written.
+//! 4. A new policy (nothing before it) whose remaining holes are all in the `Resource` lists of Allow
+//!    statements with known principals and conditions: every filling grants those principals the statement's
+//!    actions on *something*, so who gains access, and as what kind of principal, does not depend on the
+//!    holes. The findings are those of the policy as written. Deny statements may be there when each has
+//!    holes only in what it covers (Action, Resource): a filling takes away between nothing and what the
+//!    Deny at its widest takes away, so when both ends give the verdict as written, every filling does.
 //! 5. Anything else stays unverifiable, naming each hole that decides it.
 //!
 //! `tests::decision_equals_the_verdict_of_every_filling` checks the rule against every filling from a
@@ -67,9 +69,14 @@ pub fn decide(
     let mut ignored = Vec::new();
     let mut relevant: Vec<Hole> = Vec::new();
     let mut widest: Vec<Value> = Vec::new();
-    let mut has_deny = false;
-    // Rule 4 applies only while every relevant hole is a Resource hole of an otherwise known Allow.
+    // Rule 4 applies only while every relevant hole of an Allow is a Resource hole of an otherwise known
+    // Allow, no Deny is fully known, and the Denies' holes are only in what they cover (Action, Resource).
     let mut only_resource_holes = true;
+    let mut known_deny = false;
+    let mut deny_holes_bounded = true;
+    // The Denies with holes at their widest (Action and Resource `*`): they take away at least what any
+    // filling of them does.
+    let mut widest_denies: Vec<(usize, Value)> = Vec::new();
     for (index, statement) in statements.iter().enumerate() {
         let Some(object) = statement.as_object() else {
             widest.push(statement.clone());
@@ -77,11 +84,11 @@ pub fn decide(
         };
         let sid = object.get("Sid").and_then(Value::as_str).map(str::to_string);
         let deny = object.get("Effect").and_then(Value::as_str) == Some("Deny");
-        has_deny |= deny;
         let holes = holes_of(index, sid.as_deref(), object, &is_hole);
         let (sid_holes, holes): (Vec<Hole>, Vec<Hole>) = holes.into_iter().partition(|h| h.element == "Sid");
         ignored.extend(sid_holes);
         if holes.is_empty() {
+            known_deny |= deny;
             widest.push(statement.clone());
             continue;
         }
@@ -90,8 +97,17 @@ pub fn decide(
             .any(|h| matches!(h.element.as_str(), "Effect" | "Principal" | "NotPrincipal"));
         if deny {
             // A Deny with holes is dropped from the upper bound: it can only take access away.
+            let covering = holes.iter().all(|h| {
+                matches!(
+                    h.element.as_str(),
+                    "Action" | "NotAction" | "Resource" | "NotResource"
+                )
+            });
+            if covering {
+                widest_denies.push((index, Value::Object(widen(object, &is_hole))));
+            }
+            deny_holes_bounded &= covering;
             relevant.extend(holes);
-            only_resource_holes = false;
             continue;
         }
         if !fixed {
@@ -127,14 +143,47 @@ pub fn decide(
             });
         }
     }
-    if old.is_none_or(|o| o.statements().is_empty()) && !has_deny && only_resource_holes {
-        ignored.extend(relevant);
-        return Ok(Decision::Decided {
-            comparison: compare(old, &literal, ctx),
-            ignored,
-        });
+    if old.is_none_or(|o| o.statements().is_empty())
+        && !known_deny
+        && deny_holes_bounded
+        && only_resource_holes
+    {
+        let comparison = compare(old, &literal, ctx);
+        // Every Deny has holes, only in what it covers: any filling takes away at most what the Denies at
+        // their widest take away, and at least nothing. When both ends give the literal policy's verdict,
+        // so does every filling.
+        let decided = widest_denies.is_empty() || {
+            let deny_indexes: Vec<usize> = widest_denies.iter().map(|(i, _)| *i).collect();
+            let without: Vec<Value> = statements
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !deny_indexes.contains(i))
+                .map(|(_, s)| s.clone())
+                .collect();
+            let mut widest_deny = without.clone();
+            widest_deny.extend(widest_denies.iter().map(|(_, s)| s.clone()));
+            let ends = [without, widest_deny].map(|list| {
+                parse_policy_value(&with_statements(new, list)).map(|p| verdict_of(&compare(old, &p, ctx)))
+            });
+            let literal_verdict = verdict_of(&comparison);
+            ends.iter()
+                .all(|end| end.as_ref().is_ok_and(|v| *v == literal_verdict))
+        };
+        if decided {
+            ignored.extend(relevant);
+            return Ok(Decision::Decided { comparison, ignored });
+        }
     }
     Ok(Decision::Unverifiable { holes: relevant })
+}
+
+/// Who gains what kind of access: the verdict that must not depend on the holes.
+fn verdict_of(comparison: &Comparison) -> std::collections::BTreeSet<(super::WideningKind, String)> {
+    comparison
+        .widenings
+        .iter()
+        .map(|w| (w.kind, w.principal.clone()))
+        .collect()
 }
 
 /// The holes of one statement, by element.
@@ -569,6 +618,47 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_deny_that_cannot_take_the_grant_away_leaves_the_grant() {
+        // The S3 shape: deny plain HTTP over the bucket's unknown ARN, and a grant to another account over
+        // the same unknown ARN. Covered or not, the account keeps TLS access.
+        let external = json!({"AWS": "arn:aws:iam::999988887777:root"});
+        let decision = run(
+            None,
+            doc(json!([
+                {"Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": ["${h1}", "${h1}/*"],
+                 "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+                {"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"}
+            ])),
+        );
+        assert_eq!(
+            kinds(&decision),
+            Some(BTreeSet::from([(
+                WideningKind::ExternalAccount,
+                "arn:aws:iam::999988887777:root".to_string()
+            )]))
+        );
+        // Without the condition the Deny could take the whole grant away: unverifiable.
+        let decision = run(
+            None,
+            doc(json!([
+                {"Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": "${h1}"},
+                {"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"}
+            ])),
+        );
+        assert!(matches!(decision, Decision::Unverifiable { .. }), "{decision:?}");
+        // A hole in the Deny's condition is not bounded this way.
+        let decision = run(
+            None,
+            doc(json!([
+                {"Effect": "Deny", "Principal": "*", "Action": "sqs:*", "Resource": "${h1}",
+                 "Condition": {"StringNotEquals": {"aws:PrincipalAccount": "${h2}"}}},
+                {"Effect": "Allow", "Principal": external, "Action": "sqs:SendMessage", "Resource": "${h1}"}
+            ])),
+        );
+        assert!(matches!(decision, Decision::Unverifiable { .. }), "{decision:?}");
+    }
+
+    #[test]
     fn a_known_deny_keeps_an_unknown_resource_unverifiable() {
         // The unknown Resource could be exactly what the Deny protects.
         let external = json!({"AWS": "arn:aws:iam::999988887777:root"});
@@ -657,6 +747,7 @@ mod tests {
             1 => text(&["arn:aws:events:us-east-1:111111111111:rule/r", "${h2}"])
                 .prop_map(|v| Some(json!({"ArnLike": {"aws:SourceArn": v}}))),
             1 => text(&["111111111111", "${h1}"]).prop_map(|v| Some(json!({"StringEquals": {"aws:PrincipalAccount": v}}))),
+            1 => Just(Some(json!({"Bool": {"aws:SecureTransport": "false"}}))),
         ]
     }
 
