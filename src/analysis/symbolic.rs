@@ -75,7 +75,7 @@ pub fn decide(
     let mut known_deny = false;
     let mut deny_holes_bounded = true;
     // The Denies with holes at their widest (Action and Resource `*`): they take away at least what any
-    // filling of them does.
+    // filling of them does, whatever the Allows' unknown resources are.
     let mut widest_denies: Vec<(usize, Value)> = Vec::new();
     for (index, statement) in statements.iter().enumerate() {
         let Some(object) = statement.as_object() else {
@@ -104,7 +104,16 @@ pub fn decide(
                 )
             });
             if covering {
-                widest_denies.push((index, Value::Object(widen(object, &is_hole))));
+                // At its widest the Deny covers every action on every resource: also whatever an unknown
+                // `Resource` of an Allow turns out to be.
+                let mut wide = object.clone();
+                for not in ["NotAction", "NotResource"] {
+                    wide.remove(not);
+                }
+                for only in ["Action", "Resource"] {
+                    wide.insert(only.to_string(), Value::String("*".to_string()));
+                }
+                widest_denies.push((index, Value::Object(wide)));
             }
             deny_holes_bounded &= covering;
             relevant.extend(holes);
