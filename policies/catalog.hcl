@@ -12,6 +12,9 @@
 #       presence = "optional"       # optional: "required" (default) or "optional" — an optional, computed
 #                                   # attribute; when the configuration does not set it, a value unknown in
 #                                   # the plan is absent (AWS computes it). Required ones stay unverifiable.
+#       also_in = "<type>.<attr>"   # optional, with `by`: this resource writes the same real policy as that
+#       by      = "<argument>"      # attribute of the resource its argument `by` references; when both are
+#                                   # known only after apply, the report gives one finding for the policy.
 #     }
 #     grant "<field>" {             # access granted through plain fields, not a document;
 #       role      = "resource"      # trustgate writes the equivalent IAM policy itself
@@ -87,10 +90,14 @@ resource "aws_ssoadmin_permission_set_inline_policy" {
 # --------------------------------------------------------------------------------------------------
 # S3
 
+# A bucket has one policy (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketPolicy.html):
+# the same policy as the parent's own `policy` argument (also_in), named by `bucket`.
 resource "aws_s3_bucket_policy" {
   policy "policy" {
     role    = "resource"
     service = "s3"
+    also_in = "aws_s3_bucket.policy"
+    by      = "bucket"
   }
 }
 
@@ -165,10 +172,14 @@ resource "aws_kms_key" {
   }
 }
 
+# A key has one key policy (https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html):
+# the same policy as the parent's own `policy` argument (also_in), named by `key_id`.
 resource "aws_kms_key_policy" {
   policy "policy" {
     role    = "resource"
     service = "kms"
+    also_in = "aws_kms_key.policy"
+    by      = "key_id"
   }
 }
 
@@ -207,10 +218,14 @@ resource "aws_sns_topic" {
   }
 }
 
+# A topic has one policy, its Policy attribute (https://docs.aws.amazon.com/sns/latest/api/API_SetTopicAttributes.html):
+# the same policy as the parent's own `policy` argument (also_in), named by `arn`.
 resource "aws_sns_topic_policy" {
   policy "policy" {
     role    = "resource"
     service = "sns"
+    also_in = "aws_sns_topic.policy"
+    by      = "arn"
   }
 }
 
@@ -222,10 +237,14 @@ resource "aws_sqs_queue" {
   }
 }
 
+# A queue has one policy, its Policy attribute (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html):
+# the same policy as the parent's own `policy` argument (also_in), named by `queue_url`.
 resource "aws_sqs_queue_policy" {
   policy "policy" {
     role    = "resource"
     service = "sqs"
+    also_in = "aws_sqs_queue.policy"
+    by      = "queue_url"
   }
 }
 
@@ -305,10 +324,14 @@ resource "aws_codebuild_resource_policy" {
   }
 }
 
+# A secret has one resource policy (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutResourcePolicy.html):
+# the same policy as the parent's own `policy` argument (also_in), named by `secret_arn`.
 resource "aws_secretsmanager_secret_policy" {
   policy "policy" {
     role    = "resource"
     service = "secretsmanager"
+    also_in = "aws_secretsmanager_secret.policy"
+    by      = "secret_arn"
   }
 }
 
@@ -415,10 +438,14 @@ resource "aws_opensearch_domain" {
   }
 }
 
+# A domain has one access policy (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/ac.html):
+# the same policy as the parent's own `access_policies` argument (also_in), named by `domain_name`.
 resource "aws_opensearch_domain_policy" {
   policy "access_policies" {
     role    = "resource"
     service = "es"
+    also_in = "aws_opensearch_domain.access_policies"
+    by      = "domain_name"
   }
 }
 
@@ -430,10 +457,14 @@ resource "aws_elasticsearch_domain" {
   }
 }
 
+# A domain has one access policy (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/ac.html):
+# the same policy as the parent's own `access_policies` argument (also_in), named by `domain_name`.
 resource "aws_elasticsearch_domain_policy" {
   policy "access_policies" {
     role    = "resource"
     service = "es"
+    also_in = "aws_elasticsearch_domain.access_policies"
+    by      = "domain_name"
   }
 }
 

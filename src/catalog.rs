@@ -40,6 +40,18 @@ pub struct PolicyAttribute {
     /// its configuration gets from AWS (or from a separate policy resource), so an unknown value there is
     /// absent. Required attributes (the default) are never absent: unknown stays unverifiable.
     pub optional: bool,
+    /// `also_in = "<type>.<attribute>"` with `by = "<argument>"`: this resource writes the same policy as that
+    /// attribute of the resource its argument `by` names (`aws_sns_topic_policy` and its topic's `policy`).
+    pub shared: Option<SharedPolicy>,
+}
+
+/// Another resource's attribute that holds the same real policy (see `PolicyAttribute::shared`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedPolicy {
+    pub resource_type: String,
+    pub attribute: String,
+    /// The argument of this resource that names the other one (`arn`, `queue_url`, `bucket`).
+    pub by: String,
 }
 
 /// How the policy is written in the resource.
@@ -516,7 +528,7 @@ fn parse_resource_block(block: &Block, locator: &LineLocator, path: &Path) -> Re
             .ok_or_else(|| fail("missing `service`".to_string()))?
             .to_string();
         let allowed: &[&str] = match kind {
-            "policy" => &["role", "service", "format", "presence"],
+            "policy" => &["role", "service", "format", "presence", "also_in", "by"],
             "grant" => &["role", "service", "converter"],
             other => return Err(fail(format!("unknown block {other:?}; expected policy or grant"))),
         };
@@ -558,12 +570,32 @@ fn parse_resource_block(block: &Block, locator: &LineLocator, path: &Path) -> Re
                 )));
             }
         };
+        let shared = match (settings.get("also_in").copied(), settings.get("by").copied()) {
+            (None, None) => None,
+            (Some(also_in), Some(by)) => {
+                let (resource_type, attribute) = also_in
+                    .split_once('.')
+                    .filter(|(t, a)| !t.is_empty() && !a.is_empty())
+                    .ok_or_else(|| {
+                        fail(format!(
+                            "also_in {also_in:?} must be \"<resource type>.<attribute>\""
+                        ))
+                    })?;
+                Some(SharedPolicy {
+                    resource_type: resource_type.to_string(),
+                    attribute: attribute.to_string(),
+                    by: by.to_string(),
+                })
+            }
+            _ => return Err(fail("`also_in` and `by` go together".to_string())),
+        };
         attributes.push(PolicyAttribute {
             path: attribute_path,
             role,
             service,
             source,
             optional,
+            shared,
         });
     }
     if attributes.is_empty() {
@@ -865,6 +897,31 @@ mod tests {
             err.contains("line 1") && err.contains("unexpected attribute"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn shared_policies_name_their_parent() {
+        let entry = Catalog::builtin().entry("aws_sqs_queue_policy").cloned().unwrap();
+        assert_eq!(
+            entry.attributes[0].shared,
+            Some(SharedPolicy {
+                resource_type: "aws_sqs_queue".to_string(),
+                attribute: "policy".to_string(),
+                by: "queue_url".to_string(),
+            })
+        );
+        let block = |settings: &str| {
+            parse(&format!(
+                "resource \"aws_a\" {{\n  policy \"p\" {{\n    role = \"resource\"\n    service = \"x\"\n{settings}  }}\n}}\n"
+            ))
+        };
+        let err = block("    also_in = \"aws_b.policy\"\n").unwrap_err().to_string();
+        assert!(err.contains("`also_in` and `by` go together"), "{err}");
+        let err = block("    also_in = \"aws_b\"\n    by = \"b\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("must be \"<resource type>.<attribute>\""), "{err}");
+        assert!(block("    also_in = \"aws_b.policy\"\n    by = \"b\"\n").is_ok());
     }
 
     #[test]

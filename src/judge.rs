@@ -523,6 +523,60 @@ pub fn judge(sites: &[PolicySite], input: JudgeInput<'_>) -> Report {
     }
 }
 
+/// One finding per real policy: where a policy resource and its parent's own policy argument write the same
+/// policy (`extract::SharedSite`) and both are unverifiable as a whole (nothing of either is known), with
+/// the same status, the parent's finding is folded into the policy resource's, which names both. Anything
+/// else (either side decided, or with its own principal or statement) stays as it is, so no unknown that
+/// could widen is dropped: the one finding still blocks, for both.
+pub fn fold_shared(report: &mut Report, shared: &[crate::extract::SharedSite]) {
+    let whole_unknown = |f: &Finding| {
+        f.widening.kind == WideningKind::Unverifiable
+            && f.widening.principal.is_empty()
+            && f.widening.statement.is_none()
+    };
+    for link in shared {
+        let on = |f: &Finding, (address, attribute): &(String, String)| {
+            &f.address == address && &f.attribute == attribute
+        };
+        let site: Vec<usize> = (0..report.findings.len())
+            .filter(|&i| on(&report.findings[i], &link.site))
+            .collect();
+        let parent: Vec<usize> = (0..report.findings.len())
+            .filter(|&i| on(&report.findings[i], &link.parent))
+            .collect();
+        let (&[site], &[parent]) = (site.as_slice(), parent.as_slice()) else {
+            continue;
+        };
+        let (kept, folded) = (&report.findings[site], &report.findings[parent]);
+        if !whole_unknown(kept) || !whole_unknown(folded) || kept.status != folded.status {
+            continue;
+        }
+        let note = format!(
+            "; {} `{}` writes the same policy and is known only after apply too (one finding for both)",
+            folded.address, folded.attribute
+        );
+        let folded = report.findings.remove(parent);
+        let site = if parent < site { site - 1 } else { site };
+        report.findings[site].widening.reason.push_str(&note);
+        report.summary.widenings -= 1;
+        if folded.status == Status::Approved {
+            report.summary.approved -= 1;
+        } else {
+            report.summary.violations -= 1;
+        }
+        let (address, attribute) = &link.parent;
+        if !report
+            .findings
+            .iter()
+            .any(|f| &f.address == address && &f.attribute == attribute)
+        {
+            report
+                .sites
+                .retain(|v| !(&v.address == address && &v.attribute == attribute));
+        }
+    }
+}
+
 /// Only trust and resource policies can let outsiders in.
 fn is_judged(role: PolicyRole) -> bool {
     matches!(role, PolicyRole::Trust | PolicyRole::Resource)

@@ -131,6 +131,8 @@ struct Extracted {
     notes: Vec<String>,
     /// What each role of the plan can do once assumed (empty for `diff`).
     permissions: BTreeMap<String, RolePermissions>,
+    /// Sites that write the same real policy as a parent's own policy argument.
+    shared: Vec<extract::SharedSite>,
 }
 
 /// A plan: parse it and read its sources (load), find its policy sites (extract), and evaluate from the
@@ -219,6 +221,7 @@ fn resolve_plan(
         diagnostics,
         notes,
         permissions: blast::role_permissions(&plan),
+        shared: scan.shared,
     }
 }
 
@@ -304,6 +307,7 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         diagnostics,
         notes,
         permissions: BTreeMap::new(),
+        shared: Vec::new(),
     })
 }
 
@@ -335,6 +339,7 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
         diagnostics,
         notes,
         permissions,
+        shared,
     } = extracted;
     let declared = !settings.flag_accounts.is_empty()
         || !settings.flag_orgs.is_empty()
@@ -381,6 +386,7 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
             sources: facts.as_ref(),
         },
     );
+    judge::fold_shared(&mut report, &shared);
     // Blast radius: a role that is admin-equivalent once assumed says so in its findings.
     for finding in &mut report.findings {
         if finding.resource_type == "aws_iam_role"

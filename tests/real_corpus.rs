@@ -229,3 +229,135 @@ fn live_replan_matches_committed_plans() {
         .env("REALTF_STATE", &state)
         .status();
 }
+
+/// (address, kind) pairs, or (address, reason).
+type Pairs = BTreeSet<(String, String)>;
+
+/// (address, kind) of each finding of `check` on `plan` (a path), with the reasons by address.
+fn findings_of(plan: &str) -> (Pairs, Vec<(String, String)>) {
+    let out = run(&["check", plan, "--format", "json", "--today", TODAY]);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr));
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    (
+        findings
+            .iter()
+            .map(|f| (text(f, "address"), text(f, "kind")))
+            .collect(),
+        findings
+            .iter()
+            .map(|f| (text(f, "address"), text(f, "reason")))
+            .collect(),
+    )
+}
+
+/// Without `--source`, a topic whose own `policy` and whose `aws_sns_topic_policy` are both known only after
+/// apply is one real policy: one TG008, on the policy resource, naming the topic's argument too.
+#[test]
+fn the_plan_alone_gives_one_finding_per_real_policy() {
+    let plan = rel(&root().join("testdata/real/sns-topic-policy-null/plan.json"));
+    let (findings, reasons) = findings_of(&plan);
+    let want: BTreeSet<(String, String)> = [
+        ("aws_sns_topic.shared", "external-account"),
+        ("aws_sns_topic_policy.events[0]", "unverifiable"),
+    ]
+    .map(|(a, k)| (a.to_string(), k.to_string()))
+    .into();
+    assert_eq!(findings, want);
+    let reason = &reasons
+        .iter()
+        .find(|(a, _)| a == "aws_sns_topic_policy.events[0]")
+        .unwrap()
+        .1;
+    assert!(
+        reason.contains("aws_sns_topic.events `policy` writes the same policy"),
+        "{reason}"
+    );
+}
+
+/// Folding never drops what could widen: a parent whose own policy is known (and widens) or a policy
+/// resource that is decided keeps its own finding next to the other side's TG008.
+#[test]
+fn a_shared_policy_is_folded_only_when_both_sides_are_wholly_unknown() {
+    let change = |address: &str, kind: &str, name: &str, after: &str, unknown: &str| {
+        format!(
+            r#"{{"address":"{address}","mode":"managed","type":"{kind}","name":"{name}",
+            "provider_name":"registry.terraform.io/hashicorp/aws","change":{{"actions":["create"],"before":null,
+            "after":{after},"after_unknown":{unknown},"before_sensitive":false,"after_sensitive":{{}}}}}}"#
+        )
+    };
+    let external = r#"{"policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::999988887777:root\"},\"Action\":\"sns:Publish\",\"Resource\":\"*\"}]}"}"#;
+    let config = r#""configuration":{"root_module":{"resources":[
+        {"address":"aws_sns_topic.t","expressions":{"policy":{"references":["var.p"]}}},
+        {"address":"aws_sns_topic_policy.p","expressions":{"arn":{"references":["aws_sns_topic.t.arn","aws_sns_topic.t"]},
+         "policy":{"references":["var.q"]}}}]}}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    let write = |changes: [String; 2]| {
+        std::fs::write(
+            &plan,
+            format!(
+                r#"{{"format_version":"1.2","resource_changes":[{}],{config}}}"#,
+                changes.join(",")
+            ),
+        )
+        .unwrap();
+    };
+    let pair = |a: &str, b: &str| -> BTreeSet<(String, String)> {
+        [("aws_sns_topic.t", a), ("aws_sns_topic_policy.p", b)]
+            .map(|(x, y)| (x.to_string(), y.to_string()))
+            .into()
+    };
+    // The topic's own policy is known and grants another account: both findings stay.
+    write([
+        change("aws_sns_topic.t", "aws_sns_topic", "t", external, "{}"),
+        change(
+            "aws_sns_topic_policy.p",
+            "aws_sns_topic_policy",
+            "p",
+            "{}",
+            r#"{"policy":true}"#,
+        ),
+    ]);
+    let plan_text = plan.to_str().unwrap();
+    assert_eq!(findings_of(plan_text).0, pair("external-account", "unverifiable"));
+    // The policy resource is known and grants another account, the topic's argument is unknown: both stay.
+    write([
+        change(
+            "aws_sns_topic.t",
+            "aws_sns_topic",
+            "t",
+            "{}",
+            r#"{"policy":true}"#,
+        ),
+        change(
+            "aws_sns_topic_policy.p",
+            "aws_sns_topic_policy",
+            "p",
+            external,
+            "{}",
+        ),
+    ]);
+    assert_eq!(findings_of(plan_text).0, pair("unverifiable", "external-account"));
+    // Both wholly unknown: one finding, on the policy resource.
+    write([
+        change(
+            "aws_sns_topic.t",
+            "aws_sns_topic",
+            "t",
+            "{}",
+            r#"{"policy":true}"#,
+        ),
+        change(
+            "aws_sns_topic_policy.p",
+            "aws_sns_topic_policy",
+            "p",
+            "{}",
+            r#"{"policy":true}"#,
+        ),
+    ]);
+    let (findings, _) = findings_of(plan_text);
+    assert_eq!(
+        findings,
+        BTreeSet::from([("aws_sns_topic_policy.p".to_string(), "unverifiable".to_string())])
+    );
+}

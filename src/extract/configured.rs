@@ -9,7 +9,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
 #[derive(Deserialize)]
@@ -38,14 +37,23 @@ struct ResourceJson<'a> {
     /// `aws` for the default provider configuration, `aws.other` for an alias (root module).
     #[serde(default)]
     provider_config_key: Option<&'a str>,
+    #[serde(default, borrow)]
+    expressions: BTreeMap<&'a str, &'a RawValue>,
+}
+
+/// The part of an expression this index reads: what it references (absent for constants and blocks).
+#[derive(Deserialize)]
+struct ExpressionJson {
     #[serde(default)]
-    expressions: BTreeMap<&'a str, IgnoredAny>,
+    references: Vec<String>,
 }
 
 /// Configured attribute names per (module call path, resource config address).
 #[derive(Debug, Default)]
 pub struct ConfiguredAttributes {
     by_resource: BTreeMap<(Vec<String>, String), BTreeSet<String>>,
+    /// What each argument's expression references, per (module call path, resource config address, argument).
+    references: BTreeMap<(Vec<String>, String, String), Vec<String>>,
     /// Provider configuration key of each root-module resource and data source (`data.x.y`).
     root_providers: BTreeMap<String, String>,
 }
@@ -70,6 +78,16 @@ impl ConfiguredAttributes {
                 self.root_providers
                     .insert(resource.address.to_string(), key.to_string());
             }
+            for (name, expression) in &resource.expressions {
+                if let Ok(parsed) = serde_json::from_str::<ExpressionJson>(expression.get())
+                    && !parsed.references.is_empty()
+                {
+                    self.references.insert(
+                        (path.clone(), resource.address.to_string(), name.to_string()),
+                        parsed.references,
+                    );
+                }
+            }
             let names = resource.expressions.into_keys().map(str::to_string).collect();
             self.by_resource
                 .insert((path.clone(), resource.address.to_string()), names);
@@ -93,6 +111,17 @@ impl ConfiguredAttributes {
 }
 
 impl ConfiguredAttributes {
+    /// What the expression of `argument` of the resource behind `module_address` / `resource_address`
+    /// references (`["aws_sns_topic.t.arn", "aws_sns_topic.t"]`), as the plan's configuration lists it.
+    pub fn references(&self, module_address: &str, resource_address: &str, argument: &str) -> &[String] {
+        module_call_path(module_address)
+            .and_then(|path| {
+                self.references
+                    .get(&(path, resource_address.to_string(), argument.to_string()))
+            })
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Whether the root-module resource or data source at `config_address` (`data.aws_caller_identity.me`,
     /// no instance key) uses the default configuration of the `aws` provider (not an alias). None when the
     /// configuration does not name its provider.

@@ -13,7 +13,7 @@ mod opensearch_serverless;
 
 pub use configured::module_call_path;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use serde_json::value::RawValue;
@@ -108,6 +108,16 @@ pub struct PlanScan {
     /// Resources whose provider `default_tags` (in `tags_all`) carry `trustgate:*` keys their own `tags`
     /// do not: such tags approve nothing, and the report says so.
     pub default_tag_annotations: Vec<String>,
+    /// Sites that write the same real policy as another site (the catalog's `also_in`).
+    pub shared: Vec<SharedSite>,
+}
+
+/// A policy resource and the parent whose own policy argument is the same real policy
+/// (`aws_sns_topic_policy.t` and `aws_sns_topic.t` `policy`), each as (address, attribute).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedSite {
+    pub site: (String, String),
+    pub parent: (String, String),
 }
 
 /// Walks `resource_changes` and yields the sites the catalog names.
@@ -127,7 +137,7 @@ pub fn scan(plan: &Plan<'_>, catalog: &Catalog) -> PlanScan {
         },
     );
     let mut default_tag_annotations = Vec::new();
-    let sites = sites
+    let sites: Vec<PolicySite> = sites
         .into_iter()
         .flat_map(|(sites, default_tagged)| {
             if default_tagged && let Some(site) = sites.first() {
@@ -146,6 +156,10 @@ pub fn scan(plan: &Plan<'_>, catalog: &Catalog) -> PlanScan {
         .iter()
         .filter(|change| change.mode == ResourceMode::Managed && change.deposed.is_none())
         .count();
+    let shared = configured
+        .as_ref()
+        .map(|configured| shared_sites(&sites, catalog, configured))
+        .unwrap_or_default();
     PlanScan {
         format_version: plan.format_version.to_string(),
         terraform_version: plan.terraform_version.as_ref().map(|v| v.to_string()),
@@ -154,7 +168,85 @@ pub fn scan(plan: &Plan<'_>, catalog: &Catalog) -> PlanScan {
         detected_boundary,
         boundary_conflict,
         default_tag_annotations,
+        shared,
     }
+}
+
+/// The sites whose catalog attribute says `also_in`, each with the one parent site its `by` argument
+/// references in the plan's configuration: in the same module instance, the instance the reference names
+/// (`aws_sns_topic.t[0]`) or the only instance there is. A `by` that references several parents, or
+/// anything else (a variable, a local), links nothing.
+fn shared_sites(
+    sites: &[PolicySite],
+    catalog: &Catalog,
+    configured: &configured::ConfiguredAttributes,
+) -> Vec<SharedSite> {
+    let mut out = Vec::new();
+    for site in sites {
+        if site.address.contains(" (deposed ") {
+            continue;
+        }
+        let Some(shared) = catalog.entry(&site.resource_type).and_then(|entry| {
+            entry
+                .attributes
+                .iter()
+                .find(|a| a.path.to_string() == site.attribute)
+                .and_then(|a| a.shared.as_ref())
+        }) else {
+            continue;
+        };
+        let prefix = if site.module_address.is_empty() {
+            String::new()
+        } else {
+            format!("{}.", site.module_address)
+        };
+        let Some(local) = site.address.strip_prefix(&prefix) else {
+            continue;
+        };
+        let config_address = local.split('[').next().unwrap_or(local);
+        let references = configured.references(&site.module_address, config_address, &shared.by);
+        // (parent config address, instance key text when the reference names one)
+        let mut named: Vec<(String, Option<String>)> = Vec::new();
+        for reference in references {
+            let Some(rest) = reference
+                .strip_prefix(shared.resource_type.as_str())
+                .and_then(|r| r.strip_prefix('.'))
+            else {
+                continue;
+            };
+            let name_end = rest.find(['.', '[']).unwrap_or(rest.len());
+            let name = &rest[..name_end];
+            let key = rest[name_end..]
+                .strip_prefix('[')
+                .and_then(|k| k.find(']').map(|end| format!("[{}]", &k[..end])));
+            named.push((format!("{}.{name}", shared.resource_type), key));
+        }
+        let parents: BTreeSet<&String> = named.iter().map(|(p, _)| p).collect();
+        let [parent] = parents.into_iter().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let keys: BTreeSet<&String> = named.iter().filter_map(|(_, k)| k.as_ref()).collect();
+        let candidates: Vec<&PolicySite> = sites
+            .iter()
+            .filter(|p| {
+                p.module_address == site.module_address
+                    && p.resource_type == shared.resource_type
+                    && p.attribute == shared.attribute
+                    && p.address.strip_prefix(&prefix).is_some_and(|local| {
+                        let base = local.split('[').next().unwrap_or(local);
+                        let key = &local[base.len()..];
+                        base == parent && (keys.is_empty() || keys.iter().any(|k| k.as_str() == key))
+                    })
+            })
+            .collect();
+        if let [only] = candidates[..] {
+            out.push(SharedSite {
+                site: (site.address.clone(), site.attribute.clone()),
+                parent: (only.address.clone(), only.attribute.clone()),
+            });
+        }
+    }
+    out
 }
 
 /// The two sides of one resource change, with the side that does not exist already removed.

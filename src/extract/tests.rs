@@ -748,3 +748,97 @@ fn grant_fields_a_converter_branches_on_keep_the_grant_unknown() {
     );
     assert_eq!(site.grant, None);
 }
+
+/// A create of `address` (type and name read from it) whose `policy` is known only after apply.
+fn unknown_policy_change(address: &str) -> String {
+    let local = address.split('[').next().unwrap();
+    let (resource_type, name) = local.split_once('.').unwrap();
+    let index = address
+        .strip_prefix(local)
+        .and_then(|k| k.strip_prefix('['))
+        .and_then(|k| k.strip_suffix(']'))
+        .map(|k| format!(r#""index":{k},"#))
+        .unwrap_or_default();
+    format!(
+        r#"{{"address":"{address}","mode":"managed","type":"{resource_type}","name":"{name}",{index}
+        "provider_name":"registry.terraform.io/hashicorp/aws",
+        "change":{{"actions":["create"],"before":null,"after":{{}},"after_unknown":{{"policy":true}},
+        "before_sensitive":false,"after_sensitive":{{}}}}}}"#
+    )
+}
+
+#[test]
+fn a_policy_resource_is_linked_to_the_one_parent_its_argument_references() {
+    let changes = [
+        "aws_sns_topic.t",
+        "aws_sns_topic_policy.p[0]",
+        "aws_sqs_queue.a",
+        "aws_sqs_queue.b",
+        "aws_sqs_queue_policy.either",
+        "aws_sqs_queue_policy.from_var",
+        "aws_s3_bucket.m[0]",
+        "aws_s3_bucket.m[1]",
+        "aws_s3_bucket_policy.second",
+        "aws_s3_bucket_policy.any",
+    ]
+    .map(unknown_policy_change);
+    let policy = r#""policy":{"references":["var.p"]}"#;
+    let config = configuration(&[
+        ("aws_sns_topic.t", "aws", &format!("{{{policy}}}")),
+        (
+            "aws_sns_topic_policy.p",
+            "aws",
+            &format!(r#"{{"arn":{{"references":["aws_sns_topic.t.arn","aws_sns_topic.t"]}},{policy}}}"#),
+        ),
+        ("aws_sqs_queue.a", "aws", &format!("{{{policy}}}")),
+        ("aws_sqs_queue.b", "aws", &format!("{{{policy}}}")),
+        (
+            "aws_sqs_queue_policy.either",
+            "aws",
+            &format!(
+                r#"{{"queue_url":{{"references":["var.x","aws_sqs_queue.a.id","aws_sqs_queue.a","aws_sqs_queue.b.id","aws_sqs_queue.b"]}},{policy}}}"#
+            ),
+        ),
+        (
+            "aws_sqs_queue_policy.from_var",
+            "aws",
+            &format!(r#"{{"queue_url":{{"references":["var.queue_url"]}},{policy}}}"#),
+        ),
+        ("aws_s3_bucket.m", "aws", &format!("{{{policy}}}")),
+        (
+            "aws_s3_bucket_policy.second",
+            "aws",
+            &format!(
+                r#"{{"bucket":{{"references":["aws_s3_bucket.m[1].id","aws_s3_bucket.m[1]","aws_s3_bucket.m"]}},{policy}}}"#
+            ),
+        ),
+        (
+            "aws_s3_bucket_policy.any",
+            "aws",
+            &format!(r#"{{"bucket":{{"references":["aws_s3_bucket.m.id","aws_s3_bucket.m"]}},{policy}}}"#),
+        ),
+    ]);
+    let plan = format!(
+        r#"{{"format_version":"1.2","resource_changes":[{}],{config}}}"#,
+        changes.join(",")
+    );
+    let scan = scan_text(&plan);
+    let links: Vec<(&str, &str)> = scan
+        .shared
+        .iter()
+        .map(|s| (s.site.0.as_str(), s.parent.0.as_str()))
+        .collect();
+    // Two queues referenced, a variable, and a counted bucket without its index link nothing.
+    assert_eq!(
+        links,
+        [
+            ("aws_sns_topic_policy.p[0]", "aws_sns_topic.t"),
+            ("aws_s3_bucket_policy.second", "aws_s3_bucket.m[1]"),
+        ]
+    );
+    assert!(
+        scan.shared
+            .iter()
+            .all(|s| s.site.1 == "policy" && s.parent.1 == "policy")
+    );
+}
