@@ -1115,7 +1115,7 @@ mod symbolic {
             (crate::annotation::is_account_id(&account) && !ctx.boundary.accounts.contains(&account))
                 .then_some(account)
         };
-        fill_outside(old, &mut document, &symbols, ctx.partition, &outside);
+        let stand_ins = fill_outside(old, &mut document, &symbols, ctx.partition, &outside);
         let issuers = fill_cluster_issuers(&mut document, &symbols, module_address, ctx, sources, &own);
         let mut boundary = ctx.boundary.clone();
         boundary.federated.extend(issuers.iter().cloned());
@@ -1127,7 +1127,43 @@ mod symbolic {
         if issuers.is_empty() {
             decision.inside = None;
         }
+        explain_stand_ins(&mut decision.widenings, &document, &stand_ins);
         Some(decision)
+    }
+
+    /// Says, in the reason of a widening that rests on a stand-in of `fill_outside`, what it stands for.
+    fn explain_stand_ins(widenings: &mut [Widening], document: &Value, stand_ins: &[String]) {
+        for widening in widenings {
+            let statement = widening
+                .statement
+                .and_then(|index| statement_at(document, index))
+                .map(Value::to_string)
+                .unwrap_or_default();
+            for stand_in in stand_ins {
+                let account = stand_in.split(':').nth(4).unwrap_or_default();
+                let what = stand_in
+                    .rsplit_once('(')
+                    .and_then(|(_, rest)| rest.strip_suffix(')'))
+                    .unwrap_or(stand_in);
+                let note = if widening.principal == *stand_in {
+                    format!(
+                        " ({what} is created here through a provider in account {account}: its name is known \
+                         only after apply, and whatever it is, it is an identity of that account)"
+                    )
+                } else if widening.kind != WideningKind::Unverifiable && statement.contains(stand_in.as_str())
+                {
+                    format!(
+                        " (aws:SourceArn is {what}, created here through a provider in account {account}, \
+                         outside the trust boundary, whatever its name)"
+                    )
+                } else {
+                    continue;
+                };
+                if !widening.reason.contains(&note) {
+                    widening.reason.push_str(&note);
+                }
+            }
+        }
     }
 
     /// The account a managed resource lives in (as `SourceFacts::managed_arn_account` gives it), when it
@@ -1477,7 +1513,10 @@ mod symbolic {
                 "managed here through the default provider, whose account the plan does not say; ".to_string()
             }
             Some(Some(account)) if !ctx.boundary.accounts.contains(&account) => {
-                format!("managed here in account {account}, outside the trust boundary; ")
+                format!(
+                    "managed here in account {account}, \
+                         outside the trust boundary; "
+                )
             }
             Some(Some(account)) => format!("managed here in account {account}; "),
             None => String::new(),

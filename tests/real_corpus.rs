@@ -361,3 +361,38 @@ fn a_shared_policy_is_folded_only_when_both_sides_are_wholly_unknown() {
         BTreeSet::from([("aws_sns_topic_policy.p".to_string(), "unverifiable".to_string())])
     );
 }
+
+/// A finding decided through the stand-in of a resource created in another account says what it stands for.
+#[test]
+fn stand_ins_say_what_they_stand_for() {
+    let dir = root().join("testdata/real/existing-policies-new-arns-update");
+    let (plan, head) = (rel(&dir.join("plan.json")), rel(&dir.join("head")));
+    let out = run(&[
+        "check", &plan, "--source", &head, "--format", "json", "--today", TODAY,
+    ]);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr));
+    let reason = |address: &str| -> String {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["address"] == address)
+            .map(|f| text(f, "reason"))
+            .unwrap_or_default()
+    };
+    assert!(
+        reason("aws_s3_bucket_policy.reports").contains(
+            "aws_iam_role.peer_reader is created here through a provider in account 999988887777: its name is \
+             known only after apply"
+        ),
+        "{}",
+        reason("aws_s3_bucket_policy.reports")
+    );
+    assert!(
+        reason("aws_sqs_queue_policy.feed").contains(
+            "aws:SourceArn is aws_sns_topic.peer_alerts, created here through a provider in account 999988887777"
+        ),
+        "{}",
+        reason("aws_sqs_queue_policy.feed")
+    );
+}

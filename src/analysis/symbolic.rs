@@ -315,14 +315,14 @@ fn with_statements(document: &Value, statements: Vec<Value>) -> Value {
 /// the stand-in's verdict. Done only when that holds: the account appears nowhere else in the old or new
 /// policy, and neither matches principals or sources by name (`aws:PrincipalArn`, `aws:userid`,
 /// `aws:username`, another `aws:SourceArn`), which is where one role of the account could be told from
-/// another.
+/// another. Returns the stand-ins used.
 pub fn fill_outside(
     old: Option<&Policy>,
     document: &mut Value,
     symbols: &[String],
     partition: &str,
     outside: &dyn Fn(&str) -> Option<String>,
-) {
+) -> Vec<String> {
     let whole =
         |text: &str| -> Option<String> { symbols.iter().find(|s| text == format!("${{{s}}}")).cloned() };
     // (hole text, stand-in) for every hole in a fillable position; None as soon as a position rules
@@ -379,7 +379,7 @@ pub fn fill_outside(
         }
     }
     if fills.is_empty() || name_matched {
-        return;
+        return Vec::new();
     }
     let old_text = old
         .map(|o| format!("{o:?}").to_ascii_lowercase())
@@ -388,13 +388,13 @@ pub fn fill_outside(
         .iter()
         .any(|key| old_text.contains(key))
     {
-        return;
+        return Vec::new();
     }
     let new_text = document.to_string();
     for (_, stand_in) in &fills {
         let account = stand_in.split(':').nth(4).unwrap_or_default();
         if old_text.contains(account) || new_text.contains(account) {
-            return;
+            return Vec::new();
         }
     }
     let statements: Vec<&mut Value> = match document.get_mut("Statement") {
@@ -424,6 +424,7 @@ pub fn fill_outside(
             }
         }
     }
+    fills.into_iter().map(|(_, stand_in)| stand_in).collect()
 }
 
 /// The resource type of a reference to a managed resource's attribute (`module.a.aws_iam_role.x[0].arn`
