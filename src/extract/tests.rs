@@ -842,3 +842,49 @@ fn a_policy_resource_is_linked_to_the_one_parent_its_argument_references() {
             .all(|s| s.site.1 == "policy" && s.parent.1 == "policy")
     );
 }
+
+#[test]
+fn a_policy_resource_in_a_module_instance_is_linked_to_its_own_parent() {
+    let change = |module: &str, kind: &str| {
+        serde_json::json!({
+            "address": format!("{module}.{kind}.this[0]"), "module_address": module, "mode": "managed",
+            "type": kind, "name": "this", "index": 0, "provider_name": "registry.terraform.io/hashicorp/aws",
+            "change": {"actions": ["create"], "before": null, "after": {}, "after_unknown": {"policy": true},
+                       "before_sensitive": false, "after_sensitive": {}}
+        })
+        .to_string()
+    };
+    let changes = [
+        change("module.sns[\"a\"]", "aws_sns_topic"),
+        change("module.sns[\"a\"]", "aws_sns_topic_policy"),
+        change("module.sns[\"b\"]", "aws_sns_topic"),
+        change("module.sns[\"b\"]", "aws_sns_topic_policy"),
+    ];
+    let config = r#""configuration":{"root_module":{"module_calls":{"sns":{"module":{"resources":[
+        {"address":"aws_sns_topic.this","expressions":{"policy":{"references":["var.p"]}}},
+        {"address":"aws_sns_topic_policy.this","expressions":{"arn":{"references":["aws_sns_topic.this[0].arn",
+         "aws_sns_topic.this[0]","aws_sns_topic.this"]},"policy":{"references":["var.q"]}}}]}}}}}"#;
+    let plan = format!(
+        r#"{{"format_version":"1.2","resource_changes":[{}],{config}}}"#,
+        changes.join(",")
+    );
+    let scan = scan_text(&plan);
+    let links: Vec<(&str, &str)> = scan
+        .shared
+        .iter()
+        .map(|s| (s.site.0.as_str(), s.parent.0.as_str()))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            (
+                "module.sns[\"a\"].aws_sns_topic_policy.this[0]",
+                "module.sns[\"a\"].aws_sns_topic.this[0]"
+            ),
+            (
+                "module.sns[\"b\"].aws_sns_topic_policy.this[0]",
+                "module.sns[\"b\"].aws_sns_topic.this[0]"
+            ),
+        ]
+    );
+}
