@@ -383,6 +383,9 @@ pub struct SourceFacts<'a> {
     /// The account of a managed resource whose ARN a reference is (`None`: not managed here; `Some(None)`:
     /// managed through a provider whose account is not known offline; see `source::providers`).
     pub managed_arn_account: &'a (dyn Fn(&str) -> Option<Option<String>> + Sync),
+    /// The resource part (`role/path/name`) of a managed resource's ARN that the plan determines although
+    /// it shows the ARN unknown (see `source::arns`).
+    pub predicted_arn: &'a (dyn Fn(&str) -> Option<String> + Sync),
     /// (site module instance, reference) → the EKS cluster whose OIDC issuer the reference stands for.
     pub cluster_issuer: &'a (dyn Fn(&str, &str) -> Option<crate::source::ClusterIssuer> + Sync),
 }
@@ -1107,6 +1110,7 @@ mod symbolic {
         }
         let mut document: Value = serde_json::from_str(text).ok()?;
         let own = |account: Option<String>| own_account(account, ctx.boundary, sources);
+        let predicted = fill_predicted(&mut document, &symbols, ctx, sources);
         let inside = |reference: &str| -> Option<String> { own((sources.managed_arn_account)(reference)?) };
         fill_managed(&mut document, &symbols, ctx.partition, &inside);
         // A resource managed here through a provider whose account is known and outside the boundary.
@@ -1128,7 +1132,65 @@ mod symbolic {
             decision.inside = None;
         }
         explain_stand_ins(&mut decision.widenings, &document, &stand_ins);
+        for widening in &mut decision.widenings {
+            if let Some((_, reference)) = predicted.iter().find(|(arn, _)| *arn == widening.principal) {
+                widening.reason.push_str(&format!(
+                    " (the ARN of {reference}, from its planned name and path and its provider's account)"
+                ));
+            }
+        }
         Some(decision)
+    }
+
+    /// Replaces `${x.arn}` of a role or user created here whose ARN the plan determines (its name, path and
+    /// provider account are known) with that ARN, wherever it stands as a whole value: it is not unknown.
+    fn fill_predicted(
+        document: &mut Value,
+        symbols: &[String],
+        ctx: &Context<'_>,
+        sources: &SourceFacts<'_>,
+    ) -> Vec<(String, String)> {
+        let exact = |reference: &str| -> Option<String> {
+            let part = (sources.predicted_arn)(reference)?;
+            let account = match (sources.managed_arn_account)(reference)?? {
+                account if account == crate::source::providers::CALLER => match ctx.boundary.accounts.len() {
+                    1 => ctx.boundary.accounts.first()?.clone(),
+                    _ => return None,
+                },
+                account => account,
+            };
+            crate::annotation::is_account_id(&account)
+                .then(|| format!("arn:{}:iam::{account}:{part}", ctx.partition))
+        };
+        let fills: Vec<(String, String)> = symbols
+            .iter()
+            .filter_map(|s| Some((format!("${{{s}}}"), exact(s)?)))
+            .collect();
+        if fills.is_empty() {
+            return fills;
+        }
+        fn walk(value: &mut Value, fills: &[(String, String)]) {
+            match value {
+                Value::String(text) => {
+                    if let Some((_, arn)) = fills.iter().find(|(hole, _)| hole == text) {
+                        *text = arn.clone();
+                    }
+                }
+                Value::Array(items) => items.iter_mut().for_each(|v| walk(v, fills)),
+                Value::Object(map) => map.values_mut().for_each(|v| walk(v, fills)),
+                _ => {}
+            }
+        }
+        walk(document, &fills);
+        fills
+            .into_iter()
+            .map(|(hole, arn)| {
+                (arn, {
+                    let reference = hole.trim_start_matches("${").trim_end_matches('}');
+                    reference.strip_suffix(".arn").unwrap_or(reference).to_string()
+                })
+            })
+            .collect()
     }
 
     /// Says, in the reason of a widening that rests on a stand-in of `fill_outside`, what it stands for.

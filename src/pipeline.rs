@@ -288,6 +288,7 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         // Without a plan no provider configuration says which account a cluster is in: none is taken
         // to be own.
         issuers: Default::default(),
+        arns: Default::default(),
     };
     let mut diagnostics = base_tree.relabel(&base_index.diagnostics);
     diagnostics.append(&mut sources.index.diagnostics);
@@ -360,6 +361,11 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
             .as_ref()
             .and_then(|s| s.managed_arn_account(reference).map(|a| a.map(str::to_string)))
     };
+    let predicted_arn = |reference: &str| {
+        sources
+            .as_ref()
+            .and_then(|s| s.predicted_arn(reference).map(str::to_string))
+    };
     let cluster_issuer = |site_module: &str, symbol: &str| {
         sources
             .as_ref()
@@ -372,6 +378,7 @@ fn judge_extracted(extracted: Extracted, settings: &Settings<'_>) -> Result<Repo
             &sites,
             &is_managed_arn,
             &managed_arn_account,
+            &predicted_arn,
             &cluster_issuer,
         )
     });
@@ -454,6 +461,7 @@ fn source_facts<'a>(
     sites: &[PolicySite],
     is_managed_arn: &'a (dyn Fn(&str) -> bool + Sync),
     managed_arn_account: &'a (dyn Fn(&str) -> Option<Option<String>> + Sync),
+    predicted_arn: &'a (dyn Fn(&str) -> Option<String> + Sync),
     cluster_issuer: &'a (dyn Fn(&str, &str) -> Option<crate::source::ClusterIssuer> + Sync),
 ) -> SourceFacts<'a> {
     let mut table = BTreeMap::new();
@@ -526,6 +534,7 @@ fn source_facts<'a>(
         sites: table,
         is_managed_arn,
         managed_arn_account,
+        predicted_arn,
         cluster_issuer,
     }
 }

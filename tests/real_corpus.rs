@@ -381,9 +381,16 @@ fn stand_ins_say_what_they_stand_for() {
             .unwrap_or_default()
     };
     assert!(
-        reason("aws_s3_bucket_policy.reports").contains(
-            "aws_iam_role.peer_reader is created here through a provider in account 999988887777: its name is \
+        reason("aws_s3_bucket_policy.batch").contains(
+            "aws_iam_role.peer_batch is created here through a provider in account 999988887777: its name is \
              known only after apply"
+        ),
+        "{}",
+        reason("aws_s3_bucket_policy.batch")
+    );
+    assert!(
+        reason("aws_s3_bucket_policy.reports").contains(
+            "the ARN of aws_iam_role.peer_reader, from its planned name and path and its provider's account"
         ),
         "{}",
         reason("aws_s3_bucket_policy.reports")

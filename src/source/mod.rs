@@ -5,6 +5,7 @@
 //! that creates the widening, a comment above the resource block, the resource's tags. Comments and tags
 //! count only while `annotations { inline = true }` (the default).
 
+pub mod arns;
 pub mod comments;
 pub mod diff;
 pub mod eks;
@@ -52,6 +53,8 @@ pub struct Sources {
     pub accounts: providers::ResourceAccounts,
     /// References that stand for the OIDC issuer of an EKS cluster of this configuration.
     pub issuers: eks::ClusterIssuers,
+    /// ARNs known only after apply that the plan determines (roles and users with known names).
+    pub arns: arns::PredictedArns,
 }
 
 /// A reference that stands for an EKS cluster's OIDC issuer (see `eks`).
@@ -90,6 +93,7 @@ impl Sources {
             all_from_source: false,
             accounts: providers::ResourceAccounts::from_plan(plan),
             issuers,
+            arns: arns::PredictedArns::from_plan(plan),
         }
     }
 
@@ -143,6 +147,13 @@ impl Sources {
     /// absolute addresses) is the ARN of a resource managed in this configuration.
     pub fn is_managed_arn(&self, reference: &str) -> bool {
         self.managed_location(reference).is_some()
+    }
+
+    /// The resource part of the ARN `reference` stands for (`role/path/name`), when it is a resource of this
+    /// configuration that the plan determines it for (see `arns`).
+    pub fn predicted_arn(&self, reference: &str) -> Option<&str> {
+        self.managed_location(reference)?;
+        self.arns.resource_part(reference)
     }
 
     /// The account of the resource whose ARN `reference` is, when it is managed in this configuration:

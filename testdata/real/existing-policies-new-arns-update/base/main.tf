@@ -56,3 +56,21 @@ resource "aws_s3_bucket_policy" "reports" {
     }]
   })
 }
+
+resource "aws_s3_bucket" "batch" {
+  bucket = "upd-new-arns-batch"
+}
+
+resource "aws_s3_bucket_policy" "batch" {
+  bucket = aws_s3_bucket.batch.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "OwnRead"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::${local.account}:root" }
+      Action    = "s3:GetObject"
+      Resource  = "${aws_s3_bucket.batch.arn}/*"
+    }]
+  })
+}

@@ -38,6 +38,20 @@ resource "aws_iam_role" "peer_reader" {
   })
 }
 
+# Its name is chosen by AWS at apply (name_prefix): the plan does not know it.
+resource "aws_iam_role" "peer_batch" {
+  provider    = aws.peer
+  name_prefix = "upd-batch-"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "batch.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
 resource "aws_sqs_queue" "orders" {
   name = "upd-orders"
 }
@@ -126,6 +140,34 @@ resource "aws_s3_bucket_policy" "reports" {
         Principal = { AWS = aws_iam_role.peer_reader.arn }
         Action    = "s3:GetObject"
         Resource  = "${aws_s3_bucket.reports.arn}/*"
+      }
+    ]
+  })
+}
+
+resource "aws_s3_bucket" "batch" {
+  bucket = "upd-new-arns-batch"
+}
+
+# The existing policy gains the new role in 999988887777 whose name AWS picks at apply.
+resource "aws_s3_bucket_policy" "batch" {
+  bucket = aws_s3_bucket.batch.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "OwnRead"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::${local.account}:root" }
+        Action    = "s3:GetObject"
+        Resource  = "${aws_s3_bucket.batch.arn}/*"
+      },
+      {
+        Sid       = "PeerBatchRole"
+        Effect    = "Allow"
+        Principal = { AWS = aws_iam_role.peer_batch.arn }
+        Action    = "s3:GetObject"
+        Resource  = "${aws_s3_bucket.batch.arn}/*"
       }
     ]
   })
