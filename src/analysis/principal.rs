@@ -410,10 +410,17 @@ pub(crate) fn classify(
                 // and #condition-keys-principalarn): a strict test confining the caller to another account
                 // can never hold, so the statement grants this principal nothing.
                 (Reach::Internal, None)
+            } else if tests_federated_claim(conditions) {
+                (Reach::Internal, None)
             } else {
                 let (reach, _) = caller_pinned(Reach::ExternalAccount);
                 (reach, None)
             }
+        }
+        Subject::One(Principal::UniqueId(_) | Principal::Canonical(_))
+            if tests_federated_claim(conditions) =>
+        {
+            (Reach::Internal, None)
         }
         Subject::One(Principal::UniqueId(_) | Principal::Canonical(_) | Principal::Opaque(_)) => {
             let (reach, _) = caller_pinned(Reach::ExternalAccount);
@@ -457,13 +464,32 @@ fn pinned_elsewhere(
     }
 }
 
-/// Does the block test a key that this service's requests never carry (policies/services.hcl), with an
-/// operator that is false when the key is absent? Then the statement grants the service nothing.
+/// Does the block test a key that this service's requests never carry (policies/services.hcl), or a claim
+/// of a federated identity provider, with an operator that is false when the key is absent? Then the
+/// statement grants the service nothing.
 pub(crate) fn service_never_matches(service: &str, conditions: &[ConditionEntry]) -> bool {
     let knowledge = super::services::knowledge();
-    conditions
-        .iter()
-        .any(|entry| entry.operator.is_strict_positive() && knowledge.never_carries(service, &entry.key))
+    tests_federated_claim(conditions)
+        || conditions
+            .iter()
+            .any(|entry| entry.operator.is_strict_positive() && knowledge.never_carries(service, &entry.key))
+}
+
+/// Does the block strictly test (false when the key is absent) a claim of an OIDC identity provider, a
+/// key `HOST:claim` whose part before the first `:` is the provider's host name (it has a dot, which no
+/// AWS service prefix and not `aws:` has)? Such a key is in the request context only of
+/// `sts:AssumeRoleWithWebIdentity` through that provider (IAM User Guide, "Available keys for AWS OIDC
+/// federation", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif),
+/// so a request made with AWS credentials, or by a service principal, never carries it: the statement
+/// grants such a principal nothing.
+pub(crate) fn tests_federated_claim(conditions: &[ConditionEntry]) -> bool {
+    conditions.iter().any(|entry| {
+        entry.operator.is_strict_positive()
+            && entry
+                .key
+                .split_once(':')
+                .is_some_and(|(host, claim)| host.contains('.') && !host.contains('$') && !claim.is_empty())
+    })
 }
 
 /// Service-specific pins documented by AWS (policies/services.hcl), such as
@@ -613,6 +639,55 @@ mod tests {
             ),
             Reach::ExternalAccount
         );
+    }
+
+    #[test]
+    fn a_federated_claim_key_grants_aws_and_service_principals_nothing() {
+        let b = boundary();
+        let sub = |op: &str| entry(op, "token.actions.githubusercontent.com:sub", &["repo:o/*"]);
+        let eks = entry(
+            "StringEquals",
+            "oidc.eks.us-east-1.amazonaws.com/id/ABC:sub",
+            &["system:serviceaccount:a:b"],
+        );
+        let reach = |subject: Principal, conditions: &[ConditionEntry]| {
+            classify(&Subject::One(subject), conditions, &b, "aws").0
+        };
+        let service = || Principal::Service("events.amazonaws.com".into());
+        assert_eq!(reach(aws("222222222222"), &[sub("StringLike")]), Reach::Internal);
+        assert_eq!(reach(aws("222222222222"), &[eks]), Reach::Internal);
+        assert_eq!(reach(service(), &[sub("StringLike")]), Reach::Internal);
+        // A test that holds when the key is absent, a negated one, an AWS key, and the federated principal
+        // itself or anyone (`*` includes federated callers) stay outside.
+        assert_eq!(
+            reach(aws("222222222222"), &[sub("StringLikeIfExists")]),
+            Reach::ExternalAccount
+        );
+        assert_eq!(
+            reach(aws("222222222222"), &[sub("StringNotLike")]),
+            Reach::ExternalAccount
+        );
+        assert_eq!(
+            reach(
+                aws("222222222222"),
+                &[entry("StringEquals", "aws:SourceVpc", &["vpc-1"])]
+            ),
+            Reach::ExternalAccount
+        );
+        assert_eq!(
+            reach(service(), &[sub("ForAllValues:StringLike")]),
+            Reach::Service
+        );
+        assert_eq!(
+            reach(
+                Principal::Federated(
+                    "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com".into()
+                ),
+                &[sub("StringLike")]
+            ),
+            Reach::Federated
+        );
+        assert_eq!(reach(Principal::Any, &[sub("StringLike")]), Reach::Public);
     }
 
     #[test]
