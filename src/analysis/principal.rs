@@ -410,7 +410,7 @@ pub(crate) fn classify(
                 // and #condition-keys-principalarn): a strict test confining the caller to another account
                 // can never hold, so the statement grants this principal nothing.
                 (Reach::Internal, None)
-            } else if tests_federated_claim(conditions) {
+            } else if tests_federated_claim(conditions) || tests_service_source(conditions) {
                 (Reach::Internal, None)
             } else {
                 let (reach, _) = caller_pinned(Reach::ExternalAccount);
@@ -418,7 +418,7 @@ pub(crate) fn classify(
             }
         }
         Subject::One(Principal::UniqueId(_) | Principal::Canonical(_))
-            if tests_federated_claim(conditions) =>
+            if tests_federated_claim(conditions) || tests_service_source(conditions) =>
         {
             (Reach::Internal, None)
         }
@@ -439,7 +439,9 @@ pub(crate) fn classify(
         // Federated identities are an external population whatever the provider's account, unless the
         // conditions confine the subject to an own identity declared in the boundary.
         Subject::One(Principal::Federated(provider)) => {
-            if super::federated::own_identity(provider, conditions, boundary).is_some() {
+            if super::federated::own_identity(provider, conditions, boundary).is_some()
+                || tests_service_source(conditions)
+            {
                 (Reach::Internal, None)
             } else {
                 (Reach::Federated, None)
@@ -482,6 +484,17 @@ pub(crate) fn service_never_matches(service: &str, conditions: &[ConditionEntry]
 /// federation", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif),
 /// so a request made with AWS credentials, or by a service principal, never carries it: the statement
 /// grants such a principal nothing.
+/// Does the block strictly test (false when the key is absent) `aws:SourceAccount`? AWS: "the
+/// aws:SourceAccount condition key is only available when the call to your resource is made directly by an
+/// AWS service principal" (IAM User Guide, "AWS global condition context keys",
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html), so the statement
+/// grants an AWS account, role or user, or a federated identity, nothing.
+pub(crate) fn tests_service_source(conditions: &[ConditionEntry]) -> bool {
+    conditions
+        .iter()
+        .any(|entry| entry.operator.is_strict_positive() && entry.key == "aws:sourceaccount")
+}
+
 pub(crate) fn tests_federated_claim(conditions: &[ConditionEntry]) -> bool {
     conditions.iter().any(|entry| {
         entry.operator.is_strict_positive()
@@ -688,6 +701,38 @@ mod tests {
             Reach::Federated
         );
         assert_eq!(reach(Principal::Any, &[sub("StringLike")]), Reach::Public);
+    }
+
+    #[test]
+    fn aws_source_account_grants_aws_and_federated_principals_nothing() {
+        let b = boundary();
+        let source = |op: &str| entry(op, "aws:SourceAccount", &["222222222222"]);
+        let reach = |subject: Principal, conditions: &[ConditionEntry]| {
+            classify(&Subject::One(subject), conditions, &b, "aws").0
+        };
+        let github = || {
+            Principal::Federated(
+                "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com".into(),
+            )
+        };
+        assert_eq!(
+            reach(aws("222222222222"), &[source("StringEquals")]),
+            Reach::Internal
+        );
+        assert_eq!(reach(github(), &[source("StringEquals")]), Reach::Internal);
+        // Services carry it (a foreign account leaves them outside); IfExists and negated tests hold without it.
+        assert_eq!(
+            reach(
+                Principal::Service("events.amazonaws.com".into()),
+                &[source("StringEquals")]
+            ),
+            Reach::Service
+        );
+        assert_eq!(
+            reach(aws("222222222222"), &[source("StringEqualsIfExists")]),
+            Reach::ExternalAccount
+        );
+        assert_eq!(reach(github(), &[source("StringNotEquals")]), Reach::Federated);
     }
 
     #[test]
