@@ -17,6 +17,9 @@
 #     services = ["<service principal>", ...]   # `*` inside a name: any run of characters (regional names)
 #     value    = "arn" | "account"              # the value is an ARN carrying the account, or an account id
 #     source   = "<AWS documentation URL>"
+#     names_without_colon = "<AWS documentation URL>"  # optional, arn only: the service's ARNs have no `:` in
+#                                               # their names, so a StringLike pattern with a wildcard region
+#                                               # (`arn:aws:SERVICE:*:ACCOUNT:…`) still fixes the account
 #   }
 #
 # PassRole services. AWS: "You can only use the PassRole permission to pass an IAM role to a service that
@@ -138,8 +141,11 @@ service_pin "kms:EncryptionContext:aws:logs:arn" {
   source   = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"
 }
 
+# CloudTrail's documented key policy pins the trail with StringLike "arn:aws:cloudtrail:*:ACCOUNT:trail/*";
+# trail names contain only letters, digits, '.', '_' and '-', so a trail's ARN has exactly five ':'.
 service_pin "kms:EncryptionContext:aws:cloudtrail:arn" {
-  services = ["cloudtrail.amazonaws.com"]
-  value    = "arn"
-  source   = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html"
+  services            = ["cloudtrail.amazonaws.com"]
+  value               = "arn"
+  source              = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html"
+  names_without_colon = "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-trail-naming-requirements.html"
 }

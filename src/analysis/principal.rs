@@ -239,6 +239,20 @@ pub(crate) fn arn_value_account<'v>(entry: &ConditionEntry, arn: &'v str) -> Opt
     (!has_wildcards(account)).then_some(account)
 }
 
+/// The account an ARN pattern fixes for values that have exactly five `:` (a service's ARNs whose region and
+/// names never contain one), under any text operator: the prefix `arn:PARTITION:SERVICE:` literal and the
+/// account literal. Each literal `:` of the pattern must meet a `:` of the value, in order; past the prefix
+/// the value has two, so the pattern's account (between its next two `:`) is the value's account whatever
+/// the region wildcard matches. None when the pattern has a third `:` after the prefix, or a wildcard before.
+pub(crate) fn colon_free_arn_account(arn: &str) -> Option<&str> {
+    let components = split_arn(arn)?;
+    if arn.contains("${") || components[..3].iter().any(|c| has_wildcards(c)) || components[5].contains(':') {
+        return None;
+    }
+    let account = components[4];
+    (!has_wildcards(account)).then_some(account)
+}
+
 /// The org id at the start of an org path pattern (`o-abc/r-…/ou-…/*`), when literal.
 fn org_of_path(path: &str) -> Option<&str> {
     let org = path.split('/').next()?;
@@ -515,16 +529,22 @@ pub(crate) fn service_pinned_by_data(
     use super::services::PinValue;
     let knowledge = super::services::knowledge();
     conditions.iter().any(|entry| {
-        let Some(kind) = knowledge.pin(service, &entry.key) else {
+        let Some(pin) = knowledge.pin(service, &entry.key) else {
             return false;
         };
         let text_test = entry.operator.is_strict_positive()
             && matches!(entry.operator.base, crate::policy::OperatorBase::Text { .. });
         text_test
             && !entry.values.is_empty()
-            && entry.values.iter().all(|value| match kind {
-                PinValue::Arn => arn_value_account(entry, value)
-                    .is_some_and(|a| !a.is_empty() && boundary.accounts.contains(a)),
+            && entry.values.iter().all(|value| match pin.value {
+                PinValue::Arn => {
+                    let account = if pin.names_without_colon.is_some() {
+                        colon_free_arn_account(value)
+                    } else {
+                        arn_value_account(entry, value)
+                    };
+                    account.is_some_and(|a| !a.is_empty() && boundary.accounts.contains(a))
+                }
                 PinValue::Account => {
                     fixed_account(entry, value).is_some_and(|a| boundary.accounts.contains(&a))
                 }
@@ -733,6 +753,39 @@ mod tests {
             Reach::ExternalAccount
         );
         assert_eq!(reach(github(), &[source("StringNotEquals")]), Reach::Federated);
+    }
+
+    #[test]
+    fn cloudtrail_pin_with_a_wildcard_region_fixes_the_account() {
+        let service = Subject::One(Principal::Service("cloudtrail.amazonaws.com".into()));
+        let reach = |op: &str, value: &str| {
+            let pin = [entry(op, "kms:EncryptionContext:aws:cloudtrail:arn", &[value])];
+            classify(&service, &pin, &boundary(), "aws").0
+        };
+        // The shape of AWS's CloudTrail key policy: any region, the own account, any trail.
+        assert_eq!(
+            reach("StringLike", "arn:aws:cloudtrail:*:111111111111:trail/*"),
+            Reach::Internal
+        );
+        assert_eq!(
+            reach(
+                "StringEquals",
+                "arn:aws:cloudtrail:eu-west-1:111111111111:trail/t"
+            ),
+            Reach::Internal
+        );
+        // Another account, a wildcard account or prefix, an extra `:` (a value with more than five `:` could
+        // shift the account), a negated or IfExists test: not pinned.
+        for (op, value) in [
+            ("StringLike", "arn:aws:cloudtrail:*:222222222222:trail/*"),
+            ("StringLike", "arn:aws:cloudtrail:*:*:trail/*"),
+            ("StringLike", "arn:aws:cloud*:*:111111111111:trail/*"),
+            ("StringLike", "arn:aws:cloudtrail:*:111111111111:trail/*:x"),
+            ("StringNotLike", "arn:aws:cloudtrail:*:111111111111:trail/*"),
+            ("StringLikeIfExists", "arn:aws:cloudtrail:*:111111111111:trail/*"),
+        ] {
+            assert_eq!(reach(op, value), Reach::Service, "{op} {value}");
+        }
     }
 
     #[test]
