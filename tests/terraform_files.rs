@@ -818,3 +818,138 @@ fn check_source_follows_overrides_tfvars_json_and_rejects_duplicates() {
         "the hidden file is not read (no duplicate)"
     );
 }
+
+// ---- real terraform ----------------------------------------------------------------------------------
+
+/// `testdata/real/terraform-file-rules`, planned and applied by real terraform (`state.json`): an override
+/// file replacing a trust policy, a `.tf.json` bucket policy, four variable definitions files and two file
+/// names terraform ignores. What `check --source` evaluates from the sources and what `diff` evaluates with
+/// no plan are exactly the foreign principals of the policies terraform applied.
+#[test]
+fn real_terraform_agrees_on_the_file_rules() {
+    let case = common::root().join("testdata/real/terraform-file-rules");
+    let own = "123456789012";
+    // What terraform applied: every AWS principal of each policy outside moto's account.
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(case.join("state.json")).unwrap()).unwrap();
+    let mut applied = Vec::new();
+    for resource in state["values"]["root_module"]["resources"].as_array().unwrap() {
+        let values = &resource["values"];
+        let Some(policy) = values["assume_role_policy"]
+            .as_str()
+            .or_else(|| values["policy"].as_str())
+            .filter(|p| !p.is_empty())
+        else {
+            continue;
+        };
+        let policy: serde_json::Value = serde_json::from_str(policy).unwrap();
+        for statement in policy["Statement"].as_array().unwrap() {
+            let aws = &statement["Principal"]["AWS"];
+            let principals: Vec<&str> = match aws {
+                serde_json::Value::String(one) => vec![one.as_str()],
+                serde_json::Value::Array(many) => many.iter().filter_map(|p| p.as_str()).collect(),
+                _ => vec![],
+            };
+            for principal in principals.into_iter().filter(|p| !p.contains(own)) {
+                applied.push((
+                    resource["address"].as_str().unwrap().to_string(),
+                    principal.to_string(),
+                    "external-account".to_string(),
+                ));
+            }
+        }
+    }
+    applied.sort();
+    assert_eq!(
+        applied.len(),
+        3,
+        "terraform applied the override, the .tf.json policy and b.auto.tfvars.json: {applied:?}"
+    );
+    // The plan knows none of the three, so the sources decide them.
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(case.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["variables"]["partner_account"]["value"], "999988887777");
+    for (address, _, _) in &applied {
+        let change = plan["resource_changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["address"] == address.as_str())
+            .unwrap();
+        let unknown = &change["change"]["after_unknown"];
+        assert!(
+            unknown["assume_role_policy"] == true || unknown["policy"] == true,
+            "{address} is known only after apply"
+        );
+    }
+    let findings = |json: &serde_json::Value| -> Vec<(String, String, String)> {
+        let mut out: Vec<_> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["address"].as_str().unwrap().to_string(),
+                    f["principal"].as_str().unwrap().to_string(),
+                    f["kind"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let out = run_in(
+        Some(&case),
+        &[
+            "check",
+            "plan.json",
+            "--source",
+            "config",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(findings(&json), applied, "check --source");
+    assert!(
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["resolved_from_source"] == true),
+        "{json}"
+    );
+
+    // `diff` from a base with none of it to the case's configuration.
+    let repo = repository(&[("main.tf", "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n")]);
+    for entry in std::fs::read_dir(case.join("config")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, repo.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let out = run_in(
+        Some(repo.path()),
+        &[
+            "diff",
+            "--base",
+            "main",
+            "--account",
+            own,
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(findings(&json), applied, "diff");
+    assert!(
+        json["diagnostics"].as_array().is_none_or(Vec::is_empty),
+        "no duplicate from the ignored files: {json}"
+    );
+}
