@@ -65,6 +65,8 @@ pub struct DiffInput<'a> {
     pub base: &'a str,
     /// The root module directory (in a git work tree).
     pub dir: &'a Path,
+    /// Root variable values from the environment and `--var`/`--var-file`.
+    pub variables: &'a crate::source::variables::InputVariables,
 }
 
 /// Runs every stage, writes the report to `destinations` (files all or none, then standard output), and
@@ -276,7 +278,10 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
     if let Some(error) = diff::unparsable(&work_index) {
         return Err(error);
     }
-    let DiffSites { sites, resources } = diff::sites(&base_index, &work_index, catalog);
+    if let Some(error) = diff::unparsable_definitions(input.dir, input.variables) {
+        return Err(error);
+    }
+    let DiffSites { sites, resources } = diff::sites(&base_index, &work_index, catalog, input.variables);
     let mut sources = Sources {
         index: work_index,
         resolved: BTreeMap::new(),
@@ -290,7 +295,12 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
     diagnostics.append(&mut sources.index.diagnostics);
     // The index notes modules that are not on disk; with no plan, each is an unverifiable site instead.
     sources.index.notes.clear();
-    let notes = Vec::new();
+    let notes: Vec<String> = input
+        .variables
+        .hidden
+        .iter()
+        .map(|why| format!("{why}: every root module variable is taken as unknown"))
+        .collect();
     Ok(Extracted {
         input: PathBuf::from(format!("{} ({} → working tree)", input.dir.display(), input.base)),
         command: "diff",

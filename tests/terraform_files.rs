@@ -340,6 +340,189 @@ fn auto_tfvars_files_take_precedence_in_name_order() {
     );
 }
 
+/// `diff` reads root variables as `terraform plan` would in the same environment: `TF_VAR_*` first, then
+/// the variable definitions files, then `--var-file` and `--var` in the order given.
+#[test]
+fn tf_var_environment_variables_and_var_options_set_variables() {
+    // The base names the own account itself; the change under review takes it from the variable.
+    let repo = repository(&[("main.tf", &BASE.replace("${var.partner}", "111111111111"))]);
+    write(repo.path(), "main.tf", BASE);
+    let diff_with = |args: &[&str], env: &[(&str, &str)]| {
+        let mut argv = vec![
+            "diff",
+            "--base",
+            "main",
+            "--account",
+            "111111111111",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ];
+        argv.extend_from_slice(args);
+        let out = common::run_in_env(Some(repo.path()), &argv, None, env);
+        let json: serde_json::Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|_| panic!("JSON (exit {}): {}", out.code, out.stderr));
+        let findings: Vec<(String, String, String)> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["address"].as_str().unwrap().to_string(),
+                    f["principal"].as_str().unwrap().to_string(),
+                    f["kind"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        (out.code, findings)
+    };
+    let widened = (1, vec![external("aws_iam_role.r")]);
+    let own = (0, vec![]);
+    assert_eq!(
+        diff_with(&[], &[("TF_VAR_partner", "999988887777")]),
+        widened,
+        "TF_VAR_"
+    );
+    // terraform.tfvars comes after the environment.
+    write(repo.path(), "terraform.tfvars", "partner = \"111111111111\"\n");
+    assert_eq!(
+        diff_with(&[], &[("TF_VAR_partner", "999988887777")]),
+        own,
+        "tfvars over TF_VAR_"
+    );
+    write(repo.path(), "prod.tfvars", "partner = \"999988887777\"\n");
+    write(repo.path(), "own.tfvars.json", "{\"partner\": \"111111111111\"}");
+    assert_eq!(
+        diff_with(&["--var-file", "prod.tfvars"], &[]),
+        widened,
+        "--var-file"
+    );
+    assert_eq!(
+        diff_with(
+            &["--var-file", "prod.tfvars", "--var", "partner=111111111111"],
+            &[]
+        ),
+        own,
+        "--var after --var-file"
+    );
+    assert_eq!(
+        diff_with(
+            &["--var", "partner=111111111111", "--var-file", "prod.tfvars"],
+            &[]
+        ),
+        widened,
+        "--var-file after --var"
+    );
+    assert_eq!(
+        diff_with(
+            &["--var-file", "prod.tfvars", "--var-file", "own.tfvars.json"],
+            &[]
+        ),
+        own,
+        "the last --var-file"
+    );
+    // `-var` options trustgate cannot see (in TF_CLI_ARGS*) leave every root variable unknown.
+    assert_eq!(
+        diff_with(&[], &[("TF_CLI_ARGS_plan", "-var-file=prod.tfvars")]),
+        (
+            1,
+            vec![(
+                "aws_iam_role.r".to_string(),
+                "arn:aws:iam::${var.partner}:root".to_string(),
+                "unverifiable".to_string()
+            )]
+        ),
+        "TF_CLI_ARGS_plan"
+    );
+    let out = common::run_in_env(
+        Some(repo.path()),
+        &["diff", "--base", "main", "--format", "json"],
+        None,
+        &[("TF_CLI_ARGS_plan", "-var-file=prod.tfvars")],
+    );
+    assert!(
+        out.stdout.contains("TF_CLI_ARGS_plan passes -var options"),
+        "the report says why: {}",
+        out.stdout
+    );
+    let out = common::run_in_env(
+        Some(repo.path()),
+        &["diff", "--base", "main", "--var-file", "missing.tfvars"],
+        None,
+        &[],
+    );
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("missing.tfvars"), "{}", out.stderr);
+}
+
+/// A comment above a module block approves that call's instances (`check --source`); a module called
+/// twice (Terraform rejects it) has no one block to take a comment from, whichever file sorts last.
+#[test]
+fn a_module_called_twice_has_no_comment_that_approves() {
+    let plan = r#"{"format_version": "1.2", "terraform_version": "1.11.0",
+ "resource_changes": [{"address": "module.partner.aws_iam_role.this", "module_address": "module.partner",
+   "mode": "managed", "type": "aws_iam_role", "name": "this",
+   "provider_name": "registry.terraform.io/hashicorp/aws",
+   "change": {"actions": ["create"], "before": null,
+     "after": {"name": "partner", "assume_role_policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"AWS\":\"arn:aws:iam::999988887777:root\"}}]}"},
+     "after_unknown": {}}}],
+ "configuration": {"root_module": {"module_calls": {"partner": {"source": "./modules/partner", "module": {}}}}}}"#;
+    let module = "resource \"aws_iam_role\" \"this\" {\n  name = \"partner\"\n}\n";
+    let call =
+        |comment: &str| format!("{comment}module \"partner\" {{\n  source = \"./modules/partner\"\n}}\n");
+    let approve = "# trustgate: owner=@sec expiry=2026-12-31 justification=\"approved partner, SEC-1\"\n";
+    let status = |files: &[(&str, &str)]| -> (Vec<String>, String) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            write(dir.path(), name, text);
+        }
+        write(dir.path(), "modules/partner/main.tf", module);
+        write(dir.path(), "plan.json", plan);
+        let out = run_in(
+            Some(dir.path()),
+            &[
+                "check",
+                "plan.json",
+                "--source",
+                ".",
+                "--account",
+                "111111111111",
+                "--today",
+                TODAY,
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        let json: serde_json::Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|_| panic!("JSON (exit {}): {}", out.code, out.stderr));
+        let statuses = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["status"].as_str().unwrap().to_string())
+            .collect();
+        (statuses, json["diagnostics"].to_string())
+    };
+    let (once, _) = status(&[("main.tf", &call(approve))]);
+    assert_eq!(
+        once,
+        vec!["approved"],
+        "the comment approves the call's instances"
+    );
+    let (twice, diagnostics) = status(&[("a.tf", &call("")), ("b.tf", &call(approve))]);
+    assert_eq!(
+        twice,
+        vec!["violation"],
+        "no block stands for a module called twice"
+    );
+    assert!(
+        diagnostics.contains("module partner is defined 2 times"),
+        "{diagnostics}"
+    );
+}
+
 // ---- 4. ignored file names ---------------------------------------------------------------------------
 
 /// Terraform skips `.benign.tf` (hidden), `main.tf~` (backup) and `#main.tf#` (Emacs): none of them may
@@ -556,6 +739,47 @@ fn objects_iterate_in_lexicographic_key_order() {
     }
 }
 
+/// Template directives (`%{for}`, `%{if}`) and heredocs see objects in key order too.
+#[test]
+fn template_directives_and_heredocs_iterate_in_lexicographic_key_order() {
+    for principal in [
+        // The first value of the object, in Terraform's order, through a `%{for}` directive.
+        r#"arn:aws:iam::${split(",", "%{for k, v in { z = "111111111111", a = "999988887777" }}${v},%{endfor}")[0]}:root"#,
+        // A `%{if}` on the first key.
+        r#"arn:aws:iam::%{if keys({ z = 1, a = 2 })[0] == "a"}999988887777%{else}111111111111%{endif}:root"#,
+    ] {
+        let repo = repository(&[("main.tf", BASE)]);
+        write(
+            repo.path(),
+            "main.tf",
+            &BASE.replace("arn:aws:iam::${var.partner}:root", principal),
+        );
+        let out = diff(repo.path());
+        assert_eq!(
+            (out.code, out.findings),
+            (1, vec![external("aws_iam_role.r")]),
+            "{principal}"
+        );
+    }
+    let heredoc = r#"
+resource "aws_iam_role" "r" {
+  name               = "r"
+  assume_role_policy = <<-EOT
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+      "Principal": {"AWS": "arn:aws:iam::${values({ z = "111111111111", a = "999988887777" })[0]}:root"}}]}
+  EOT
+}
+"#;
+    let repo = repository(&[("main.tf", BASE)]);
+    write(repo.path(), "main.tf", heredoc);
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, out.findings),
+        (1, vec![external("aws_iam_role.r")]),
+        "heredoc"
+    );
+}
+
 // ---- 8. diff fails closed ----------------------------------------------------------------------------
 
 #[test]
@@ -578,6 +802,53 @@ fn an_unparsable_working_tree_file_stops_diff() {
         out.stderr
     );
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+}
+
+/// A base revision file that does not parse cannot vouch for anything: here the base's `override.tf`
+/// (narrowing the trust to the own account) is broken, so read without it the base would trust the partner
+/// already and the working tree's trust would look unchanged. Its policies are compared against nothing.
+#[test]
+fn an_unparsable_base_file_does_not_hide_a_widening() {
+    let wide = BASE.replace("111111111111", "999988887777");
+    let broken_override =
+        "data \"aws_iam_policy_document\" \"trust\" {\n  statement {\n    actions = [\"sts:AssumeRole\"]\n";
+    let repo = repository(&[("main.tf", &wide), ("override.tf", broken_override)]);
+    std::fs::remove_file(repo.path().join("override.tf")).unwrap();
+    let out = diff(repo.path());
+    assert_eq!((out.code, &out.findings), (1, &vec![external("aws_iam_role.r")]));
+    let diagnostics = out.json["diagnostics"].to_string();
+    assert!(diagnostics.contains("override.tf"), "{diagnostics}");
+}
+
+/// A variable definitions file that does not parse (here a variable set twice, which Terraform rejects as
+/// "Attribute redefined") stops `diff`, naming the file, as a `.tf` file does; it is never skipped.
+#[test]
+fn an_unparsable_tfvars_file_stops_diff() {
+    for (name, text) in [
+        (
+            "terraform.tfvars",
+            "partner = \"999988887777\"\npartner = \"111111111111\"\n",
+        ),
+        ("b.auto.tfvars", "partner = \n"),
+        (
+            "c.auto.tfvars.json",
+            "{\"partner\": \"999988887777\", \"partner\": \"111111111111\"}",
+        ),
+    ] {
+        let repo = repository(&[("main.tf", BASE)]);
+        write(repo.path(), name, text);
+        let out = run_in(
+            Some(repo.path()),
+            &["diff", "--base", "main", "--account", "111111111111"],
+            None,
+        );
+        assert_eq!(out.code, 2, "{name}: {}", out.stdout);
+        assert!(
+            out.stderr.starts_with(&format!("trustgate: error: {name}:")),
+            "{name}: {}",
+            out.stderr
+        );
+    }
 }
 
 /// A module call whose source is not on disk: with no plan, what it creates is unverifiable (while the call

@@ -10,6 +10,7 @@ use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
 use super::eval::SourcePolicy;
+use super::variables::InputVariables;
 use super::{Evaluator, SourceIndex};
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
@@ -320,6 +321,18 @@ pub fn unparsable(index: &SourceIndex) -> Option<Error> {
         })
 }
 
+/// The first variable definitions file of the working tree (or given with `--var-file`) that cannot be read or
+/// does not parse, as an error: Terraform would stop there, so no value of it may be guessed.
+pub fn unparsable_definitions(dir: &Path, inputs: &InputVariables) -> Option<Error> {
+    super::variables::check(dir, inputs).err().map(|e| {
+        Error::invalid(
+            super::index::display_path(&e.file),
+            e.place,
+            format!("{} (diff has no plan to take variables from)", e.message),
+        )
+    })
+}
+
 /// Stand-ins for what the sources of one tree cannot show: a module call whose module was not read (each
 /// a site with no value, so that it is unverifiable), and, when Terraform would reject the configuration,
 /// the reason (every policy is then unverifiable).
@@ -351,9 +364,32 @@ fn unread_policies(index: &SourceIndex) -> Vec<SourcePolicy> {
 
 /// Pairs the policies of the base tree with those of the working tree: a site for every policy that was
 /// created, deleted or may have changed.
-pub fn sites(base_index: &SourceIndex, work_index: &SourceIndex, catalog: &Catalog) -> DiffSites {
-    let mut base = Evaluator::new(base_index, None).policy_attributes(catalog);
-    let mut work = Evaluator::new(work_index, None).policy_attributes(catalog);
+///
+/// Root variables take their values as `terraform plan` would from `inputs` on both sides. When a file of
+/// the base revision does not parse, the base's policies vouch for nothing (each is compared as unknown, so
+/// every grant of the working tree is checked as new): read without that file, the base could be wider than
+/// what was deployed and hide a widening.
+pub fn sites(
+    base_index: &SourceIndex,
+    work_index: &SourceIndex,
+    catalog: &Catalog,
+    inputs: &InputVariables,
+) -> DiffSites {
+    let mut base = Evaluator::new(base_index, None)
+        .with_inputs(inputs)
+        .policy_attributes(catalog);
+    let mut work = Evaluator::new(work_index, None)
+        .with_inputs(inputs)
+        .policy_attributes(catalog);
+    let base_broken = base_index
+        .modules
+        .values()
+        .flat_map(|m| &m.files)
+        .any(|f| f.syntax_error.is_some())
+        || base_index
+            .modules
+            .get(&Vec::new())
+            .is_some_and(|root| super::variables::check(&root.dir, &InputVariables::default()).is_err());
     base.extend(unread_policies(base_index));
     work.extend(unread_policies(work_index));
     let unread_reason = |index: &SourceIndex, address: &str| {
@@ -409,7 +445,10 @@ pub fn sites(base_index: &SourceIndex, work_index: &SourceIndex, catalog: &Catal
         };
         let (before_policy, after_policy) = (before.as_ref(), after.as_ref());
         let (before, after) = (
-            value(before, base_index, &base_rejected),
+            match value(before, base_index, &base_rejected) {
+                PolicyValue::Known(_) if base_broken => PolicyValue::Unknown,
+                other => other,
+            },
             value(after, work_index, &work_rejected),
         );
         // Two equal known policies cannot widen. Two policies that both fail to evaluate are the same only

@@ -1,14 +1,15 @@
 //! Static evaluation of policy expressions the plan only knows after apply.
 //!
 //! The expression behind a policy attribute is evaluated with `hcl::eval` in a context built for the module
-//! instance: variables (defaults, `*.tfvars`, `*.auto.tfvars`, the plan's `variables`, module call
+//! instance: variables (defaults, the variable definitions files and, for `diff`, the environment and
+//! `--var`/`--var-file` (see `variables`), the plan's `variables`, module call
 //! arguments), locals, `aws_iam_policy_document` data sources (rendered as the provider renders them),
 //! `each`/`count`, `path.module`, and other resources' values where the plan knows them. What cannot be
 //! known stays symbolic: a string `${aws_iam_role.ci.arn}` in place of the value, so that the policy can
 //! still be read and the unresolved reference named.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use hcl::eval::{Context, Evaluate};
@@ -19,6 +20,7 @@ use serde_json::value::RawValue;
 use super::functions;
 use super::index::{ModuleSources, SourceIndex};
 use super::locals::{Graph, OVER_BUDGET, Outcome, References, WORK_BUDGET as LOCALS_WORK_BUDGET};
+use super::variables::{self, InputVariables};
 use crate::analysis::PolicyRole;
 use crate::catalog::{Catalog, PathStep, PolicySource};
 use crate::plan::{Plan, ResourceMode};
@@ -56,6 +58,8 @@ pub struct Evaluator<'a, 'p> {
     /// Terraform would reject the configuration (an object defined twice, an override of nothing): no
     /// policy is evaluated.
     rejected: bool,
+    /// Root variable values from outside the configuration (`diff`: no plan to take them from).
+    inputs: Option<InputVariables>,
 }
 
 /// Attributes commonly referenced across resources; unknown ones become symbols.
@@ -126,7 +130,15 @@ impl<'a, 'p> Evaluator<'a, 'p> {
             bodies,
             contexts: Mutex::new(BTreeMap::new()),
             rejected: !index.conflicts().is_empty(),
+            inputs: None,
         }
+    }
+
+    /// Takes root variables also from `inputs` (environment, `--var`, `--var-file`), as `terraform plan`
+    /// would; only where there is no plan, whose values win.
+    pub fn with_inputs(mut self, inputs: &InputVariables) -> Self {
+        self.inputs = Some(inputs.clone());
+        self
     }
 
     /// The policy behind `attribute` of the resource instance `address` in `module_address`, when the
@@ -481,9 +493,12 @@ impl<'a, 'p> Evaluator<'a, 'p> {
     fn scope(&self, segments: &[(String, Option<Key>)]) -> Option<Scope> {
         let root_dir = self.module(&[])?.dir.clone();
         let mut vars = self.variable_defaults(&[]);
-        for (name, value) in tfvars(&root_dir) {
-            vars.insert(name, value);
-        }
+        let declared: Vec<(String, variables::Parsing)> = self
+            .blocks(&[])
+            .filter(|b| b.identifier() == "variable")
+            .filter_map(|b| Some((b.labels.first()?.as_str().to_string(), variables::parsing(b))))
+            .collect();
+        variables::apply(&mut vars, &declared, &root_dir, self.inputs.as_ref());
         for (name, value) in &self.facts.variables {
             vars.insert(name.clone(), value.clone());
         }
@@ -957,6 +972,16 @@ fn eval(expr: &Expression, ctx: &Context<'_>) -> Option<Value> {
     prepare(expr, ctx).evaluate(ctx).ok().map(sorted)
 }
 
+/// `eval` for the other readers of the sources (variable definitions files).
+pub(super) fn evaluate(expr: &Expression, ctx: &Context<'_>) -> Option<Value> {
+    eval(expr, ctx)
+}
+
+/// A JSON value as an HCL value, object keys in lexical order.
+pub(super) fn json_value(value: &serde_json::Value) -> Value {
+    sorted(json_to_value(value))
+}
+
 /// Wraps an expression whose value can be an object in the function that sorts its keys, so that
 /// `values()`, `keys()` and `for` see every object in Terraform's lexicographic key order, not in the order
 /// it was written (`values({z = 1, a = 2})` is `[2, 1]`).
@@ -1025,37 +1050,51 @@ fn prepare(expr: &Expression, ctx: &Context<'_>) -> Expression {
     }
 }
 
-/// A quoted template with its interpolations prepared (so that objects built inside `${…}` are in key
-/// order too); None when it is not a plain quoted template (heredocs and directives stay as written).
+/// A template (quoted or heredoc) with its interpolations and directives prepared, so that objects built
+/// inside `${…}` and iterated by `%{for}` are in key order too; None when nothing changes. The result is a
+/// quoted template of the same text: hcl-rs evaluates both kinds from their template text alike.
 fn prepare_template(template: &hcl::expr::TemplateExpr, ctx: &Context<'_>) -> Option<Expression> {
-    use hcl::template::{Element, Template};
-    let hcl::expr::TemplateExpr::QuotedString(_) = template else {
-        return None;
-    };
+    use hcl::template::Template;
     let parsed = Template::from_expr(template).ok()?;
-    let mut changed = false;
-    let mut elements = Vec::new();
-    for element in parsed.elements() {
-        match element {
-            Element::Literal(_) => elements.push(element.clone()),
+    let prepared = prepare_elements(&parsed, ctx);
+    if prepared == parsed {
+        return None;
+    }
+    let rebuilt = prepared.to_string();
+    // Only when the text reads back as the same template (the formatter writes literals as they are).
+    (rebuilt.parse::<Template>().ok()? == prepared)
+        .then(|| Expression::TemplateExpr(Box::new(hcl::expr::TemplateExpr::QuotedString(rebuilt))))
+}
+
+fn prepare_elements(template: &hcl::template::Template, ctx: &Context<'_>) -> hcl::template::Template {
+    use hcl::template::{Directive, Element, Template};
+    template
+        .elements()
+        .iter()
+        .map(|element| match element {
+            Element::Literal(_) => element.clone(),
             Element::Interpolation(interpolation) => {
                 let mut interpolation = interpolation.clone();
-                let prepared = prepare(&interpolation.expr, ctx);
-                changed |= prepared != interpolation.expr;
-                interpolation.expr = prepared;
-                elements.push(Element::Interpolation(interpolation));
+                interpolation.expr = prepare(&interpolation.expr, ctx);
+                Element::Interpolation(interpolation)
             }
-            Element::Directive(_) => return None,
-        }
-    }
-    if !changed {
-        return None;
-    }
-    let rebuilt = elements.into_iter().collect::<Template>().to_string();
-    // Only when the text reads back as the same template shape (the formatter escapes literals).
-    let check = rebuilt.parse::<Template>().ok()?;
-    (check.elements().len() == parsed.elements().len())
-        .then(|| Expression::TemplateExpr(Box::new(hcl::expr::TemplateExpr::QuotedString(rebuilt))))
+            Element::Directive(directive) => match &**directive {
+                Directive::If(branch) => {
+                    let mut branch = branch.clone();
+                    branch.cond_expr = prepare(&branch.cond_expr, ctx);
+                    branch.true_template = prepare_elements(&branch.true_template, ctx);
+                    branch.false_template = branch.false_template.as_ref().map(|t| prepare_elements(t, ctx));
+                    Element::Directive(Box::new(Directive::If(branch)))
+                }
+                Directive::For(each) => {
+                    let mut each = each.clone();
+                    each.collection_expr = in_key_order(prepare(&each.collection_expr, ctx));
+                    each.template = prepare_elements(&each.template, ctx);
+                    Element::Directive(Box::new(Directive::For(each)))
+                }
+            },
+        })
+        .collect::<Template>()
 }
 
 /// Object keys in lexical order, recursively (Terraform maps and objects are ordered so).
@@ -1078,51 +1117,6 @@ fn plan_variables(raw: &RawValue) -> Map<String, Value> {
     map.into_iter()
         .filter_map(|(name, entry)| Some((name, json_to_value(entry.get("value")?))))
         .collect()
-}
-
-/// The variable definitions files of the root module, in Terraform's order (later files win):
-/// `terraform.tfvars`, `terraform.tfvars.json`, then every `*.auto.tfvars` and `*.auto.tfvars.json` in
-/// lexical order of their names
-/// (<https://developer.hashicorp.com/terraform/language/values/variables#variable-definition-precedence>).
-fn tfvars(dir: &Path) -> Vec<(String, Value)> {
-    let mut files = vec![dir.join("terraform.tfvars"), dir.join("terraform.tfvars.json")];
-    let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    let name = p.to_string_lossy();
-                    name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    auto.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-    files.extend(auto);
-    let ctx = functions::context();
-    let mut out = Vec::new();
-    for file in files {
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            continue;
-        };
-        if file.to_string_lossy().ends_with(".json") {
-            // JSON values are taken as they are.
-            if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&text) {
-                out.extend(map.iter().map(|(k, v)| (k.clone(), sorted(json_to_value(v)))));
-            }
-            continue;
-        }
-        if crate::nesting::check(&text).is_err() {
-            continue;
-        }
-        let Ok(body) = hcl::parse(&text) else { continue };
-        for attribute in body.attributes() {
-            if let Some(value) = eval(&attribute.expr, &ctx) {
-                out.push((attribute.key.as_str().to_string(), value));
-            }
-        }
-    }
-    out
 }
 
 /// `module.a["k"].module.b[0]` → `[("a", Some("k")), ("b", Some(0))]`.
