@@ -301,6 +301,92 @@ fn a_tf_json_file_that_does_not_parse_stops_diff() {
     );
 }
 
+/// A nested block that only a custom catalog names (`--catalog`) is written in `.tf.json` as a property the
+/// JSON reader cannot tell from an argument: its policies are still read (block, object or list of objects).
+#[test]
+fn custom_catalog_nested_blocks_in_tf_json_are_read() {
+    let catalog = "resource \"acme_gateway\" {\n  policy \"access[*].policy\" {\n    role    = \"resource\"\n    service = \"execute-api\"\n  }\n}\n";
+    let policy = r#"${jsonencode({Version = \"2012-10-17\", Statement = [{Effect = \"Allow\", Action = \"execute-api:Invoke\", Resource = \"*\", Principal = {AWS = \"arn:aws:iam::999988887777:root\"}}]})}"#;
+    for access in [
+        format!("[{{\"policy\": \"{policy}\"}}]"),
+        format!("{{\"policy\": \"{policy}\"}}"),
+    ] {
+        let repo = repository(&[("main.tf", BASE), ("catalog.hcl", catalog)]);
+        write(
+            repo.path(),
+            "gateway.tf.json",
+            &format!(
+                "{{\"resource\": {{\"acme_gateway\": {{\"api\": {{\"name\": \"api\", \"access\": {access}}}}}}}}}"
+            ),
+        );
+        let out = run_in(
+            Some(repo.path()),
+            &[
+                "diff",
+                "--base",
+                "main",
+                "--account",
+                "111111111111",
+                "--catalog",
+                "catalog.hcl",
+                "--today",
+                TODAY,
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        let json: serde_json::Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|_| panic!("JSON (exit {}): {}", out.code, out.stderr));
+        let findings: Vec<(String, String)> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["address"].as_str().unwrap().to_string(),
+                    f["principal"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            (out.code, findings),
+            (1, vec![("acme_gateway.api".to_string(), EXTERNAL.to_string())]),
+            "{access}"
+        );
+    }
+}
+
+/// A catalog path into one nested block (`details[0].policy` of a multi-region access point policy) is read
+/// in `diff` too.
+#[test]
+fn a_policy_in_an_indexed_nested_block_is_read() {
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "mrap.tf",
+        r#"
+resource "aws_s3control_multi_region_access_point_policy" "p" {
+  details {
+    name   = "mrap"
+    policy = jsonencode({
+      Version   = "2012-10-17"
+      Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*", Principal = { AWS = "arn:aws:iam::999988887777:root" } }]
+    })
+  }
+}
+"#,
+    );
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, out.findings),
+        (
+            1,
+            vec![external("aws_s3control_multi_region_access_point_policy.p")]
+        )
+    );
+}
+
 // ---- 3. variable definitions files -------------------------------------------------------------------
 
 #[test]

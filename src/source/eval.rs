@@ -363,7 +363,7 @@ impl<'a, 'p> Evaluator<'a, 'p> {
                                 if attribute.source != PolicySource::IamJson {
                                     continue;
                                 }
-                                for path in concrete_paths(&block.body, &attribute.path.steps) {
+                                for path in concrete_paths(&block.body, &attribute.path) {
                                     let value = self
                                         .resolve_here(&scope.address, &address, &path)
                                         .filter(|r| r.valid_json);
@@ -906,7 +906,7 @@ fn push_unknown(
         .iter()
         .filter(|a| a.source == PolicySource::IamJson)
     {
-        for path in concrete_paths(&block.body, &attribute.path.steps) {
+        for path in concrete_paths(&block.body, &attribute.path) {
             out.push(SourcePolicy {
                 module_address: module_address.to_string(),
                 address: address.to_string(),
@@ -921,24 +921,99 @@ fn push_unknown(
     }
 }
 
-/// `assume_role_policy` when the body sets it; `inline_policy[*].policy` → one path per nested block that
-/// sets `policy`.
-fn concrete_paths(body: &Body, steps: &[PathStep]) -> Vec<String> {
-    match steps {
+/// The concrete paths of a catalog attribute path in one resource body: `assume_role_policy` when the body
+/// sets it; `inline_policy[*].policy` → one path per nested block that sets `policy` (`a[0].b`, `a.b`: that
+/// block). A nested block may also be written as an argument holding an object or a list of objects (a
+/// `.tf.json` file, whose reader knows only the built-in catalog's nested blocks). A deeper path that the body
+/// touches is kept as written, so that it is never dropped (it does not evaluate: unverifiable).
+fn concrete_paths(body: &Body, path: &crate::catalog::AttributePath) -> Vec<String> {
+    let has = |elements: &[Nested<'_>], at: usize, name: &str| {
+        elements
+            .get(at)
+            .is_some_and(|element| element.member(name).is_some())
+    };
+    match path.steps.as_slice() {
         [PathStep::Key(name)] => body
             .attributes()
             .any(|a| a.key.as_str() == name)
             .then(|| name.clone())
             .into_iter()
             .collect(),
-        [PathStep::Key(block), PathStep::EachElement, PathStep::Key(name)] => body
-            .blocks()
-            .filter(|b| b.identifier() == block)
-            .enumerate()
-            .filter(|(_, b)| b.body.attributes().any(|a| a.key.as_str() == name))
-            .map(|(i, _)| format!("{block}[{i}].{name}"))
+        [PathStep::Key(outer), PathStep::EachElement, PathStep::Key(name)] => {
+            let elements = nested(body, outer);
+            (0..elements.len())
+                .filter(|&i| has(&elements, i, name))
+                .map(|i| format!("{outer}[{i}].{name}"))
+                .collect()
+        }
+        [PathStep::Key(outer), PathStep::Index(at), PathStep::Key(name)] => {
+            has(&nested(body, outer), *at, name)
+                .then(|| format!("{outer}[{at}].{name}"))
+                .into_iter()
+                .collect()
+        }
+        [PathStep::Key(outer), PathStep::Key(name)] => has(&nested(body, outer), 0, name)
+            .then(|| format!("{outer}.{name}"))
+            .into_iter()
             .collect(),
+        [PathStep::Key(first), ..] => (body.attributes().any(|a| a.key.as_str() == first)
+            || body.blocks().any(|b| b.identifier() == first))
+        .then(|| path.to_string())
+        .into_iter()
+        .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// One element of a nested block type: a block, or an object in an argument of that name.
+enum Nested<'b> {
+    Block(&'b Body),
+    Object(&'b hcl::expr::Object<hcl::expr::ObjectKey, Expression>),
+}
+
+impl<'b> Nested<'b> {
+    /// The expression of the argument `name` of this element.
+    fn member(&self, name: &str) -> Option<&'b Expression> {
+        match self {
+            Nested::Block(body) => body
+                .attributes()
+                .find(|a| a.key.as_str() == name)
+                .map(|a| &a.expr),
+            Nested::Object(object) => object.iter().find_map(|(key, value)| {
+                let key = match key {
+                    hcl::expr::ObjectKey::Identifier(id) => id.as_str(),
+                    hcl::expr::ObjectKey::Expression(Expression::String(text)) => text.as_str(),
+                    _ => return None,
+                };
+                (key == name).then_some(value)
+            }),
+        }
+    }
+}
+
+/// The elements of the nested block type `name` in `body`: its blocks, else the objects of an argument of
+/// that name (one object, or a list of objects).
+fn nested<'b>(body: &'b Body, name: &str) -> Vec<Nested<'b>> {
+    let blocks: Vec<Nested<'b>> = body
+        .blocks()
+        .filter(|b| b.identifier() == name)
+        .map(|b| Nested::Block(&b.body))
+        .collect();
+    if !blocks.is_empty() {
+        return blocks;
+    }
+    let object = |expr: &'b Expression| match expr {
+        Expression::Object(object) => Some(Nested::Object(object)),
+        _ => None,
+    };
+    match body
+        .attributes()
+        .find(|a| a.key.as_str() == name)
+        .map(|a| &a.expr)
+    {
+        Some(Expression::Array(items)) => items.iter().filter_map(object).collect(),
+        Some(other) => object(other).into_iter().collect(),
+        None => Vec::new(),
     }
 }
 
@@ -1192,7 +1267,8 @@ fn parse_key(text: &str) -> Option<(Key, usize)> {
     }
 }
 
-/// The expression of `inline_policy[0].policy` (the first-level attribute, or one of a nested block).
+/// The expression of `inline_policy[0].policy` (the first-level attribute, or one of a nested block, written
+/// as a block or as an object in an argument of the block's name).
 fn attribute_expression<'b>(body: &'b Body, attribute: &str) -> Option<&'b Expression> {
     let mut parts = attribute.split('.');
     let first = parts.next()?;
@@ -1209,15 +1285,7 @@ fn attribute_expression<'b>(body: &'b Body, attribute: &str) -> Option<&'b Expre
             if parts.next().is_some() {
                 return None;
             }
-            let block = body
-                .blocks()
-                .filter(|b| b.identifier() == block_name)
-                .nth(index)?;
-            block
-                .body
-                .attributes()
-                .find(|a| a.key.as_str() == inner)
-                .map(|a| &a.expr)
+            nested(body, block_name).get(index)?.member(inner)
         }
     }
 }
