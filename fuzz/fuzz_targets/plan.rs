@@ -56,6 +56,7 @@ fuzz_target!(|data: &[u8]| {
         text: &text,
         display_path: PathBuf::from(path),
         source_dir: None,
+        base: None,
     };
     match pipeline::judge_inputs(Inputs::Plan(input), &settings) {
         Ok(report) => {
