@@ -609,6 +609,65 @@ fn a_module_called_twice_has_no_comment_that_approves() {
     );
 }
 
+/// `check --source` with a resource defined twice: the plan's known policy is judged, and neither block's
+/// comment (resource or statement) approves it, whichever file sorts last.
+#[test]
+fn a_resource_defined_twice_has_no_comment_that_approves_in_check() {
+    let plan = r#"{"format_version": "1.2", "terraform_version": "1.11.0",
+ "resource_changes": [{"address": "aws_iam_role.r", "mode": "managed", "type": "aws_iam_role", "name": "r",
+   "provider_name": "registry.terraform.io/hashicorp/aws",
+   "change": {"actions": ["create"], "before": null,
+     "after": {"name": "r", "assume_role_policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"AWS\":\"arn:aws:iam::999988887777:root\"}}]}"},
+     "after_unknown": {}}}],
+ "configuration": {"root_module": {}}}"#;
+    let approve = "# trustgate: owner=@sec expiry=2026-12-31 justification=\"approved partner, SEC-1\"\n";
+    let role = |comment: &str| {
+        format!(
+            "{comment}resource \"aws_iam_role\" \"r\" {{\n  name = \"r\"\n  assume_role_policy = jsonencode({{\n    Version = \"2012-10-17\"\n    Statement = [\n      {comment}      {{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {{ AWS = \"arn:aws:iam::999988887777:root\" }} }}\n    ]\n  }})\n}}\n"
+        )
+    };
+    let statuses = |files: &[(&str, &str)]| -> (Vec<String>, String) {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            write(dir.path(), name, text);
+        }
+        write(dir.path(), "plan.json", plan);
+        let out = run_in(
+            Some(dir.path()),
+            &[
+                "check",
+                "plan.json",
+                "--source",
+                ".",
+                "--account",
+                "111111111111",
+                "--today",
+                TODAY,
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        let json: serde_json::Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|_| panic!("JSON (exit {}): {}", out.code, out.stderr));
+        let statuses = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["status"].as_str().unwrap().to_string())
+            .collect();
+        (statuses, json["diagnostics"].to_string())
+    };
+    let (once, _) = statuses(&[("main.tf", &role(approve))]);
+    assert_eq!(once, vec!["approved"], "the comment approves");
+    let (twice, diagnostics) = statuses(&[("a.tf", &role("")), ("b.tf", &role(approve))]);
+    assert_eq!(twice, vec!["violation"]);
+    assert!(
+        diagnostics.contains("resource aws_iam_role.r is defined 2 times"),
+        "{diagnostics}"
+    );
+}
+
 // ---- 4. ignored file names ---------------------------------------------------------------------------
 
 /// Terraform skips `.benign.tf` (hidden), `main.tf~` (backup) and `#main.tf#` (Emacs): none of them may
