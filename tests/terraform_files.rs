@@ -668,6 +668,40 @@ fn a_resource_defined_twice_has_no_comment_that_approves_in_check() {
     );
 }
 
+/// An argument written twice in one block (Terraform: "Attribute redefined") is never resolved first-wins:
+/// `diff` stops naming the place; `check --source` reads the file as not parsing, so the policy the plan
+/// knows only after apply stays unverifiable.
+#[test]
+fn an_argument_written_twice_is_not_resolved_first_wins() {
+    let own = "jsonencode({Version = \"2012-10-17\", Statement = [{Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {AWS = \"arn:aws:iam::111111111111:root\"}}]})";
+    let external = own.replace("111111111111", "999988887777");
+    let twice_in_resource = format!(
+        "resource \"aws_iam_role\" \"r\" {{\n  name = \"r\"\n  assume_role_policy = {own}\n  assume_role_policy = {external}\n}}\n"
+    );
+    let twice_in_block = BASE.replace(
+        "      identifiers = [\"arn:aws:iam::${var.partner}:root\"]\n",
+        "      identifiers = [\"arn:aws:iam::${var.partner}:root\"]\n      identifiers = [\"arn:aws:iam::999988887777:root\"]\n",
+    );
+    for (text, line) in [(&twice_in_resource, 4), (&twice_in_block, 12)] {
+        let repo = repository(&[("main.tf", BASE)]);
+        write(repo.path(), "main.tf", text);
+        let out = run_in(
+            Some(repo.path()),
+            &["diff", "--base", "main", "--account", "111111111111"],
+            None,
+        );
+        assert_eq!(out.code, 2, "{}", out.stdout);
+        assert!(
+            out.stderr
+                .starts_with(&format!("trustgate: error: main.tf: line {line}, column ")),
+            "{}",
+            out.stderr
+        );
+        let checked = check_source(&[("main.tf", text)]);
+        assert_eq!(checked, vec![unverifiable("aws_iam_role.r")]);
+    }
+}
+
 // ---- 4. ignored file names ---------------------------------------------------------------------------
 
 /// Terraform skips `.benign.tf` (hidden), `main.tf~` (backup) and `#main.tf#` (Emacs): none of them may
