@@ -37,6 +37,11 @@ pub struct ClusterIssuers {
 impl ClusterIssuers {
     pub fn from_index(index: &SourceIndex) -> ClusterIssuers {
         let mut out = ClusterIssuers::default();
+        // Terraform rejects a configuration with an object defined twice: neither definition of a local or
+        // provider may say what a reference stands for.
+        if !index.conflicts().is_empty() {
+            return out;
+        }
         for (path, module) in &index.modules {
             if !module.resources.keys().any(|a| a.starts_with("aws_eks_cluster.")) {
                 continue;
@@ -275,5 +280,18 @@ resource \"aws_iam_openid_connect_provider\" \"var\" {{
         }
         // A local of another module is not this module's.
         assert_eq!(i.reference(&["m".to_string()], "local.issuer"), None);
+    }
+
+    #[test]
+    fn a_configuration_terraform_rejects_has_no_issuers() {
+        let issuer = "locals {\n  issuer = replace(aws_eks_cluster.main.identity[0].oidc[0].issuer, \"https://\", \"\")\n}\n";
+        let root: Vec<String> = Vec::new();
+        assert!(
+            issuers(&format!("{CLUSTER}{issuer}"))
+                .reference(&root, "local.issuer")
+                .is_some()
+        );
+        let twice = format!("{CLUSTER}{issuer}locals {{\n  issuer = \"evil.example\"\n}}\n");
+        assert_eq!(issuers(&twice).reference(&root, "local.issuer"), None);
     }
 }
