@@ -387,6 +387,50 @@ resource "aws_s3control_multi_region_access_point_policy" "p" {
     );
 }
 
+/// A nested block written by `dynamic` (not a policy document's) is expanded where its `for_each` is known;
+/// where it is not, the policies it writes are unverifiable, never missing.
+#[test]
+fn dynamic_nested_blocks_of_a_resource_are_expanded_or_unverifiable() {
+    let mrap = |for_each: &str| {
+        format!(
+            r#"
+variable "names" {{}}
+resource "aws_s3control_multi_region_access_point_policy" "p" {{
+  dynamic "details" {{
+    for_each = {for_each}
+    content {{
+      name   = details.value
+      policy = jsonencode({{
+        Version   = "2012-10-17"
+        Statement = [{{ Effect = "Allow", Action = "s3:GetObject", Resource = "*", Principal = {{ AWS = "arn:aws:iam::999988887777:root" }} }}]
+      }})
+    }}
+  }}
+}}
+"#
+        )
+    };
+    let repo = repository(&[("main.tf", BASE)]);
+    write(repo.path(), "mrap.tf", &mrap("[\"mrap\"]"));
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, out.findings),
+        (
+            1,
+            vec![external("aws_s3control_multi_region_access_point_policy.p")]
+        )
+    );
+    write(repo.path(), "mrap.tf", &mrap("var.names"));
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, out.findings),
+        (
+            1,
+            vec![unverifiable("aws_s3control_multi_region_access_point_policy.p")]
+        )
+    );
+}
+
 // ---- 3. variable definitions files -------------------------------------------------------------------
 
 #[test]

@@ -193,7 +193,8 @@ impl<'a, 'p> Evaluator<'a, 'p> {
         let block = self.block(&scope.path, "resource", kind, name)?;
         let mut ctx = self.cached_context(&scope);
         self.declare_instance(&mut ctx, block, key.as_ref())?;
-        let expression = attribute_expression(&block.body, attribute)?;
+        let body = expand_dynamic(&block.body, &ctx);
+        let expression = attribute_expression(&body, attribute)?;
         eval(expression, &ctx)
     }
 
@@ -359,11 +360,17 @@ impl<'a, 'p> Evaluator<'a, 'p> {
                             } else {
                                 format!("{}.{local}", scope.address)
                             };
+                            // `dynamic` nested blocks expanded where their `for_each` is known.
+                            let mut instance = ctx.clone();
+                            let body = match self.declare_instance(&mut instance, block, key.as_ref()) {
+                                Some(()) => expand_dynamic(&block.body, &instance),
+                                None => block.body.clone(),
+                            };
                             for attribute in &entry.attributes {
                                 if attribute.source != PolicySource::IamJson {
                                     continue;
                                 }
-                                for path in concrete_paths(&block.body, &attribute.path) {
+                                for path in concrete_paths(&body, &attribute.path) {
                                     let value = self
                                         .resolve_here(&scope.address, &address, &path)
                                         .filter(|r| r.valid_json);
@@ -932,6 +939,15 @@ fn concrete_paths(body: &Body, path: &crate::catalog::AttributePath) -> Vec<Stri
             .get(at)
             .is_some_and(|element| element.member(name).is_some())
     };
+    // A `dynamic` block of the nested type left unexpanded (its `for_each` not known): the policies it
+    // writes cannot be listed, so the path stands as written.
+    if let [PathStep::Key(outer), _, ..] = path.steps.as_slice()
+        && body
+            .blocks()
+            .any(|b| b.identifier() == "dynamic" && b.labels.first().is_some_and(|l| l.as_str() == outer))
+    {
+        return vec![path.to_string()];
+    }
     match path.steps.as_slice() {
         [PathStep::Key(name)] => body
             .attributes()
@@ -963,6 +979,55 @@ fn concrete_paths(body: &Body, path: &crate::catalog::AttributePath) -> Vec<Stri
         .collect(),
         _ => Vec::new(),
     }
+}
+
+/// `body` with each `dynamic` nested block whose `for_each` is known replaced by the blocks it writes, in
+/// place (Terraform keeps static and dynamic blocks in source order), their arguments evaluated with the
+/// iterator; an argument that does not evaluate stays as written (it then does not evaluate either). A
+/// `dynamic` block whose `for_each` is not known stays.
+fn expand_dynamic(body: &Body, ctx: &Context<'_>) -> Body {
+    if !body.blocks().any(|b| b.identifier() == "dynamic") {
+        return body.clone();
+    }
+    let mut out = Vec::with_capacity(body.0.len());
+    for structure in &body.0 {
+        let hcl::Structure::Block(block) = structure else {
+            out.push(structure.clone());
+            continue;
+        };
+        let name = match block.labels.first() {
+            Some(label) if block.identifier() == "dynamic" => label.as_str().to_string(),
+            _ => {
+                out.push(structure.clone());
+                continue;
+            }
+        };
+        let alone = Body(vec![structure.clone()]);
+        let Some(expanded) = expand_blocks(&alone, &name, ctx) else {
+            out.push(structure.clone());
+            continue;
+        };
+        for (content, child) in expanded {
+            let written = content
+                .0
+                .iter()
+                .map(|inner| match inner {
+                    hcl::Structure::Attribute(attribute) => match eval(&attribute.expr, &child) {
+                        Some(value) => hcl::Structure::Attribute(hcl::Attribute::new(
+                            attribute.key.clone(),
+                            Expression::from(value),
+                        )),
+                        None => inner.clone(),
+                    },
+                    other => other.clone(),
+                })
+                .collect();
+            let mut nested = Block::new(hcl::Identifier::sanitized(&name));
+            nested.body = Body(written);
+            out.push(hcl::Structure::Block(nested));
+        }
+    }
+    Body(out)
 }
 
 /// One element of a nested block type: a block, or an object in an argument of that name.
