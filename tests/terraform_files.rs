@@ -1447,3 +1447,83 @@ fn real_terraform_agrees_on_the_file_rules() {
         "no duplicate from the ignored files: {json}"
     );
 }
+
+/// `testdata/real/terraform-var-options`: real terraform planned with `-var` and `-var-file` options whose
+/// order decides each variable (`plan-args`). `diff` given the same options as `--var`/`--var-file` gives
+/// the findings `check --source` gives on the real plan, and the plan's values.
+#[test]
+fn real_terraform_agrees_on_var_options() {
+    let case = common::root().join("testdata/real/terraform-var-options");
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(case.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["variables"]["partner_account"]["value"], "999988887777");
+    assert_eq!(plan["variables"]["audit_account"]["value"], "999988887777");
+    let findings = |stdout: &str| -> Vec<(String, String, String)> {
+        let json: serde_json::Value = serde_json::from_str(stdout).unwrap();
+        let mut out: Vec<_> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["address"].as_str().unwrap().to_string(),
+                    f["principal"].as_str().unwrap().to_string(),
+                    f["kind"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let checked = run_in(
+        Some(&case),
+        &[
+            "check",
+            "plan.json",
+            "--source",
+            "config",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(checked.code, 1, "{}", checked.stderr);
+    let checked = findings(&checked.stdout);
+    assert_eq!(
+        checked,
+        vec![external("aws_iam_role.audit"), external("aws_iam_role.partner")]
+    );
+
+    let repo = repository(&[("main.tf", "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n")]);
+    for entry in std::fs::read_dir(case.join("config")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, repo.path().join(path.file_name().unwrap())).unwrap();
+    }
+    // terraform's `-var=…`/`-var-file=…` words, as trustgate's options.
+    let words = std::fs::read_to_string(case.join("plan-args")).unwrap();
+    let mut args = vec![
+        "diff".to_string(),
+        "--base".to_string(),
+        "main".to_string(),
+        "--account".to_string(),
+        "123456789012".to_string(),
+        "--today".to_string(),
+        TODAY.to_string(),
+        "--format".to_string(),
+        "json".to_string(),
+    ];
+    for word in words.split_whitespace() {
+        let (option, value) = word.trim_start_matches('-').split_once('=').unwrap();
+        args.push(format!("--{option}"));
+        args.push(value.to_string());
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run_in(Some(repo.path()), &argv, None);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(findings(&out.stdout), checked, "diff with the plan's options");
+    // Without them every variable keeps its own-account default.
+    let out = run_in(Some(repo.path()), &argv[..9], None);
+    assert_eq!((out.code, findings(&out.stdout)), (0, vec![]));
+}
