@@ -281,7 +281,13 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
     if let Some(error) = diff::unparsable_definitions(input.dir, input.variables) {
         return Err(error);
     }
-    let DiffSites { sites, resources } = diff::sites(&base_index, &work_index, catalog, input.variables);
+    let DiffSites { sites, resources } = diff::sites(
+        &base_index,
+        &work_index,
+        catalog,
+        input.variables,
+        base_tree.incomplete.is_none(),
+    );
     let mut sources = Sources {
         index: work_index,
         resolved: BTreeMap::new(),
@@ -292,6 +298,13 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         issuers: Default::default(),
     };
     let mut diagnostics = base_tree.relabel(&base_index.diagnostics);
+    if let Some(why) = &base_tree.incomplete {
+        diagnostics.push(format!(
+            "the base revision {} is not read whole ({why}), so its policies vouch for nothing: every grant of \
+             the working tree is checked as new",
+            input.base
+        ));
+    }
     diagnostics.append(&mut sources.index.diagnostics);
     // The index notes modules that are not on disk; with no plan, each is an unverifiable site instead.
     sources.index.notes.clear();

@@ -1043,6 +1043,28 @@ fn an_unparsable_base_file_does_not_hide_a_widening() {
     assert!(diagnostics.contains("override.tf"), "{diagnostics}");
 }
 
+/// A base-revision file too large to read is not silently empty: the base vouches for nothing. Here the
+/// base's (padded) `override.tf` narrows the trust to the own account; read without it, the base would
+/// already trust the partner and the working tree, which deletes the override, would look unchanged.
+#[test]
+fn a_base_file_too_large_to_read_does_not_hide_a_widening() {
+    let wide = BASE.replace("111111111111", "999988887777");
+    let narrowing = format!(
+        "{}\ndata \"aws_iam_policy_document\" \"trust\" {{\n  statement {{\n    actions = [\"sts:AssumeRole\"]\n    principals {{\n      type        = \"AWS\"\n      identifiers = [\"arn:aws:iam::111111111111:root\"]\n    }}\n  }}\n}}\n",
+        format!("# {}\n", "x".repeat(80)).repeat(110_000)
+    );
+    assert!(narrowing.len() > 8 << 20);
+    let repo = repository(&[("main.tf", &wide), ("override.tf", &narrowing)]);
+    std::fs::remove_file(repo.path().join("override.tf")).unwrap();
+    let out = diff(repo.path());
+    assert_eq!((out.code, &out.findings), (1, &vec![external("aws_iam_role.r")]));
+    let diagnostics = out.json["diagnostics"].to_string();
+    assert!(
+        diagnostics.contains("override.tf is larger than 8 MiB"),
+        "{diagnostics}"
+    );
+}
+
 /// A variable definitions file that does not parse (here a variable set twice, which Terraform rejects as
 /// "Attribute redefined") stops `diff`, naming the file, as a `.tf` file does; it is never skipped.
 #[test]
