@@ -1003,6 +1003,80 @@ resource "aws_iam_role" "r" {
     );
 }
 
+/// A variable of a set type holds its elements in Terraform's set order (strings sorted, duplicates gone),
+/// not as written: in a default, a variable definitions file and a module call argument. A set with an
+/// element not known offline has no known order: what depends on it is unverifiable.
+#[test]
+fn set_typed_variables_are_in_set_order() {
+    // The second element, in Terraform's order, is the external account; as written, the own one.
+    let written = "[\"999988887777\", \"111111111111\", \"111111111111\"]";
+    let last = "${tolist(var.accounts)[1]}";
+    let root = |default: &str| {
+        BASE.replace(
+            "variable \"partner\" {\n  default = \"111111111111\"\n}\n",
+            &format!("variable \"accounts\" {{\n  type    = set(string)\n  default = {default}\n}}\n"),
+        )
+        .replace("${var.partner}", last)
+    };
+    let repo = repository(&[("main.tf", BASE)]);
+    write(repo.path(), "main.tf", &root(written));
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, out.findings),
+        (1, vec![external("aws_iam_role.r")]),
+        "default"
+    );
+
+    let repo = repository(&[("main.tf", BASE)]);
+    write(repo.path(), "main.tf", &root("[]"));
+    write(
+        repo.path(),
+        "terraform.tfvars",
+        &format!("accounts = {written}\n"),
+    );
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, out.findings),
+        (1, vec![external("aws_iam_role.r")]),
+        "tfvars"
+    );
+
+    let module = format!(
+        "variable \"accounts\" {{\n  type = set(string)\n}}\n{}",
+        &root("[]")[root("[]").find("data \"aws_iam_policy_document\"").unwrap()..]
+    );
+    let repo = repository(&[("main.tf", BASE)]);
+    write(repo.path(), "modules/m/main.tf", &module);
+    write(
+        repo.path(),
+        "main.tf",
+        &format!("{BASE}\nmodule \"m\" {{\n  source   = \"./modules/m\"\n  accounts = {written}\n}}\n"),
+    );
+    let out = diff(repo.path());
+    assert_eq!(
+        (out.code, out.findings),
+        (1, vec![external("module.m.aws_iam_role.r")]),
+        "module argument"
+    );
+
+    let repo = repository(&[("main.tf", BASE)]);
+    write(
+        repo.path(),
+        "main.tf",
+        &format!(
+            "{}\nresource \"aws_iam_role\" \"other\" {{\n  name = \"other\"\n}}\n",
+            root("[\"999988887777\", aws_iam_role.other.unique_id]")
+        ),
+    );
+    let out = diff(repo.path());
+    assert_eq!(out.code, 1, "{}", out.json);
+    assert!(
+        out.findings.iter().all(|(_, _, kind)| kind == "unverifiable") && !out.findings.is_empty(),
+        "unknown element: {:?}",
+        out.findings
+    );
+}
+
 // ---- 8. diff fails closed ----------------------------------------------------------------------------
 
 #[test]

@@ -509,6 +509,7 @@ impl<'a, 'p> Evaluator<'a, 'p> {
         for (name, value) in &self.facts.variables {
             vars.insert(name.clone(), value.clone());
         }
+        self.conform_variables(&[], &mut vars);
         let mut scope = Scope {
             segments: Vec::new(),
             path: Vec::new(),
@@ -544,6 +545,7 @@ impl<'a, 'p> Evaluator<'a, 'p> {
                     vars.insert(key.to_string(), value);
                 }
             }
+            self.conform_variables(&child_path, &mut vars);
             let address = format!(
                 "{}{}module.{name}{}",
                 scope.address,
@@ -561,6 +563,18 @@ impl<'a, 'p> Evaluator<'a, 'p> {
             };
         }
         Some(scope)
+    }
+
+    /// Each variable's value converted to its type constraint (`variables::conform`).
+    fn conform_variables(&self, path: &[String], vars: &mut Map<String, Value>) {
+        for block in self.blocks(path).filter(|b| b.identifier() == "variable") {
+            let Some(name) = block.labels.first().map(|l| l.as_str()) else {
+                continue;
+            };
+            if let Some(value) = vars.get_mut(name) {
+                *value = variables::conform(block, std::mem::replace(value, Value::Null));
+            }
+        }
     }
 
     /// Declared variables with their defaults; those without a default are symbolic.

@@ -188,6 +188,44 @@ pub fn parsing(block: &hcl::Block) -> Parsing {
     }
 }
 
+/// `value` converted to the type constraint of the `variable` block where the conversion changes what an
+/// expression sees: a set type holds its elements in set order, duplicates removed (strings sort
+/// lexicographically: <https://developer.hashicorp.com/terraform/language/expressions/type-constraints#collection-types>).
+/// A set with an element not known offline has no known order, so the whole value is unknown.
+pub fn conform(block: &hcl::Block, value: Value) -> Value {
+    let Some(constraint) = block.body.attributes().find(|a| a.key.as_str() == "type") else {
+        return value;
+    };
+    let hcl::Expression::FuncCall(call) = &constraint.expr else {
+        return value;
+    };
+    if call.name.name.as_str() != "set" {
+        return value;
+    }
+    let Value::Array(mut items) = value else {
+        return value;
+    };
+    let name = block.labels.first().map_or("", |l| l.as_str());
+    // Strings sort lexicographically and numbers numerically; a set of anything else (or of elements not
+    // known offline) is not ordered here.
+    if items
+        .iter()
+        .all(|v| v.as_str().is_some_and(|t| !t.contains("${")))
+    {
+        items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+    } else if items.iter().all(|v| v.as_f64().is_some()) {
+        items.sort_by(|a, b| {
+            a.as_f64()
+                .partial_cmp(&b.as_f64())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+    } else {
+        return unknown(name);
+    }
+    items.dedup();
+    Value::Array(items)
+}
+
 /// Sets the root variables in `vars` (their defaults) from every input after the defaults: the environment,
 /// the definitions files of `dir`, then `inputs`' assignments. `declared` gives each root variable's parsing
 /// mode; values for undeclared names are ignored, as Terraform ignores them. A file that does not parse, or
@@ -343,6 +381,32 @@ mod tests {
         assert_eq!(
             parsing(&block("variable \"x\" {\n type = any\n}")),
             Parsing::Expression
+        );
+    }
+
+    #[test]
+    fn set_typed_values_are_in_set_order() {
+        let block = |text: &str| hcl::parse(text).unwrap().blocks().next().unwrap().clone();
+        let set = block("variable \"s\" {\n type = set(string)\n}");
+        let list = block("variable \"l\" {\n type = list(string)\n}");
+        let strings =
+            |items: &[&str]| Value::Array(items.iter().map(|s| Value::String(s.to_string())).collect());
+        assert_eq!(conform(&set, strings(&["b", "a", "b"])), strings(&["a", "b"]));
+        assert_eq!(
+            conform(&list, strings(&["b", "a", "b"])),
+            strings(&["b", "a", "b"])
+        );
+        assert_eq!(
+            conform(&set, strings(&["b", "${aws_iam_role.x.arn}"])),
+            Value::String("${var.s}".into())
+        );
+        let numbers = block("variable \"n\" {\n type = set(number)\n}");
+        assert_eq!(
+            conform(
+                &numbers,
+                Value::Array(vec![Value::from(10), Value::from(9), Value::from(9)])
+            ),
+            Value::Array(vec![Value::from(9), Value::from(10)])
         );
     }
 
