@@ -586,6 +586,55 @@ fn tf_var_environment_variables_and_var_options_set_variables() {
     assert!(out.stderr.contains("missing.tfvars"), "{}", out.stderr);
 }
 
+/// Text for a `bool` or `number` variable (`TF_VAR_*`, `--var`) is converted as Terraform converts it.
+#[test]
+fn text_values_of_bool_and_number_variables_are_converted() {
+    let main = BASE
+        .replace(
+            "variable \"partner\" {\n  default = \"111111111111\"\n}\n",
+            "variable \"internal\" {\n  type    = bool\n  default = true\n}\nvariable \"index\" {\n  type    = number\n  default = 0\n}\n",
+        )
+        .replace(
+            "${var.partner}",
+            "${var.internal ? \"111111111111\" : [\"111111111111\", \"999988887777\"][var.index]}",
+        );
+    // The base names the own account itself; the change under review takes it from the variables.
+    let own_base = repository(&[("main.tf", &BASE.replace("${var.partner}", "111111111111"))]);
+    write(own_base.path(), "main.tf", &main);
+    let out = common::run_in_env(
+        Some(own_base.path()),
+        &[
+            "diff",
+            "--base",
+            "main",
+            "--account",
+            "111111111111",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+            "--var",
+            "index=1",
+        ],
+        None,
+        &[("TF_VAR_internal", "false")],
+    );
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let findings: Vec<(String, String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["address"].as_str().unwrap().to_string(),
+                f["principal"].as_str().unwrap().to_string(),
+                f["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!((out.code, findings), (1, vec![external("aws_iam_role.r")]));
+}
+
 /// A comment above a module block approves that call's instances (`check --source`); a module called
 /// twice (Terraform rejects it) has no one block to take a comment from, whichever file sorts last.
 #[test]

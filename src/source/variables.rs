@@ -196,6 +196,22 @@ pub fn conform(block: &hcl::Block, value: Value) -> Value {
     let Some(constraint) = block.body.attributes().find(|a| a.key.as_str() == "type") else {
         return value;
     };
+    // Text given for a bool or number (environment, `--var`, a quoted default) is converted as Terraform
+    // converts it; text that does not convert stays (Terraform would reject it).
+    if let (hcl::Expression::Variable(keyword), Value::String(text)) = (&constraint.expr, &value) {
+        match (keyword.as_str(), text.as_str()) {
+            ("bool", "true") => return Value::Bool(true),
+            ("bool", "false") => return Value::Bool(false),
+            ("number", number) => {
+                if let Ok(parsed) = number.parse::<f64>()
+                    && let Some(number) = hcl::Number::from_f64(parsed)
+                {
+                    return Value::Number(number);
+                }
+            }
+            _ => {}
+        }
+    }
     let hcl::Expression::FuncCall(call) = &constraint.expr else {
         return value;
     };
@@ -400,6 +416,14 @@ mod tests {
             conform(&set, strings(&["b", "${aws_iam_role.x.arn}"])),
             Value::String("${var.s}".into())
         );
+        let flag = block("variable \"f\" {\n type = bool\n}");
+        assert_eq!(conform(&flag, Value::String("false".into())), Value::Bool(false));
+        assert_eq!(
+            conform(&flag, Value::String("no".into())),
+            Value::String("no".into())
+        );
+        let count = block("variable \"c\" {\n type = number\n}");
+        assert_eq!(conform(&count, Value::String("2".into())), Value::from(2));
         let numbers = block("variable \"n\" {\n type = set(number)\n}");
         assert_eq!(
             conform(
