@@ -1126,16 +1126,6 @@ fn eval(expr: &Expression, ctx: &Context<'_>) -> Option<Value> {
     prepare(expr, ctx).evaluate(ctx).ok().map(sorted)
 }
 
-/// `eval` for the other readers of the sources (variable definitions files).
-pub(super) fn evaluate(expr: &Expression, ctx: &Context<'_>) -> Option<Value> {
-    eval(expr, ctx)
-}
-
-/// A JSON value as an HCL value, object keys in lexical order.
-pub(super) fn json_value(value: &serde_json::Value) -> Value {
-    sorted(json_to_value(value))
-}
-
 /// Wraps an expression whose value can be an object in the function that sorts its keys, so that
 /// `values()`, `keys()` and `for` see every object in Terraform's lexicographic key order, not in the order
 /// it was written (`values({z = 1, a = 2})` is `[2, 1]`).

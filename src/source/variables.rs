@@ -115,10 +115,7 @@ pub fn read_file(path: &Path) -> Result<Vec<(String, Value)>, DefinitionsError> 
         let serde_json::Value::Object(map) = value else {
             return Err(error("JSON syntax", "the root must be an object".to_string()));
         };
-        return Ok(map
-            .iter()
-            .map(|(k, v)| (k.clone(), super::eval::json_value(v)))
-            .collect());
+        return Ok(map.iter().map(|(k, v)| (k.clone(), json_value(v))).collect());
     }
     crate::nesting::check(text).map_err(|e| error("nesting", e.to_string()))?;
     let edit = hcl::edit::parser::parse_body(text).map_err(|e| {
@@ -138,12 +135,12 @@ pub fn read_file(path: &Path) -> Result<Vec<(String, Value)>, DefinitionsError> 
         ));
     }
     let body = hcl::parse(text).map_err(|e| error("syntax", format!("does not parse: {e}")))?;
-    let ctx = functions::context();
+    let ctx = hcl::eval::Context::new();
     Ok(body
         .attributes()
         .map(|attribute| {
             let name = attribute.key.as_str().to_string();
-            let value = super::eval::evaluate(&attribute.expr, &ctx).unwrap_or_else(|| unknown(&name));
+            let value = constant(&attribute.expr, &ctx).unwrap_or_else(|| unknown(&name));
             (name, value)
         })
         .collect())
@@ -307,13 +304,26 @@ fn from_text(name: &str, text: &str, mode: Parsing) -> Value {
             let Ok(body) = hcl::parse(&assignment) else {
                 return unknown(name);
             };
-            let ctx = functions::context();
+            let ctx = hcl::eval::Context::new();
             body.attributes()
                 .next()
-                .and_then(|a| super::eval::evaluate(&a.expr, &ctx))
+                .and_then(|a| constant(&a.expr, &ctx))
                 .unwrap_or_else(|| unknown(name))
         }
     }
+}
+
+/// The value of an expression of a variable definitions file or of a `-var` value, object keys in lexical
+/// order. Evaluated with no functions and no variables, as Terraform evaluates them: what needs one does not
+/// evaluate (the variable is then unknown).
+fn constant(expr: &hcl::Expression, ctx: &hcl::eval::Context<'_>) -> Option<Value> {
+    use hcl::eval::Evaluate;
+    expr.evaluate(ctx).ok().map(functions::key_order)
+}
+
+/// A JSON value as an HCL value, object keys in lexical order.
+fn json_value(value: &serde_json::Value) -> Value {
+    functions::key_order(serde_json::from_value(value.clone()).unwrap_or(Value::Null))
 }
 
 /// The stand-in for a variable whose value is not known here.
