@@ -1594,7 +1594,7 @@ fn real_terraform_agrees_on_the_file_rules() {
 }
 
 /// `testdata/real/terraform-var-options`: real terraform planned with `-var` and `-var-file` options whose
-/// order decides each variable (`plan-args`). `diff` given the same options as `--var`/`--var-file` gives
+/// order decides each variable (`plan-args`), and a set-typed variable written out of set order. `diff` given the same options as `--var`/`--var-file` gives
 /// the findings `check --source` gives on the real plan, and the plan's values.
 #[test]
 fn real_terraform_agrees_on_var_options() {
@@ -1637,8 +1637,17 @@ fn real_terraform_agrees_on_var_options() {
     assert_eq!(checked.code, 1, "{}", checked.stderr);
     let checked = findings(&checked.stdout);
     assert_eq!(
+        plan["variables"]["accounts"]["value"],
+        serde_json::json!(["123456789012", "999988887777"]),
+        "terraform holds a set in set order"
+    );
+    assert_eq!(
         checked,
-        vec![external("aws_iam_role.audit"), external("aws_iam_role.partner")]
+        vec![
+            external("aws_iam_role.audit"),
+            external("aws_iam_role.ordered"),
+            external("aws_iam_role.partner")
+        ]
     );
 
     let repo = repository(&[("main.tf", "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n")]);
@@ -1668,7 +1677,10 @@ fn real_terraform_agrees_on_var_options() {
     let out = run_in(Some(repo.path()), &argv, None);
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert_eq!(findings(&out.stdout), checked, "diff with the plan's options");
-    // Without them every variable keeps its own-account default.
+    // Without them the two variables keep their own-account defaults (the set does not depend on them).
     let out = run_in(Some(repo.path()), &argv[..9], None);
-    assert_eq!((out.code, findings(&out.stdout)), (0, vec![]));
+    assert_eq!(
+        (out.code, findings(&out.stdout)),
+        (1, vec![external("aws_iam_role.ordered")])
+    );
 }

@@ -56,3 +56,22 @@ resource "aws_iam_role" "audit" {
     }]
   })
 }
+
+# A set holds its elements in set order (strings sorted, duplicates gone), not as written: the second
+# element is 999988887777.
+variable "accounts" {
+  type    = set(string)
+  default = ["999988887777", "123456789012", "123456789012"]
+}
+
+resource "aws_iam_role" "ordered" {
+  name = "var-options-ordered"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = [aws_iam_role.ci.arn, "arn:aws:iam::${tolist(var.accounts)[1]}:root"] }
+    }]
+  })
+}
