@@ -232,6 +232,11 @@ struct TerraformArgs {
     /// The terraform binary, e.g. tofu (default: $TRUSTGATE_TERRAFORM, else terraform on PATH).
     #[arg(long, value_name = "PATH")]
     terraform_bin: Option<PathBuf>,
+    /// The git revision the change starts from (e.g. origin/main), as for `check --base`: comment annotations
+    /// and exceptions are compared with it, so reports say which approvals this change wrote, and a base
+    /// config saying `annotations { from = "base" }` is read whole from the base.
+    #[arg(long, value_name = "REV")]
+    base: Option<String>,
     /// terraform's command line: global options (-chdir=DIR), the subcommand and its arguments.
     #[arg(
         value_name = "TERRAFORM ARGS",
@@ -373,12 +378,37 @@ fn use_color(choice: ColorChoice) -> bool {
 }
 
 fn load_config(args: &BoundaryArgs) -> Result<Config> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
+    load_config_in(args, &working_directory()?)
+}
+
+fn working_directory() -> Result<PathBuf> {
+    std::env::current_dir().map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))
+}
+
+/// The config (`--config`, else `.trustgate.hcl` in `dir`), from the working tree or from `--config-ref`.
+fn load_config_in(args: &BoundaryArgs, dir: &Path) -> Result<Config> {
     match &args.config_ref {
-        Some(rev) => config::load_at_revision(args.config.as_deref(), &cwd, rev, "--config-ref"),
-        None => config::load(args.config.as_deref(), &cwd),
+        Some(rev) => config::load_at_revision(args.config.as_deref(), dir, rev, "--config-ref"),
+        None => config::load(args.config.as_deref(), dir),
     }
+}
+
+/// With `--base REV` (and no `--config-ref`): the base's config when it says `annotations { from = "base" }`
+/// (the change under review cannot edit it), else `config` told which of its exceptions the base has.
+fn with_base(mut config: Config, args: &BoundaryArgs, dir: &Path, base: Option<&str>) -> Result<Config> {
+    if let Some(base) = base
+        && args.config_ref.is_none()
+    {
+        let at_base = config::load_at_revision(args.config.as_deref(), dir, base, "--base")?;
+        if at_base.annotations.from_base {
+            // The base's config takes approvals only from the base: it is the config, whatever the change
+            // under review writes into its own (as with --config-ref).
+            config = at_base;
+        } else {
+            config.compare_with_base(&at_base);
+        }
+    }
+    Ok(config)
 }
 
 /// Uses the built-in service knowledge with the entries of `--services FILE` added or replacing built-in ones.
@@ -404,21 +434,13 @@ fn load_catalog(path: Option<&Path>) -> Result<Catalog> {
 
 fn check(args: CheckArgs, color: bool) -> Result<i32> {
     let today = args.report.today.unwrap_or_else(Date::today_utc);
-    let mut config = load_config(&args.boundary)?;
-    if let Some(base) = &args.base
-        && args.boundary.config_ref.is_none()
-    {
-        let cwd = std::env::current_dir()
-            .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
-        let at_base = config::load_at_revision(args.boundary.config.as_deref(), &cwd, base, "--base")?;
-        if at_base.annotations.from_base {
-            // The base's config takes approvals only from the base: it is the config, whatever the change
-            // under review writes into its own (as with --config-ref).
-            config = at_base;
-        } else {
-            config.compare_with_base(&at_base);
-        }
-    }
+    let cwd = working_directory()?;
+    let config = with_base(
+        load_config_in(&args.boundary, &cwd)?,
+        &args.boundary,
+        &cwd,
+        args.base.as_deref(),
+    )?;
     let source = match &args.plan {
         Some(path) => Source::from_arg(path),
         None if std::io::stdin().is_terminal() => {
@@ -524,14 +546,18 @@ fn run_terraform(args: TerraformArgs, color: bool) -> Result<i32> {
     }
     // The default config file is looked for where terraform works (-chdir=DIR); --config is relative to
     // trustgate's own working directory.
-    let config = match (&args.boundary.config, invocation.chdir()) {
-        (None, Some(dir)) => {
-            let cwd = std::env::current_dir()
-                .map_err(|e| Error::Usage(format!("cannot read the working directory: {e}")))?;
-            config::load(None, &cwd.join(dir))?
-        }
-        _ => load_config(&args.boundary)?,
+    // (with --config-ref or --base, the file at that revision, looked for in the same place).
+    let cwd = working_directory()?;
+    let config_dir = match (&args.boundary.config, invocation.chdir()) {
+        (None, Some(dir)) => cwd.join(dir),
+        _ => cwd,
     };
+    let config = with_base(
+        load_config_in(&args.boundary, &config_dir)?,
+        &args.boundary,
+        &config_dir,
+        args.base.as_deref(),
+    )?;
     let catalog = load_catalog(args.catalog.as_deref())?;
     install_services(args.services.as_deref())?;
     let judge = terraform::Judge {
@@ -546,6 +572,7 @@ fn run_terraform(args: TerraformArgs, color: bool) -> Result<i32> {
             let dir = invocation.chdir().unwrap_or_else(|| PathBuf::from("."));
             crate::source::has_tf_files(&dir).then_some(dir)
         },
+        base: args.base.as_deref(),
     };
     terraform::run(&binary, &invocation, &judge)
 }

@@ -288,14 +288,15 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         input.variables,
         base_tree.incomplete.is_none(),
     );
+    // Without a plan no provider configuration says which account a cluster is in: only clusters (and IAM
+    // OIDC providers) of the default provider, the configuration's own account as `diff` takes it, are own.
+    let issuers = crate::source::eks::ClusterIssuers::from_index_default_provider(&work_index);
     let mut sources = Sources {
         index: work_index,
         resolved: BTreeMap::new(),
         all_from_source: true,
         accounts: Default::default(),
-        // Without a plan no provider configuration says which account a cluster is in: none is taken
-        // to be own.
-        issuers: Default::default(),
+        issuers,
     };
     let mut diagnostics = base_tree.relabel(&base_index.diagnostics);
     if let Some(why) = &base_tree.incomplete {

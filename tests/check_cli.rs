@@ -175,7 +175,8 @@ fn services_file_adds_passrole_services_and_bad_files_are_rejected() {
     let plan = "testdata/real/service-role-not-passrole/plan.json";
     let count = |stdout: &str| stdout.matches("\"kind\": \"service\"").count();
     let base = run(&["check", plan, "--format", "json", "--today", TODAY]);
-    assert_eq!(count(&base.stdout), 2, "{}", base.stdout);
+    // mystery.amazonaws.com, the Lambda role granted sts:*, the unpinned RDS enhanced monitoring role.
+    assert_eq!(count(&base.stdout), 3, "{}", base.stdout);
     let extra = dir.path().join("services.hcl");
     std::fs::write(
         &extra,
@@ -193,8 +194,9 @@ fn services_file_adds_passrole_services_and_bad_files_are_rejected() {
         "--today",
         TODAY,
     ]);
-    // The mystery service is now a PassRole service; the Lambda role granted sts:* still is a finding.
-    assert_eq!(count(&out.stdout), 1, "{}", out.stdout);
+    // The mystery service is now a PassRole service; the Lambda role granted sts:* and the RDS monitoring
+    // role still are findings.
+    assert_eq!(count(&out.stdout), 2, "{}", out.stdout);
     let bad = dir.path().join("bad.hcl");
     std::fs::write(&bad, "passrole_service \"x.amazonaws.com\" {}\n").unwrap();
     let bad = bad.to_string_lossy().to_string();

@@ -367,3 +367,101 @@ fn a_comment_above_a_module_call_approves_its_instances() {
     assert_eq!(beta["location"]["file"], "infra/modules/partner/main.tf");
     assert_eq!(beta["location"]["module_call"]["file"], "infra/main.tf");
 }
+
+/// An EKS cluster, its IAM OIDC provider and an IRSA role added in the same change, without a plan: the
+/// cluster and provider use the default provider (the configuration's own account in `diff`), so every
+/// subject of the issuer is a service account of the own cluster and the role is inside. The same shapes
+/// through a provider alias (another account, for all `diff` can tell) stay a finding: unverifiable, as the
+/// provider's ARN and issuer are known only after apply.
+#[test]
+fn diff_knows_an_own_eks_cluster_created_in_the_same_change() {
+    let cluster = |name: &str, provider: &str| {
+        format!(
+            r#"
+resource "aws_eks_cluster" "{name}" {{
+  {provider}
+  name     = "{name}"
+  role_arn = "arn:aws:iam::111111111111:role/eks"
+  vpc_config {{
+    subnet_ids = ["subnet-1", "subnet-2"]
+  }}
+}}
+
+resource "aws_iam_openid_connect_provider" "{name}" {{
+  {provider}
+  url             = aws_eks_cluster.{name}.identity[0].oidc[0].issuer
+  client_id_list  = ["sts.amazonaws.com"]
+  thumbprint_list = ["9e99a48a9960b14926bb7f3b02e22da2b0ab7280"]
+}}
+
+resource "aws_iam_role" "{name}_irsa" {{
+  name = "{name}-irsa"
+  assume_role_policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Effect    = "Allow"
+      Principal = {{ Federated = aws_iam_openid_connect_provider.{name}.arn }}
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = {{
+        StringEquals = {{
+          "${{replace(aws_iam_openid_connect_provider.{name}.url, "https://", "")}}:sub" = "system:serviceaccount:kube-system:app"
+        }}
+      }}
+    }}]
+  }})
+}}
+"#
+        )
+    };
+    let repo = tempfile::tempdir().expect("temp dir");
+    let infra = repo.path().join("infra");
+    std::fs::create_dir_all(&infra).unwrap();
+    let providers = "provider \"aws\" {}\nprovider \"aws\" {\n  alias = \"other\"\n}\n";
+    std::fs::write(infra.join("providers.tf"), providers).unwrap();
+    git(repo.path(), &["init", "-q", "-b", "main"]);
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "base"]);
+    let work = cluster("own", "") + &cluster("elsewhere", "provider = aws.other");
+    std::fs::write(infra.join("main.tf"), work).unwrap();
+    let out = run_in(
+        Some(repo.path()),
+        &[
+            "diff",
+            "--base",
+            "main",
+            "infra",
+            "--account",
+            "111111111111",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
+    let findings: Vec<(&str, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["address"].as_str().unwrap(), f["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        findings,
+        vec![("aws_iam_role.elsewhere_irsa", "unverifiable")],
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let inside = json["inside"].as_array().expect("inside grants listed");
+    assert!(
+        inside.iter().any(|g| {
+            g["address"] == "aws_iam_role.own_irsa"
+                && g["reason"].as_str().is_some_and(|r| {
+                    r.starts_with("own-federated: ")
+                        && r.contains("(own EKS cluster issuer: aws_eks_cluster.own in account 111111111111)")
+                })
+        }),
+        "{inside:?}"
+    );
+}

@@ -792,3 +792,92 @@ fn wrapper_reads_the_configuration_it_runs_in_as_sources() {
         out.stdout
     );
 }
+
+const STALE: &str = "testdata/real/stale-comment-approves-nothing-new";
+
+/// `work/infra`, a git repository: the base commit (`main`) holds the vendor role with its comment and a
+/// config taking approvals only from the base; the change under review renews the comment's expiry (which
+/// would approve the update's new widening) and switches its own config to `from = "any"`.
+fn stale_comment_repository(fake: &Fake) -> PathBuf {
+    let infra = fake.work().join("infra");
+    std::fs::create_dir(&infra).unwrap();
+    let case = root().join(STALE);
+    std::fs::copy(case.join("base/main.tf"), infra.join("main.tf")).unwrap();
+    std::fs::write(
+        infra.join(".trustgate.hcl"),
+        "annotations {\n  from = \"base\"\n}\n",
+    )
+    .unwrap();
+    common::git(&infra, &["init", "-q", "-b", "main"]);
+    common::git(&infra, &["add", "-A"]);
+    common::git(&infra, &["commit", "-q", "-m", "base"]);
+    common::git(&infra, &["checkout", "-q", "-b", "change"]);
+    let head = std::fs::read_to_string(case.join("head/main.tf")).unwrap();
+    let renewed = regex::Regex::new(r"expiry=\d{4}-\d{2}-\d{2}")
+        .unwrap()
+        .replace(&head, "expiry=2027-05-31")
+        .into_owned();
+    assert_ne!(renewed, head, "the head has a comment with an expiry");
+    std::fs::write(infra.join("main.tf"), renewed).unwrap();
+    std::fs::write(
+        infra.join(".trustgate.hcl"),
+        "annotations {\n  from = \"any\"\n}\n",
+    )
+    .unwrap();
+    common::git(
+        &infra,
+        &[
+            "commit",
+            "-q",
+            "-am",
+            "renew the comment, approvals from anywhere",
+        ],
+    );
+    infra
+}
+
+/// `trustgate terraform --base REV`: as with `check --base`, the base's `from = "base"` decides, so the
+/// comment this change renewed does not approve; without `--base` the change's own config lets it approve.
+#[test]
+fn wrapper_base_takes_approvals_from_the_base() {
+    let fake = Fake::new();
+    stale_comment_repository(&fake);
+    let plan = format!("{STALE}/plan.json");
+    let without = wrap(&fake, &plan, &[], &["-chdir=infra", "plan"]);
+    assert_eq!(without.code, 0, "{}{}", without.stdout, without.stderr);
+    let with = wrap(&fake, &plan, &["--base", "main"], &["-chdir=infra", "plan"]);
+    assert_eq!(with.code, 1, "{}{}", with.stdout, with.stderr);
+    assert!(
+        with.stdout
+            .contains("was added or changed in this change, so it does not approve"),
+        "{}",
+        with.stdout
+    );
+    let unknown = wrap(
+        &fake,
+        &plan,
+        &["--base", "no-such-rev"],
+        &["-chdir=infra", "plan"],
+    );
+    assert_eq!(unknown.code, 2, "{}{}", unknown.stdout, unknown.stderr);
+    assert!(
+        unknown.stderr.contains("--base \"no-such-rev\""),
+        "{}",
+        unknown.stderr
+    );
+}
+
+/// `--config-ref REV` with `-chdir=DIR` reads DIR's `.trustgate.hcl` at REV, not the working tree's.
+#[test]
+fn wrapper_config_ref_reads_the_config_where_terraform_runs() {
+    let fake = Fake::new();
+    stale_comment_repository(&fake);
+    let plan = format!("{STALE}/plan.json");
+    let out = wrap(&fake, &plan, &["--config-ref", "main"], &["-chdir=infra", "plan"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("annotations { from = \"base\" }"),
+        "the base's config is the config: {}",
+        out.stdout
+    );
+}

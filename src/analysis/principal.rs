@@ -239,6 +239,20 @@ pub(crate) fn arn_value_account<'v>(entry: &ConditionEntry, arn: &'v str) -> Opt
     (!has_wildcards(account)).then_some(account)
 }
 
+/// The account an ARN pattern fixes for values that have exactly five `:` (a service's ARNs whose region and
+/// names never contain one), under any text operator: the prefix `arn:PARTITION:SERVICE:` literal and the
+/// account literal. Each literal `:` of the pattern must meet a `:` of the value, in order; past the prefix
+/// the value has two, so the pattern's account (between its next two `:`) is the value's account whatever
+/// the region wildcard matches. None when the pattern has a third `:` after the prefix, or a wildcard before.
+pub(crate) fn colon_free_arn_account(arn: &str) -> Option<&str> {
+    let components = split_arn(arn)?;
+    if arn.contains("${") || components[..3].iter().any(|c| has_wildcards(c)) || components[5].contains(':') {
+        return None;
+    }
+    let account = components[4];
+    (!has_wildcards(account)).then_some(account)
+}
+
 /// The org id at the start of an org path pattern (`o-abc/r-…/ou-…/*`), when literal.
 fn org_of_path(path: &str) -> Option<&str> {
     let org = path.split('/').next()?;
@@ -410,10 +424,17 @@ pub(crate) fn classify(
                 // and #condition-keys-principalarn): a strict test confining the caller to another account
                 // can never hold, so the statement grants this principal nothing.
                 (Reach::Internal, None)
+            } else if tests_federated_claim(conditions) || tests_service_source(conditions) {
+                (Reach::Internal, None)
             } else {
                 let (reach, _) = caller_pinned(Reach::ExternalAccount);
                 (reach, None)
             }
+        }
+        Subject::One(Principal::UniqueId(_) | Principal::Canonical(_))
+            if tests_federated_claim(conditions) || tests_service_source(conditions) =>
+        {
+            (Reach::Internal, None)
         }
         Subject::One(Principal::UniqueId(_) | Principal::Canonical(_) | Principal::Opaque(_)) => {
             let (reach, _) = caller_pinned(Reach::ExternalAccount);
@@ -432,7 +453,9 @@ pub(crate) fn classify(
         // Federated identities are an external population whatever the provider's account, unless the
         // conditions confine the subject to an own identity declared in the boundary.
         Subject::One(Principal::Federated(provider)) => {
-            if super::federated::own_identity(provider, conditions, boundary).is_some() {
+            if super::federated::own_identity(provider, conditions, boundary).is_some()
+                || tests_service_source(conditions)
+            {
                 (Reach::Internal, None)
             } else {
                 (Reach::Federated, None)
@@ -457,13 +480,43 @@ fn pinned_elsewhere(
     }
 }
 
-/// Does the block test a key that this service's requests never carry (policies/services.hcl), with an
-/// operator that is false when the key is absent? Then the statement grants the service nothing.
+/// Does the block test a key that this service's requests never carry (policies/services.hcl), or a claim
+/// of a federated identity provider, with an operator that is false when the key is absent? Then the
+/// statement grants the service nothing.
 pub(crate) fn service_never_matches(service: &str, conditions: &[ConditionEntry]) -> bool {
     let knowledge = super::services::knowledge();
+    tests_federated_claim(conditions)
+        || conditions
+            .iter()
+            .any(|entry| entry.operator.is_strict_positive() && knowledge.never_carries(service, &entry.key))
+}
+
+/// Does the block strictly test (false when the key is absent) a claim of an OIDC identity provider, a
+/// key `HOST:claim` whose part before the first `:` is the provider's host name (it has a dot, which no
+/// AWS service prefix and not `aws:` has)? Such a key is in the request context only of
+/// `sts:AssumeRoleWithWebIdentity` through that provider (IAM User Guide, "Available keys for AWS OIDC
+/// federation", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif),
+/// so a request made with AWS credentials, or by a service principal, never carries it: the statement
+/// grants such a principal nothing.
+/// Does the block strictly test (false when the key is absent) `aws:SourceAccount`? AWS: "the
+/// aws:SourceAccount condition key is only available when the call to your resource is made directly by an
+/// AWS service principal" (IAM User Guide, "AWS global condition context keys",
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html), so the statement
+/// grants an AWS account, role or user, or a federated identity, nothing.
+pub(crate) fn tests_service_source(conditions: &[ConditionEntry]) -> bool {
     conditions
         .iter()
-        .any(|entry| entry.operator.is_strict_positive() && knowledge.never_carries(service, &entry.key))
+        .any(|entry| entry.operator.is_strict_positive() && entry.key == "aws:sourceaccount")
+}
+
+pub(crate) fn tests_federated_claim(conditions: &[ConditionEntry]) -> bool {
+    conditions.iter().any(|entry| {
+        entry.operator.is_strict_positive()
+            && entry
+                .key
+                .split_once(':')
+                .is_some_and(|(host, claim)| host.contains('.') && !host.contains('$') && !claim.is_empty())
+    })
 }
 
 /// Service-specific pins documented by AWS (policies/services.hcl), such as
@@ -476,16 +529,22 @@ pub(crate) fn service_pinned_by_data(
     use super::services::PinValue;
     let knowledge = super::services::knowledge();
     conditions.iter().any(|entry| {
-        let Some(kind) = knowledge.pin(service, &entry.key) else {
+        let Some(pin) = knowledge.pin(service, &entry.key) else {
             return false;
         };
         let text_test = entry.operator.is_strict_positive()
             && matches!(entry.operator.base, crate::policy::OperatorBase::Text { .. });
         text_test
             && !entry.values.is_empty()
-            && entry.values.iter().all(|value| match kind {
-                PinValue::Arn => arn_value_account(entry, value)
-                    .is_some_and(|a| !a.is_empty() && boundary.accounts.contains(a)),
+            && entry.values.iter().all(|value| match pin.value {
+                PinValue::Arn => {
+                    let account = if pin.names_without_colon.is_some() {
+                        colon_free_arn_account(value)
+                    } else {
+                        arn_value_account(entry, value)
+                    };
+                    account.is_some_and(|a| !a.is_empty() && boundary.accounts.contains(a))
+                }
                 PinValue::Account => {
                     fixed_account(entry, value).is_some_and(|a| boundary.accounts.contains(&a))
                 }
@@ -613,6 +672,120 @@ mod tests {
             ),
             Reach::ExternalAccount
         );
+    }
+
+    #[test]
+    fn a_federated_claim_key_grants_aws_and_service_principals_nothing() {
+        let b = boundary();
+        let sub = |op: &str| entry(op, "token.actions.githubusercontent.com:sub", &["repo:o/*"]);
+        let eks = entry(
+            "StringEquals",
+            "oidc.eks.us-east-1.amazonaws.com/id/ABC:sub",
+            &["system:serviceaccount:a:b"],
+        );
+        let reach = |subject: Principal, conditions: &[ConditionEntry]| {
+            classify(&Subject::One(subject), conditions, &b, "aws").0
+        };
+        let service = || Principal::Service("events.amazonaws.com".into());
+        assert_eq!(reach(aws("222222222222"), &[sub("StringLike")]), Reach::Internal);
+        assert_eq!(reach(aws("222222222222"), &[eks]), Reach::Internal);
+        assert_eq!(reach(service(), &[sub("StringLike")]), Reach::Internal);
+        // A test that holds when the key is absent, a negated one, an AWS key, and the federated principal
+        // itself or anyone (`*` includes federated callers) stay outside.
+        assert_eq!(
+            reach(aws("222222222222"), &[sub("StringLikeIfExists")]),
+            Reach::ExternalAccount
+        );
+        assert_eq!(
+            reach(aws("222222222222"), &[sub("StringNotLike")]),
+            Reach::ExternalAccount
+        );
+        assert_eq!(
+            reach(
+                aws("222222222222"),
+                &[entry("StringEquals", "aws:SourceVpc", &["vpc-1"])]
+            ),
+            Reach::ExternalAccount
+        );
+        assert_eq!(
+            reach(service(), &[sub("ForAllValues:StringLike")]),
+            Reach::Service
+        );
+        assert_eq!(
+            reach(
+                Principal::Federated(
+                    "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com".into()
+                ),
+                &[sub("StringLike")]
+            ),
+            Reach::Federated
+        );
+        assert_eq!(reach(Principal::Any, &[sub("StringLike")]), Reach::Public);
+    }
+
+    #[test]
+    fn aws_source_account_grants_aws_and_federated_principals_nothing() {
+        let b = boundary();
+        let source = |op: &str| entry(op, "aws:SourceAccount", &["222222222222"]);
+        let reach = |subject: Principal, conditions: &[ConditionEntry]| {
+            classify(&Subject::One(subject), conditions, &b, "aws").0
+        };
+        let github = || {
+            Principal::Federated(
+                "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com".into(),
+            )
+        };
+        assert_eq!(
+            reach(aws("222222222222"), &[source("StringEquals")]),
+            Reach::Internal
+        );
+        assert_eq!(reach(github(), &[source("StringEquals")]), Reach::Internal);
+        // Services carry it (a foreign account leaves them outside); IfExists and negated tests hold without it.
+        assert_eq!(
+            reach(
+                Principal::Service("events.amazonaws.com".into()),
+                &[source("StringEquals")]
+            ),
+            Reach::Service
+        );
+        assert_eq!(
+            reach(aws("222222222222"), &[source("StringEqualsIfExists")]),
+            Reach::ExternalAccount
+        );
+        assert_eq!(reach(github(), &[source("StringNotEquals")]), Reach::Federated);
+    }
+
+    #[test]
+    fn cloudtrail_pin_with_a_wildcard_region_fixes_the_account() {
+        let service = Subject::One(Principal::Service("cloudtrail.amazonaws.com".into()));
+        let reach = |op: &str, value: &str| {
+            let pin = [entry(op, "kms:EncryptionContext:aws:cloudtrail:arn", &[value])];
+            classify(&service, &pin, &boundary(), "aws").0
+        };
+        // The shape of AWS's CloudTrail key policy: any region, the own account, any trail.
+        assert_eq!(
+            reach("StringLike", "arn:aws:cloudtrail:*:111111111111:trail/*"),
+            Reach::Internal
+        );
+        assert_eq!(
+            reach(
+                "StringEquals",
+                "arn:aws:cloudtrail:eu-west-1:111111111111:trail/t"
+            ),
+            Reach::Internal
+        );
+        // Another account, a wildcard account or prefix, an extra `:` (a value with more than five `:` could
+        // shift the account), a negated or IfExists test: not pinned.
+        for (op, value) in [
+            ("StringLike", "arn:aws:cloudtrail:*:222222222222:trail/*"),
+            ("StringLike", "arn:aws:cloudtrail:*:*:trail/*"),
+            ("StringLike", "arn:aws:cloud*:*:111111111111:trail/*"),
+            ("StringLike", "arn:aws:cloudtrail:*:111111111111:trail/*:x"),
+            ("StringNotLike", "arn:aws:cloudtrail:*:111111111111:trail/*"),
+            ("StringLikeIfExists", "arn:aws:cloudtrail:*:111111111111:trail/*"),
+        ] {
+            assert_eq!(reach(op, value), Reach::Service, "{op} {value}");
+        }
     }
 
     #[test]

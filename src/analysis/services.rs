@@ -41,6 +41,10 @@ pub struct ServicePin {
     pub services: Vec<String>,
     pub value: PinValue,
     pub source: String,
+    /// The AWS page stating that the names in the service's ARNs never contain `:` (`names_without_colon`):
+    /// then an ARN value the service sends has exactly five `:`, and a `StringLike` pattern with a
+    /// wildcard region still fixes the account.
+    pub names_without_colon: Option<String>,
 }
 
 /// The whole file. Keys are lower case (condition keys and service names are case-insensitive).
@@ -111,14 +115,14 @@ impl ServiceKnowledge {
         }
     }
 
-    /// The pin kind of `key` for this service, if the key is a documented pin for it.
-    pub fn pin(&self, service: &str, key: &str) -> Option<PinValue> {
+    /// The pin of `key` for this service, if the key is a documented pin for it.
+    pub fn pin(&self, service: &str, key: &str) -> Option<&ServicePin> {
         let service = base_name(service);
         let pin = self.pins.get(key)?;
         pin.services
             .iter()
             .any(|pattern| glob_matches(pattern, service))
-            .then_some(pin.value)
+            .then_some(pin)
     }
 
     /// Parses the file format of `policies/services.hcl`. Errors name the entry.
@@ -147,7 +151,7 @@ impl ServiceKnowledge {
             let allowed: &[&str] = match kind {
                 "passrole_service" => &["source"],
                 "absent_key" => &["services", "except", "source"],
-                "service_pin" => &["services", "value", "source"],
+                "service_pin" => &["services", "value", "source", "names_without_colon"],
                 other => {
                     return Err(format!(
                         "unknown block \"{other}\"; expected passrole_service, absent_key or service_pin"
@@ -223,12 +227,27 @@ impl ServiceKnowledge {
                             "{kind} \"{name}\": services must name at least one service"
                         ));
                     }
+                    let names_without_colon = match attributes.get("names_without_colon") {
+                        None => None,
+                        Some(Expression::String(url)) if url.starts_with("https://") => Some(url.clone()),
+                        Some(_) => {
+                            return Err(format!(
+                                "{kind} \"{name}\": names_without_colon must be an https:// documentation URL"
+                            ));
+                        }
+                    };
+                    if names_without_colon.is_some() && value != PinValue::Arn {
+                        return Err(format!(
+                            "{kind} \"{name}\": names_without_colon applies only to value = \"arn\""
+                        ));
+                    }
                     knowledge.pins.insert(
                         name,
                         ServicePin {
                             services,
                             value,
                             source,
+                            names_without_colon,
                         },
                     );
                 }
@@ -263,9 +282,26 @@ mod tests {
             .values()
             .chain(k.absent_keys.values().map(|a| &a.source))
             .chain(k.pins.values().map(|p| &p.source))
+            .chain(k.pins.values().filter_map(|p| p.names_without_colon.as_ref()))
         {
             assert!(source.starts_with("https://docs.aws.amazon.com/"), "{source}");
         }
+    }
+
+    #[test]
+    fn names_without_colon_is_an_optional_url_for_arn_pins_only() {
+        let pin = |extra: &str, value: &str| {
+            ServiceKnowledge::parse(&format!(
+                "service_pin \"k\" {{\n services = [\"x.amazonaws.com\"]\n value = \"{value}\"\n source = \"https://a\"\n{extra}}}\n"
+            ))
+        };
+        assert_eq!(
+            pin("names_without_colon = \"https://b\"\n", "arn").unwrap().pins["k"].names_without_colon,
+            Some("https://b".to_string())
+        );
+        assert_eq!(pin("", "arn").unwrap().pins["k"].names_without_colon, None);
+        assert!(pin("names_without_colon = \"b\"\n", "arn").is_err());
+        assert!(pin("names_without_colon = \"https://b\"\n", "account").is_err());
     }
 
     #[test]
@@ -283,11 +319,13 @@ mod tests {
             k.pin(
                 "logs.eu-west-1.amazonaws.com",
                 "kms:encryptioncontext:aws:logs:arn"
-            ),
+            )
+            .map(|p| p.value),
             Some(PinValue::Arn)
         );
         assert_eq!(
-            k.pin("s3.amazonaws.com", "kms:encryptioncontext:aws:logs:arn"),
+            k.pin("s3.amazonaws.com", "kms:encryptioncontext:aws:logs:arn")
+                .map(|p| p.value),
             None
         );
     }

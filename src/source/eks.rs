@@ -36,11 +36,48 @@ pub struct ClusterIssuers {
 
 impl ClusterIssuers {
     pub fn from_index(index: &SourceIndex) -> ClusterIssuers {
+        ClusterIssuers::read(index).0
+    }
+
+    /// For `trustgate diff` (no plan, so no provider configurations' accounts): only the clusters and IAM
+    /// OIDC providers that use the default `aws` provider, with no `provider` argument on their block and no
+    /// `providers` argument on any module call above them. They share the provider configuration, and so the
+    /// account, that `diff` takes every resource of the configuration to be in; a cluster through a provider
+    /// alias may be in any account and is left out.
+    pub fn from_index_default_provider(index: &SourceIndex) -> ClusterIssuers {
+        let (mut out, aliased) = ClusterIssuers::read(index);
+        let inherits = |path: &[String]| {
+            (0..path.len()).all(|depth| {
+                !aliased
+                    .calls
+                    .contains(&(path[..depth].to_vec(), path[depth].clone()))
+            })
+        };
+        out.clusters.retain(|path, list| {
+            list.retain(|cluster| !aliased.resources.contains(&(path.clone(), cluster.clone())));
+            inherits(path) && !list.is_empty()
+        });
+        out.providers.retain(|(path, provider), _| {
+            inherits(path) && !aliased.resources.contains(&(path.clone(), provider.clone()))
+        });
+        out
+    }
+
+    fn read(index: &SourceIndex) -> (ClusterIssuers, Aliased) {
         let mut out = ClusterIssuers::default();
+        let mut aliased = Aliased::default();
         // Terraform rejects a configuration with an object defined twice: neither definition of a local or
         // provider may say what a reference stands for.
         if !index.conflicts().is_empty() {
-            return out;
+            return (out, aliased);
+        }
+        for (path, module) in &index.modules {
+            for file in module.files.iter().filter(|f| f.parsed) {
+                let Ok(body) = hcl::parse(&file.text) else {
+                    continue;
+                };
+                aliased.read_body(path, &body);
+            }
         }
         for (path, module) in &index.modules {
             if !module.resources.keys().any(|a| a.starts_with("aws_eks_cluster.")) {
@@ -62,7 +99,7 @@ impl ClusterIssuers {
                 out.read_body(path, &body);
             }
         }
-        out
+        (out, aliased)
     }
 
     fn read_body(&mut self, path: &[String], body: &Body) {
@@ -133,6 +170,33 @@ impl ClusterIssuers {
                 })
             }
             _ => None,
+        }
+    }
+}
+
+/// Blocks that choose a provider configuration other than the default one.
+#[derive(Debug, Default)]
+struct Aliased {
+    /// (module path, `type.name`) of resources with a `provider` argument.
+    resources: std::collections::BTreeSet<(Vec<String>, String)>,
+    /// (module path, call name) of module calls with a `providers` argument.
+    calls: std::collections::BTreeSet<(Vec<String>, String)>,
+}
+
+impl Aliased {
+    fn read_body(&mut self, path: &[String], body: &Body) {
+        let has = |block: &hcl::Block, name: &str| block.body.attributes().any(|a| a.key.as_str() == name);
+        for block in body.blocks() {
+            match (block.identifier(), block.labels.as_slice()) {
+                ("resource", [kind, name]) if has(block, "provider") => {
+                    self.resources
+                        .insert((path.to_vec(), format!("{}.{}", kind.as_str(), name.as_str())));
+                }
+                ("module", [name]) if has(block, "providers") => {
+                    self.calls.insert((path.to_vec(), name.as_str().to_string()));
+                }
+                _ => {}
+            }
         }
     }
 }
@@ -214,6 +278,42 @@ mod tests {
     }
 
     const CLUSTER: &str = "resource \"aws_eks_cluster\" \"main\" {\n  name = \"main\"\n}\n";
+
+    /// `diff` keeps only the clusters and providers of the default provider: not those with a `provider`
+    /// argument, nor anything in a module called with `providers`.
+    #[test]
+    fn without_a_plan_only_default_provider_clusters_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let eks = "resource \"aws_eks_cluster\" \"main\" {\n  name = \"main\"\n}\n\
+                   resource \"aws_eks_cluster\" \"aliased\" {\n  provider = aws.other\n  name = \"a\"\n}\n\
+                   resource \"aws_iam_openid_connect_provider\" \"main\" {\n  url = aws_eks_cluster.main.identity[0].oidc[0].issuer\n}\n\
+                   resource \"aws_iam_openid_connect_provider\" \"aliased\" {\n  provider = aws.other\n  url = aws_eks_cluster.main.identity[0].oidc[0].issuer\n}\n";
+        std::fs::write(dir.path().join("main.tf"), eks).unwrap();
+        std::fs::create_dir_all(dir.path().join("m")).unwrap();
+        std::fs::write(dir.path().join("m/main.tf"), eks).unwrap();
+        let calls = "module \"plain\" {\n  source = \"./m\"\n}\n\
+                     module \"moved\" {\n  source = \"./m\"\n  providers = { aws = aws.other }\n}\n";
+        std::fs::write(dir.path().join("calls.tf"), calls).unwrap();
+        let index = SourceIndex::load(dir.path(), None);
+        let all = ClusterIssuers::from_index(&index);
+        let own = ClusterIssuers::from_index_default_provider(&index);
+        let issuer = "aws_eks_cluster.main.identity[0].oidc[0].issuer";
+        let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        for (site, prefix) in [(path(&[]), ""), (path(&["plain"]), "module.plain.")] {
+            let found =
+                |i: &ClusterIssuers, symbol: &str| i.reference(&site, &format!("{prefix}{symbol}")).is_some();
+            assert!(found(&all, issuer) && found(&own, issuer));
+            assert!(found(&all, "aws_eks_cluster.aliased.identity[0].oidc[0].issuer"));
+            assert!(!found(&own, "aws_eks_cluster.aliased.identity[0].oidc[0].issuer"));
+            assert!(found(&own, "aws_iam_openid_connect_provider.main.arn"));
+            assert!(found(&all, "aws_iam_openid_connect_provider.aliased.arn"));
+            assert!(!found(&own, "aws_iam_openid_connect_provider.aliased.arn"));
+        }
+        let moved = path(&["moved"]);
+        let found = |i: &ClusterIssuers| i.reference(&moved, &format!("module.moved.{issuer}")).is_some();
+        assert!(found(&all));
+        assert!(!found(&own));
+    }
 
     #[test]
     fn only_the_exact_issuer_shapes_stand_for_the_cluster_issuer() {

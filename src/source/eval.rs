@@ -63,8 +63,9 @@ pub struct Evaluator<'a, 'p> {
 }
 
 /// Attributes commonly referenced across resources; unknown ones become symbols.
-const SYMBOLIC_ATTRIBUTES: [&str; 13] = [
+const SYMBOLIC_ATTRIBUTES: [&str; 14] = [
     "arn",
+    "execution_arn",
     "id",
     "name",
     "unique_id",

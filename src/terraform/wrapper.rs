@@ -33,6 +33,8 @@ pub struct Judge<'a> {
     /// The configuration terraform runs in (`-chdir=DIR`, else the working directory) when it holds `.tf`
     /// files: read as HCL sources, for file/line locations, comment annotations and unknown policies.
     pub source_dir: Option<PathBuf>,
+    /// `--base REV`: the revision approvals are compared with (as `check --base`).
+    pub base: Option<&'a str>,
 }
 
 /// The outcome of a check, as far as the wrapper needs it.
@@ -56,7 +58,7 @@ impl Judge<'_> {
             text,
             display_path: display.to_path_buf(),
             source_dir: self.source_dir.clone(),
-            base: None,
+            base: self.base,
         };
         let report = pipeline::run(
             Inputs::Plan(input),

@@ -38,3 +38,17 @@ resource "aws_iam_role" "pinned" {
     }]
   })
 }
+
+# RDS enhanced monitoring without a pin: AWS documents a confused-deputy risk for this role (RDS User Guide,
+# "Protecting against the confused deputy problem"), so it is not a PassRole exemption and keeps its finding.
+resource "aws_iam_role" "rds_monitoring" {
+  name = "db-monitoring-unpinned"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "monitoring.rds.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}

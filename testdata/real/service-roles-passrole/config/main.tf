@@ -63,8 +63,23 @@ resource "aws_iam_role" "workflow" {
     Version = "2012-10-17"
     Statement = [{
       Effect    = "Allow"
-      Principal = { Service = ["states.amazonaws.com", "codebuild.amazonaws.com", "monitoring.rds.amazonaws.com"] }
+      Principal = { Service = ["states.amazonaws.com", "codebuild.amazonaws.com"] }
       Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+# RDS enhanced monitoring: AWS documents a confused-deputy risk for this role, so it is pinned to the own
+# account with aws:SourceAccount, as the RDS User Guide shows.
+resource "aws_iam_role" "rds_monitoring" {
+  name = "orders-db-monitoring"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "monitoring.rds.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
     }]
   })
 }
