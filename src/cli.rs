@@ -116,6 +116,16 @@ struct DiffArgs {
     /// The root module directory (default: the current directory).
     #[arg(value_name = "DIR", default_value = ".")]
     dir: PathBuf,
+    /// Sets a root module variable, as `terraform plan -var`; repeatable, applied with --var-file in the
+    /// order given, after TF_VAR_* and the variable definitions files.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
+    /// Reads root module variables from FILE, as `terraform plan -var-file`; repeatable.
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+    /// The command-line order of --var and --var-file (filled in after parsing).
+    #[arg(skip)]
+    assignments: Vec<crate::source::variables::Assignment>,
     #[command(flatten)]
     boundary: BoundaryArgs,
     #[command(flatten)]
@@ -284,14 +294,54 @@ fn parse_org(value: &str) -> std::result::Result<String, String> {
     }
 }
 
+fn parse_var(value: &str) -> std::result::Result<(String, String), String> {
+    match value.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => Ok((name.trim().to_string(), value.to_string())),
+        _ => Err("expected NAME=VALUE".to_string()),
+    }
+}
+
+/// `--var` and `--var-file` of `diff` in the order they were given (Terraform applies them so).
+fn assignments(matches: &clap::ArgMatches, args: &DiffArgs) -> Vec<crate::source::variables::Assignment> {
+    use crate::source::variables::Assignment;
+    let Some(("diff", sub)) = matches.subcommand() else {
+        return Vec::new();
+    };
+    let mut ordered: Vec<(usize, Assignment)> = Vec::new();
+    let indices = |id: &str| -> Vec<usize> { sub.indices_of(id).map(Iterator::collect).unwrap_or_default() };
+    for (at, (name, value)) in indices("vars").into_iter().zip(&args.vars) {
+        ordered.push((
+            at,
+            Assignment::Value {
+                name: name.clone(),
+                value: value.clone(),
+            },
+        ));
+    }
+    for (at, file) in indices("var_files").into_iter().zip(&args.var_files) {
+        ordered.push((at, Assignment::File(file.clone())));
+    }
+    ordered.sort_by_key(|(at, _)| *at);
+    ordered.into_iter().map(|(_, a)| a).collect()
+}
+
 fn parse_date(value: &str) -> std::result::Result<Date, String> {
     Date::parse_iso(value).ok_or_else(|| "expected a date in YYYY-MM-DD form".to_string())
 }
 
 /// Runs the command line; returns the process exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    use clap::{CommandFactory, FromArgMatches};
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
+    let cli = match parsed {
+        Ok((mut cli, matches)) => {
+            if let Command::Diff(args) = &mut cli.command {
+                args.assignments = assignments(&matches, args);
+            }
+            cli
+        }
         Err(error) => {
             let _ = error.print();
             return if error.use_stderr() { EXIT_ERROR } else { EXIT_OK };
@@ -533,9 +583,11 @@ fn diff(args: DiffArgs, color: bool) -> Result<i32> {
     let catalog = load_catalog(args.report.catalog.as_deref())?;
     install_services(args.report.services.as_deref())?;
     let destinations = Destinations::new(args.report.format, &args.report.output)?;
+    let variables = crate::source::variables::InputVariables::from_environment(args.assignments.clone());
     let input = DiffInput {
         base: &args.base,
         dir: &args.dir,
+        variables: &variables,
     };
     let settings = Settings {
         flag_accounts: &args.boundary.accounts,

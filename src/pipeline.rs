@@ -65,6 +65,8 @@ pub struct DiffInput<'a> {
     pub base: &'a str,
     /// The root module directory (in a git work tree).
     pub dir: &'a Path,
+    /// Root variable values from the environment and `--var`/`--var-file`.
+    pub variables: &'a crate::source::variables::InputVariables,
 }
 
 /// Runs every stage, writes the report to `destinations` (files all or none, then standard output), and
@@ -279,7 +281,16 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
     if let Some(error) = diff::unparsable(&work_index) {
         return Err(error);
     }
-    let DiffSites { sites, resources } = diff::sites(&base_index, &work_index, catalog);
+    if let Some(error) = diff::unparsable_definitions(input.dir, input.variables) {
+        return Err(error);
+    }
+    let DiffSites { sites, resources } = diff::sites(
+        &base_index,
+        &work_index,
+        catalog,
+        input.variables,
+        base_tree.incomplete.is_none(),
+    );
     // Without a plan no provider configuration says which account a cluster is in: only clusters (and IAM
     // OIDC providers) of the default provider, the configuration's own account as `diff` takes it, are own.
     let issuers = crate::source::eks::ClusterIssuers::from_index_default_provider(&work_index);
@@ -292,10 +303,22 @@ fn from_diff(input: DiffInput<'_>, catalog: &Catalog) -> Result<Extracted> {
         arns: Default::default(),
     };
     let mut diagnostics = base_tree.relabel(&base_index.diagnostics);
+    if let Some(why) = &base_tree.incomplete {
+        diagnostics.push(format!(
+            "the base revision {} is not read whole ({why}), so its policies vouch for nothing: every grant of \
+             the working tree is checked as new",
+            input.base
+        ));
+    }
     diagnostics.append(&mut sources.index.diagnostics);
     // The index notes modules that are not on disk; with no plan, each is an unverifiable site instead.
     sources.index.notes.clear();
-    let notes = Vec::new();
+    let notes: Vec<String> = input
+        .variables
+        .hidden
+        .iter()
+        .map(|why| format!("{why}: every root module variable is taken as unknown"))
+        .collect();
     Ok(Extracted {
         input: PathBuf::from(format!("{} ({} → working tree)", input.dir.display(), input.base)),
         command: "diff",

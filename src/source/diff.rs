@@ -10,6 +10,7 @@ use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
 use super::eval::SourcePolicy;
+use super::variables::InputVariables;
 use super::{Evaluator, SourceIndex};
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
@@ -114,8 +115,9 @@ fn git_text(dir: &Path, args: &[&str]) -> Result<String> {
         .to_string())
 }
 
-/// Writes the source files of `rev` into a fresh temporary directory; returns it.
-fn materialise(toplevel: &Path, rev: &str) -> Result<TempDir> {
+/// Writes the source files of `rev` into a fresh temporary directory; returns it, and why it holds less than
+/// the revision's source files (more than `MAX_FILES`, or a file larger than `MAX_BLOB`), if it does.
+fn materialise(toplevel: &Path, rev: &str) -> Result<(TempDir, Option<String>)> {
     let temp = TempDir(
         tempfile::Builder::new()
             .prefix("trustgate-diff-")
@@ -134,13 +136,17 @@ fn materialise(toplevel: &Path, rev: &str) -> Result<TempDir> {
         toplevel,
         &["ls-tree", "-r", "-z", "--name-only", "--full-tree", rev],
     )?;
-    let names: Vec<String> = listing
+    let mut names: Vec<String> = listing
         .split(|&b| b == 0)
         .filter(|name| !name.is_empty())
         .map(|name| String::from_utf8_lossy(name).into_owned())
         .filter(|name| SOURCE_EXTENSIONS.iter().any(|ext| name.ends_with(ext)))
-        .take(MAX_FILES)
+        .take(MAX_FILES + 1)
         .collect();
+    let mut incomplete = (names.len() > MAX_FILES).then(|| {
+        format!("it has more than {MAX_FILES} source files, and only the first {MAX_FILES} are read")
+    });
+    names.truncate(MAX_FILES);
     let names: Vec<String> = names
         .into_iter()
         .filter(|name| {
@@ -151,6 +157,12 @@ fn materialise(toplevel: &Path, rev: &str) -> Result<TempDir> {
         })
         .collect();
     for (name, bytes) in names.iter().zip(blobs(toplevel, rev, &names)?) {
+        let Some(bytes) = bytes else {
+            incomplete.get_or_insert_with(|| {
+                format!("{name} is larger than {} MiB and is not read", MAX_BLOB >> 20)
+            });
+            continue;
+        };
         let target = temp.path().join(name);
         if let Some(parent) = target.parent() {
             let _ = std::fs::create_dir_all(parent);
@@ -158,12 +170,12 @@ fn materialise(toplevel: &Path, rev: &str) -> Result<TempDir> {
         std::fs::write(&target, bytes)
             .map_err(|e| Error::Usage(format!("cannot write a temporary file: {e}")))?;
     }
-    Ok(temp)
+    Ok((temp, incomplete))
 }
 
 /// The contents of `names` at `rev`, in order, through one `git cat-file --batch` (one process, not one
-/// per file).
-fn blobs(toplevel: &Path, rev: &str, names: &[String]) -> Result<Vec<Vec<u8>>> {
+/// per file); None for a blob larger than `MAX_BLOB`.
+fn blobs(toplevel: &Path, rev: &str, names: &[String]) -> Result<Vec<Option<Vec<u8>>>> {
     use std::io::{BufRead, BufReader, Read, Write};
     let failed = |e: std::io::Error| Error::Usage(format!("cannot run git cat-file: {e}"));
     let mut child = Command::new("git")
@@ -199,20 +211,21 @@ fn blobs(toplevel: &Path, rev: &str, names: &[String]) -> Result<Vec<Vec<u8>>> {
             .and_then(|size| size.parse::<usize>().ok())
             .filter(|_| header.split(' ').nth(1) == Some("blob"));
         let Some(size) = size else {
-            out.push(Vec::new());
+            // Not a blob (a submodule): nothing to read.
+            out.push(Some(Vec::new()));
             continue;
         };
         if size > MAX_BLOB {
-            // Not a configuration file: skip its bytes (and the newline after them).
+            // Skip its bytes (and the newline after them).
             std::io::copy(&mut (&mut reader).take(size as u64 + 1), &mut std::io::sink()).map_err(failed)?;
-            out.push(Vec::new());
+            out.push(None);
             continue;
         }
         let mut bytes = vec![0; size];
         reader.read_exact(&mut bytes).map_err(failed)?;
         let mut newline = [0u8; 1];
         reader.read_exact(&mut newline).map_err(failed)?;
-        out.push(bytes);
+        out.push(Some(bytes));
     }
     let _ = writer.join();
     let _ = child.wait();
@@ -258,6 +271,9 @@ pub struct BaseTree {
     pub dir: PathBuf,
     /// The revision as given, for messages.
     rev: String,
+    /// Why the checkout holds less than the revision's source files, if it does: then the base vouches for
+    /// nothing (see `sites`).
+    pub incomplete: Option<String>,
 }
 
 impl BaseTree {
@@ -284,12 +300,13 @@ pub fn check_out_base(dir: &Path, base: &str) -> Result<BaseTree> {
         &["rev-parse", "--verify", "--quiet", &format!("{base}^{{commit}}")],
     )
     .map_err(|_| Error::Usage(format!("--base {base}: not a revision of this repository")))?;
-    let temp = materialise(&toplevel, base)?;
+    let (temp, incomplete) = materialise(&toplevel, base)?;
     let dir = temp.path().join(&prefix);
     Ok(BaseTree {
         _temp: temp,
         dir,
         rev: base.to_string(),
+        incomplete,
     })
 }
 
@@ -318,6 +335,18 @@ pub fn unparsable(index: &SourceIndex) -> Option<Error> {
                 format!("{message} (diff has no plan to check its policies from)"),
             )
         })
+}
+
+/// The first variable definitions file of the working tree (or given with `--var-file`) that cannot be read or
+/// does not parse, as an error: Terraform would stop there, so no value of it may be guessed.
+pub fn unparsable_definitions(dir: &Path, inputs: &InputVariables) -> Option<Error> {
+    super::variables::check(dir, inputs).err().map(|e| {
+        Error::invalid(
+            super::index::display_path(&e.file),
+            e.place,
+            format!("{} (diff has no plan to take variables from)", e.message),
+        )
+    })
 }
 
 /// Stand-ins for what the sources of one tree cannot show: a module call whose module was not read (each
@@ -351,9 +380,34 @@ fn unread_policies(index: &SourceIndex) -> Vec<SourcePolicy> {
 
 /// Pairs the policies of the base tree with those of the working tree: a site for every policy that was
 /// created, deleted or may have changed.
-pub fn sites(base_index: &SourceIndex, work_index: &SourceIndex, catalog: &Catalog) -> DiffSites {
-    let mut base = Evaluator::new(base_index, None).policy_attributes(catalog);
-    let mut work = Evaluator::new(work_index, None).policy_attributes(catalog);
+///
+/// Root variables take their values as `terraform plan` would from `inputs` on both sides. When a file of
+/// the base revision does not parse, or was not read (`!base_complete`), the base's policies vouch for nothing (each is compared as unknown, so
+/// every grant of the working tree is checked as new): read without that file, the base could be wider than
+/// what was deployed and hide a widening.
+pub fn sites(
+    base_index: &SourceIndex,
+    work_index: &SourceIndex,
+    catalog: &Catalog,
+    inputs: &InputVariables,
+    base_complete: bool,
+) -> DiffSites {
+    let mut base = Evaluator::new(base_index, None)
+        .with_inputs(inputs)
+        .policy_attributes(catalog);
+    let mut work = Evaluator::new(work_index, None)
+        .with_inputs(inputs)
+        .policy_attributes(catalog);
+    let base_broken = !base_complete
+        || base_index
+            .modules
+            .values()
+            .flat_map(|m| &m.files)
+            .any(|f| f.syntax_error.is_some())
+        || base_index
+            .modules
+            .get(&Vec::new())
+            .is_some_and(|root| super::variables::check(&root.dir, &InputVariables::default()).is_err());
     base.extend(unread_policies(base_index));
     work.extend(unread_policies(work_index));
     let unread_reason = |index: &SourceIndex, address: &str| {
@@ -409,7 +463,10 @@ pub fn sites(base_index: &SourceIndex, work_index: &SourceIndex, catalog: &Catal
         };
         let (before_policy, after_policy) = (before.as_ref(), after.as_ref());
         let (before, after) = (
-            value(before, base_index, &base_rejected),
+            match value(before, base_index, &base_rejected) {
+                PolicyValue::Known(_) if base_broken => PolicyValue::Unknown,
+                other => other,
+            },
             value(after, work_index, &work_rejected),
         );
         // Two equal known policies cannot widen. Two policies that both fail to evaluate are the same only
@@ -484,7 +541,8 @@ mod tests {
         std::fs::write(repo.path().join("main.tf"), "locals {}\n").unwrap();
         run(&["add", "-A"]);
         run(&["commit", "-q", "-m", "base"]);
-        let temp = materialise(repo.path(), "HEAD").unwrap();
+        let (temp, incomplete) = materialise(repo.path(), "HEAD").unwrap();
+        assert_eq!(incomplete, None);
         let mode = std::fs::metadata(temp.path()).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o700, "{mode:o}");
         assert!(temp.path().join("main.tf").is_file());

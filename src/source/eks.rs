@@ -66,6 +66,11 @@ impl ClusterIssuers {
     fn read(index: &SourceIndex) -> (ClusterIssuers, Aliased) {
         let mut out = ClusterIssuers::default();
         let mut aliased = Aliased::default();
+        // Terraform rejects a configuration with an object defined twice: neither definition of a local or
+        // provider may say what a reference stands for.
+        if !index.conflicts().is_empty() {
+            return (out, aliased);
+        }
         for (path, module) in &index.modules {
             for file in module.files.iter().filter(|f| f.parsed) {
                 let Ok(body) = hcl::parse(&file.text) else {
@@ -375,5 +380,18 @@ resource \"aws_iam_openid_connect_provider\" \"var\" {{
         }
         // A local of another module is not this module's.
         assert_eq!(i.reference(&["m".to_string()], "local.issuer"), None);
+    }
+
+    #[test]
+    fn a_configuration_terraform_rejects_has_no_issuers() {
+        let issuer = "locals {\n  issuer = replace(aws_eks_cluster.main.identity[0].oidc[0].issuer, \"https://\", \"\")\n}\n";
+        let root: Vec<String> = Vec::new();
+        assert!(
+            issuers(&format!("{CLUSTER}{issuer}"))
+                .reference(&root, "local.issuer")
+                .is_some()
+        );
+        let twice = format!("{CLUSTER}{issuer}locals {{\n  issuer = \"evil.example\"\n}}\n");
+        assert_eq!(issuers(&twice).reference(&root, "local.issuer"), None);
     }
 }

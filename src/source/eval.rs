@@ -1,14 +1,15 @@
 //! Static evaluation of policy expressions the plan only knows after apply.
 //!
 //! The expression behind a policy attribute is evaluated with `hcl::eval` in a context built for the module
-//! instance: variables (defaults, `*.tfvars`, `*.auto.tfvars`, the plan's `variables`, module call
+//! instance: variables (defaults, the variable definitions files and, for `diff`, the environment and
+//! `--var`/`--var-file` (see `variables`), the plan's `variables`, module call
 //! arguments), locals, `aws_iam_policy_document` data sources (rendered as the provider renders them),
 //! `each`/`count`, `path.module`, and other resources' values where the plan knows them. What cannot be
 //! known stays symbolic: a string `${aws_iam_role.ci.arn}` in place of the value, so that the policy can
 //! still be read and the unresolved reference named.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use hcl::eval::{Context, Evaluate};
@@ -19,6 +20,7 @@ use serde_json::value::RawValue;
 use super::functions;
 use super::index::{ModuleSources, SourceIndex};
 use super::locals::{Graph, OVER_BUDGET, Outcome, References, WORK_BUDGET as LOCALS_WORK_BUDGET};
+use super::variables::{self, InputVariables};
 use crate::analysis::PolicyRole;
 use crate::catalog::{Catalog, PathStep, PolicySource};
 use crate::plan::{Plan, ResourceMode};
@@ -56,6 +58,8 @@ pub struct Evaluator<'a, 'p> {
     /// Terraform would reject the configuration (an object defined twice, an override of nothing): no
     /// policy is evaluated.
     rejected: bool,
+    /// Root variable values from outside the configuration (`diff`: no plan to take them from).
+    inputs: Option<InputVariables>,
 }
 
 /// Attributes commonly referenced across resources; unknown ones become symbols.
@@ -127,7 +131,15 @@ impl<'a, 'p> Evaluator<'a, 'p> {
             bodies,
             contexts: Mutex::new(BTreeMap::new()),
             rejected: !index.conflicts().is_empty(),
+            inputs: None,
         }
+    }
+
+    /// Takes root variables also from `inputs` (environment, `--var`, `--var-file`), as `terraform plan`
+    /// would; only where there is no plan, whose values win.
+    pub fn with_inputs(mut self, inputs: &InputVariables) -> Self {
+        self.inputs = Some(inputs.clone());
+        self
     }
 
     /// The policy behind `attribute` of the resource instance `address` in `module_address`, when the
@@ -182,7 +194,8 @@ impl<'a, 'p> Evaluator<'a, 'p> {
         let block = self.block(&scope.path, "resource", kind, name)?;
         let mut ctx = self.cached_context(&scope);
         self.declare_instance(&mut ctx, block, key.as_ref())?;
-        let expression = attribute_expression(&block.body, attribute)?;
+        let body = expand_dynamic(&block.body, &ctx);
+        let expression = attribute_expression(&body, attribute)?;
         eval(expression, &ctx)
     }
 
@@ -348,11 +361,17 @@ impl<'a, 'p> Evaluator<'a, 'p> {
                             } else {
                                 format!("{}.{local}", scope.address)
                             };
+                            // `dynamic` nested blocks expanded where their `for_each` is known.
+                            let mut instance = ctx.clone();
+                            let body = match self.declare_instance(&mut instance, block, key.as_ref()) {
+                                Some(()) => expand_dynamic(&block.body, &instance),
+                                None => block.body.clone(),
+                            };
                             for attribute in &entry.attributes {
                                 if attribute.source != PolicySource::IamJson {
                                     continue;
                                 }
-                                for path in concrete_paths(&block.body, &attribute.path.steps) {
+                                for path in concrete_paths(&body, &attribute.path) {
                                     let value = self
                                         .resolve_here(&scope.address, &address, &path)
                                         .filter(|r| r.valid_json);
@@ -482,12 +501,16 @@ impl<'a, 'p> Evaluator<'a, 'p> {
     fn scope(&self, segments: &[(String, Option<Key>)]) -> Option<Scope> {
         let root_dir = self.module(&[])?.dir.clone();
         let mut vars = self.variable_defaults(&[]);
-        for (name, value) in tfvars(&root_dir) {
-            vars.insert(name, value);
-        }
+        let declared: Vec<(String, variables::Parsing)> = self
+            .blocks(&[])
+            .filter(|b| b.identifier() == "variable")
+            .filter_map(|b| Some((b.labels.first()?.as_str().to_string(), variables::parsing(b))))
+            .collect();
+        variables::apply(&mut vars, &declared, &root_dir, self.inputs.as_ref());
         for (name, value) in &self.facts.variables {
             vars.insert(name.clone(), value.clone());
         }
+        self.conform_variables(&[], &mut vars);
         let mut scope = Scope {
             segments: Vec::new(),
             path: Vec::new(),
@@ -523,6 +546,7 @@ impl<'a, 'p> Evaluator<'a, 'p> {
                     vars.insert(key.to_string(), value);
                 }
             }
+            self.conform_variables(&child_path, &mut vars);
             let address = format!(
                 "{}{}module.{name}{}",
                 scope.address,
@@ -540,6 +564,18 @@ impl<'a, 'p> Evaluator<'a, 'p> {
             };
         }
         Some(scope)
+    }
+
+    /// Each variable's value converted to its type constraint (`variables::conform`).
+    fn conform_variables(&self, path: &[String], vars: &mut Map<String, Value>) {
+        for block in self.blocks(path).filter(|b| b.identifier() == "variable") {
+            let Some(name) = block.labels.first().map(|l| l.as_str()) else {
+                continue;
+            };
+            if let Some(value) = vars.get_mut(name) {
+                *value = variables::conform(block, std::mem::replace(value, Value::Null));
+            }
+        }
     }
 
     /// Declared variables with their defaults; those without a default are symbolic.
@@ -892,7 +928,7 @@ fn push_unknown(
         .iter()
         .filter(|a| a.source == PolicySource::IamJson)
     {
-        for path in concrete_paths(&block.body, &attribute.path.steps) {
+        for path in concrete_paths(&block.body, &attribute.path) {
             out.push(SourcePolicy {
                 module_address: module_address.to_string(),
                 address: address.to_string(),
@@ -907,24 +943,157 @@ fn push_unknown(
     }
 }
 
-/// `assume_role_policy` when the body sets it; `inline_policy[*].policy` → one path per nested block that
-/// sets `policy`.
-fn concrete_paths(body: &Body, steps: &[PathStep]) -> Vec<String> {
-    match steps {
+/// The concrete paths of a catalog attribute path in one resource body: `assume_role_policy` when the body
+/// sets it; `inline_policy[*].policy` → one path per nested block that sets `policy` (`a[0].b`, `a.b`: that
+/// block). A nested block may also be written as an argument holding an object or a list of objects (a
+/// `.tf.json` file, whose reader knows only the built-in catalog's nested blocks). A deeper path that the body
+/// touches is kept as written, so that it is never dropped (it does not evaluate: unverifiable).
+fn concrete_paths(body: &Body, path: &crate::catalog::AttributePath) -> Vec<String> {
+    let has = |elements: &[Nested<'_>], at: usize, name: &str| {
+        elements
+            .get(at)
+            .is_some_and(|element| element.member(name).is_some())
+    };
+    // A `dynamic` block of the nested type left unexpanded (its `for_each` not known): the policies it
+    // writes cannot be listed, so the path stands as written.
+    if let [PathStep::Key(outer), _, ..] = path.steps.as_slice()
+        && body
+            .blocks()
+            .any(|b| b.identifier() == "dynamic" && b.labels.first().is_some_and(|l| l.as_str() == outer))
+    {
+        return vec![path.to_string()];
+    }
+    match path.steps.as_slice() {
         [PathStep::Key(name)] => body
             .attributes()
             .any(|a| a.key.as_str() == name)
             .then(|| name.clone())
             .into_iter()
             .collect(),
-        [PathStep::Key(block), PathStep::EachElement, PathStep::Key(name)] => body
-            .blocks()
-            .filter(|b| b.identifier() == block)
-            .enumerate()
-            .filter(|(_, b)| b.body.attributes().any(|a| a.key.as_str() == name))
-            .map(|(i, _)| format!("{block}[{i}].{name}"))
+        [PathStep::Key(outer), PathStep::EachElement, PathStep::Key(name)] => {
+            let elements = nested(body, outer);
+            (0..elements.len())
+                .filter(|&i| has(&elements, i, name))
+                .map(|i| format!("{outer}[{i}].{name}"))
+                .collect()
+        }
+        [PathStep::Key(outer), PathStep::Index(at), PathStep::Key(name)] => {
+            has(&nested(body, outer), *at, name)
+                .then(|| format!("{outer}[{at}].{name}"))
+                .into_iter()
+                .collect()
+        }
+        [PathStep::Key(outer), PathStep::Key(name)] => has(&nested(body, outer), 0, name)
+            .then(|| format!("{outer}.{name}"))
+            .into_iter()
             .collect(),
+        [PathStep::Key(first), ..] => (body.attributes().any(|a| a.key.as_str() == first)
+            || body.blocks().any(|b| b.identifier() == first))
+        .then(|| path.to_string())
+        .into_iter()
+        .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// `body` with each `dynamic` nested block whose `for_each` is known replaced by the blocks it writes, in
+/// place (Terraform keeps static and dynamic blocks in source order), their arguments evaluated with the
+/// iterator; an argument that does not evaluate stays as written (it then does not evaluate either). A
+/// `dynamic` block whose `for_each` is not known stays.
+fn expand_dynamic(body: &Body, ctx: &Context<'_>) -> Body {
+    if !body.blocks().any(|b| b.identifier() == "dynamic") {
+        return body.clone();
+    }
+    let mut out = Vec::with_capacity(body.0.len());
+    for structure in &body.0 {
+        let hcl::Structure::Block(block) = structure else {
+            out.push(structure.clone());
+            continue;
+        };
+        let name = match block.labels.first() {
+            Some(label) if block.identifier() == "dynamic" => label.as_str().to_string(),
+            _ => {
+                out.push(structure.clone());
+                continue;
+            }
+        };
+        let alone = Body(vec![structure.clone()]);
+        let Some(expanded) = expand_blocks(&alone, &name, ctx) else {
+            out.push(structure.clone());
+            continue;
+        };
+        for (content, child) in expanded {
+            let written = content
+                .0
+                .iter()
+                .map(|inner| match inner {
+                    hcl::Structure::Attribute(attribute) => match eval(&attribute.expr, &child) {
+                        Some(value) => hcl::Structure::Attribute(hcl::Attribute::new(
+                            attribute.key.clone(),
+                            Expression::from(value),
+                        )),
+                        None => inner.clone(),
+                    },
+                    other => other.clone(),
+                })
+                .collect();
+            let mut nested = Block::new(hcl::Identifier::sanitized(&name));
+            nested.body = Body(written);
+            out.push(hcl::Structure::Block(nested));
+        }
+    }
+    Body(out)
+}
+
+/// One element of a nested block type: a block, or an object in an argument of that name.
+enum Nested<'b> {
+    Block(&'b Body),
+    Object(&'b hcl::expr::Object<hcl::expr::ObjectKey, Expression>),
+}
+
+impl<'b> Nested<'b> {
+    /// The expression of the argument `name` of this element.
+    fn member(&self, name: &str) -> Option<&'b Expression> {
+        match self {
+            Nested::Block(body) => body
+                .attributes()
+                .find(|a| a.key.as_str() == name)
+                .map(|a| &a.expr),
+            Nested::Object(object) => object.iter().find_map(|(key, value)| {
+                let key = match key {
+                    hcl::expr::ObjectKey::Identifier(id) => id.as_str(),
+                    hcl::expr::ObjectKey::Expression(Expression::String(text)) => text.as_str(),
+                    _ => return None,
+                };
+                (key == name).then_some(value)
+            }),
+        }
+    }
+}
+
+/// The elements of the nested block type `name` in `body`: its blocks, else the objects of an argument of
+/// that name (one object, or a list of objects).
+fn nested<'b>(body: &'b Body, name: &str) -> Vec<Nested<'b>> {
+    let blocks: Vec<Nested<'b>> = body
+        .blocks()
+        .filter(|b| b.identifier() == name)
+        .map(|b| Nested::Block(&b.body))
+        .collect();
+    if !blocks.is_empty() {
+        return blocks;
+    }
+    let object = |expr: &'b Expression| match expr {
+        Expression::Object(object) => Some(Nested::Object(object)),
+        _ => None,
+    };
+    match body
+        .attributes()
+        .find(|a| a.key.as_str() == name)
+        .map(|a| &a.expr)
+    {
+        Some(Expression::Array(items)) => items.iter().filter_map(object).collect(),
+        Some(other) => object(other).into_iter().collect(),
+        None => Vec::new(),
     }
 }
 
@@ -1026,37 +1195,51 @@ fn prepare(expr: &Expression, ctx: &Context<'_>) -> Expression {
     }
 }
 
-/// A quoted template with its interpolations prepared (so that objects built inside `${…}` are in key
-/// order too); None when it is not a plain quoted template (heredocs and directives stay as written).
+/// A template (quoted or heredoc) with its interpolations and directives prepared, so that objects built
+/// inside `${…}` and iterated by `%{for}` are in key order too; None when nothing changes. The result is a
+/// quoted template of the same text: hcl-rs evaluates both kinds from their template text alike.
 fn prepare_template(template: &hcl::expr::TemplateExpr, ctx: &Context<'_>) -> Option<Expression> {
-    use hcl::template::{Element, Template};
-    let hcl::expr::TemplateExpr::QuotedString(_) = template else {
-        return None;
-    };
+    use hcl::template::Template;
     let parsed = Template::from_expr(template).ok()?;
-    let mut changed = false;
-    let mut elements = Vec::new();
-    for element in parsed.elements() {
-        match element {
-            Element::Literal(_) => elements.push(element.clone()),
+    let prepared = prepare_elements(&parsed, ctx);
+    if prepared == parsed {
+        return None;
+    }
+    let rebuilt = prepared.to_string();
+    // Only when the text reads back as the same template (the formatter writes literals as they are).
+    (rebuilt.parse::<Template>().ok()? == prepared)
+        .then(|| Expression::TemplateExpr(Box::new(hcl::expr::TemplateExpr::QuotedString(rebuilt))))
+}
+
+fn prepare_elements(template: &hcl::template::Template, ctx: &Context<'_>) -> hcl::template::Template {
+    use hcl::template::{Directive, Element, Template};
+    template
+        .elements()
+        .iter()
+        .map(|element| match element {
+            Element::Literal(_) => element.clone(),
             Element::Interpolation(interpolation) => {
                 let mut interpolation = interpolation.clone();
-                let prepared = prepare(&interpolation.expr, ctx);
-                changed |= prepared != interpolation.expr;
-                interpolation.expr = prepared;
-                elements.push(Element::Interpolation(interpolation));
+                interpolation.expr = prepare(&interpolation.expr, ctx);
+                Element::Interpolation(interpolation)
             }
-            Element::Directive(_) => return None,
-        }
-    }
-    if !changed {
-        return None;
-    }
-    let rebuilt = elements.into_iter().collect::<Template>().to_string();
-    // Only when the text reads back as the same template shape (the formatter escapes literals).
-    let check = rebuilt.parse::<Template>().ok()?;
-    (check.elements().len() == parsed.elements().len())
-        .then(|| Expression::TemplateExpr(Box::new(hcl::expr::TemplateExpr::QuotedString(rebuilt))))
+            Element::Directive(directive) => match &**directive {
+                Directive::If(branch) => {
+                    let mut branch = branch.clone();
+                    branch.cond_expr = prepare(&branch.cond_expr, ctx);
+                    branch.true_template = prepare_elements(&branch.true_template, ctx);
+                    branch.false_template = branch.false_template.as_ref().map(|t| prepare_elements(t, ctx));
+                    Element::Directive(Box::new(Directive::If(branch)))
+                }
+                Directive::For(each) => {
+                    let mut each = each.clone();
+                    each.collection_expr = in_key_order(prepare(&each.collection_expr, ctx));
+                    each.template = prepare_elements(&each.template, ctx);
+                    Element::Directive(Box::new(Directive::For(each)))
+                }
+            },
+        })
+        .collect::<Template>()
 }
 
 /// Object keys in lexical order, recursively (Terraform maps and objects are ordered so).
@@ -1079,51 +1262,6 @@ fn plan_variables(raw: &RawValue) -> Map<String, Value> {
     map.into_iter()
         .filter_map(|(name, entry)| Some((name, json_to_value(entry.get("value")?))))
         .collect()
-}
-
-/// The variable definitions files of the root module, in Terraform's order (later files win):
-/// `terraform.tfvars`, `terraform.tfvars.json`, then every `*.auto.tfvars` and `*.auto.tfvars.json` in
-/// lexical order of their names
-/// (<https://developer.hashicorp.com/terraform/language/values/variables#variable-definition-precedence>).
-fn tfvars(dir: &Path) -> Vec<(String, Value)> {
-    let mut files = vec![dir.join("terraform.tfvars"), dir.join("terraform.tfvars.json")];
-    let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    let name = p.to_string_lossy();
-                    name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    auto.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-    files.extend(auto);
-    let ctx = functions::context();
-    let mut out = Vec::new();
-    for file in files {
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            continue;
-        };
-        if file.to_string_lossy().ends_with(".json") {
-            // JSON values are taken as they are.
-            if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&text) {
-                out.extend(map.iter().map(|(k, v)| (k.clone(), sorted(json_to_value(v)))));
-            }
-            continue;
-        }
-        if crate::nesting::check(&text).is_err() {
-            continue;
-        }
-        let Ok(body) = hcl::parse(&text) else { continue };
-        for attribute in body.attributes() {
-            if let Some(value) = eval(&attribute.expr, &ctx) {
-                out.push((attribute.key.as_str().to_string(), value));
-            }
-        }
-    }
-    out
 }
 
 /// `module.a["k"].module.b[0]` → `[("a", Some("k")), ("b", Some(0))]`.
@@ -1199,7 +1337,8 @@ fn parse_key(text: &str) -> Option<(Key, usize)> {
     }
 }
 
-/// The expression of `inline_policy[0].policy` (the first-level attribute, or one of a nested block).
+/// The expression of `inline_policy[0].policy` (the first-level attribute, or one of a nested block, written
+/// as a block or as an object in an argument of the block's name).
 fn attribute_expression<'b>(body: &'b Body, attribute: &str) -> Option<&'b Expression> {
     let mut parts = attribute.split('.');
     let first = parts.next()?;
@@ -1216,15 +1355,7 @@ fn attribute_expression<'b>(body: &'b Body, attribute: &str) -> Option<&'b Expre
             if parts.next().is_some() {
                 return None;
             }
-            let block = body
-                .blocks()
-                .filter(|b| b.identifier() == block_name)
-                .nth(index)?;
-            block
-                .body
-                .attributes()
-                .find(|a| a.key.as_str() == inner)
-                .map(|a| &a.expr)
+            nested(body, block_name).get(index)?.member(inner)
         }
     }
 }

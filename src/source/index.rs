@@ -448,6 +448,9 @@ fn read_module(dir: &Path) -> ModuleRead {
             module.resources.remove(key);
         } else if let Some(key) = conflict.key.strip_prefix("data ") {
             module.data.remove(key);
+        } else if let Some(name) = conflict.key.strip_prefix("module ") {
+            // Nor may either block's comment approve the call's instances.
+            module.calls.remove(name);
         }
     }
     module.conflicts = conflicts.iter().map(|c| c.message.clone()).collect();
@@ -888,7 +891,7 @@ fn strip_indexes(attribute: &str) -> String {
 
 /// The path shown for a file: the source directory as given joined with the file's path inside it,
 /// normalised lexically (`./` and `dir/../` removed).
-fn display_path(path: &Path) -> PathBuf {
+pub(crate) fn display_path(path: &Path) -> PathBuf {
     let mut out: Vec<Component<'_>> = Vec::new();
     for component in path.components() {
         match component {

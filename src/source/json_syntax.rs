@@ -99,6 +99,35 @@ enum Schema<'a> {
     Plain,
 }
 
+/// Parses JSON that Terraform reads as attributes (a `.tfvars.json` file): a property defined twice in one
+/// object is an error, as in Terraform, not silently the last one.
+pub fn parse_strict(text: &str) -> Result<serde_json::Value, String> {
+    fn convert(json: Json) -> Result<serde_json::Value, String> {
+        Ok(match json {
+            Json::Null => serde_json::Value::Null,
+            Json::Bool(b) => serde_json::Value::Bool(b),
+            Json::Number(n) => serde_json::from_str(&n).unwrap_or(serde_json::Value::Null),
+            Json::String(s) => serde_json::Value::String(s),
+            Json::Array(items) => {
+                serde_json::Value::Array(items.into_iter().map(convert).collect::<Result<_, _>>()?)
+            }
+            Json::Object(properties) => {
+                let mut map = serde_json::Map::new();
+                for (key, value) in properties {
+                    if map.contains_key(&key) {
+                        return Err(format!("the key {key:?} is defined twice in one object"));
+                    }
+                    map.insert(key, convert(value)?);
+                }
+                serde_json::Value::Object(map)
+            }
+        })
+    }
+    let root: Json =
+        serde_json::from_str(text).map_err(|e| format!("line {}, column {}: {e}", e.line(), e.column()))?;
+    convert(root)
+}
+
 /// Converts the text of a `.tf.json` file into native syntax, each top-level block starting (where it can)
 /// on the line its name has in the JSON text, so that locations stay near the truth.
 pub fn to_native(text: &str) -> Result<String, String> {

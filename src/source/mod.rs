@@ -18,6 +18,7 @@ pub mod overrides;
 pub use crate::nesting;
 pub mod provenance;
 pub mod providers;
+pub mod variables;
 
 pub use comments::CommentAnnotation;
 pub use index::{PreparedIndex, ResourceEntry, SourceIndex, StatementEntry};

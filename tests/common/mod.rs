@@ -20,9 +20,15 @@ pub struct Output {
 
 /// Runs trustgate in `dir` (the repository root when None) with colour decided by the flags only.
 pub fn run_in(dir: Option<&Path>, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    run_in_env(dir, args, stdin, &[])
+}
+
+/// `run_in` with these environment variables set.
+pub fn run_in_env(dir: Option<&Path>, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_trustgate"));
     command
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir.map(Path::to_path_buf).unwrap_or_else(root))
         .env_remove("NO_COLOR")
         .stdin(if stdin.is_some() {

@@ -1,0 +1,1 @@
+partner_account = "444444444444"

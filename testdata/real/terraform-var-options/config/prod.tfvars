@@ -1,0 +1,1 @@
+partner_account = "222222222222"
