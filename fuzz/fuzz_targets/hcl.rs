@@ -80,7 +80,14 @@ fuzz_target!(|data: &[u8]| {
         let _ = std::fs::write(&path, body);
     }
     let index = SourceIndex::load(&root, None);
-    let sites = diff::sites(&SourceIndex::default(), &index, catalog(), &Default::default(), true).sites;
+    let sites = diff::sites(
+        &SourceIndex::default(),
+        &index,
+        catalog(),
+        &Default::default(),
+        true,
+    )
+    .sites;
     // Each site again as `check --source` resolves a policy the plan only knows after apply (module outputs
     // included), by its instance address.
     let evaluator = Evaluator::new(&index, None);
