@@ -1593,6 +1593,25 @@ fn real_terraform_agrees_on_the_file_rules() {
     );
 }
 
+/// (address, principal, kind) of each finding of `--format json` output, sorted.
+fn findings(stdout: &str) -> Vec<(String, String, String)> {
+    let json: serde_json::Value = serde_json::from_str(stdout).unwrap();
+    let mut out: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["address"].as_str().unwrap().to_string(),
+                f["principal"].as_str().unwrap().to_string(),
+                f["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// `testdata/real/terraform-var-options`: real terraform planned with `-var` and `-var-file` options whose
 /// order decides each variable (`plan-args`), and a set-typed variable written out of set order. `diff` given the same options as `--var`/`--var-file` gives
 /// the findings `check --source` gives on the real plan, and the plan's values.
@@ -1603,23 +1622,6 @@ fn real_terraform_agrees_on_var_options() {
         serde_json::from_str(&std::fs::read_to_string(case.join("plan.json")).unwrap()).unwrap();
     assert_eq!(plan["variables"]["partner_account"]["value"], "999988887777");
     assert_eq!(plan["variables"]["audit_account"]["value"], "999988887777");
-    let findings = |stdout: &str| -> Vec<(String, String, String)> {
-        let json: serde_json::Value = serde_json::from_str(stdout).unwrap();
-        let mut out: Vec<_> = json["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                (
-                    f["address"].as_str().unwrap().to_string(),
-                    f["principal"].as_str().unwrap().to_string(),
-                    f["kind"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect();
-        out.sort();
-        out
-    };
     let checked = run_in(
         Some(&case),
         &[
@@ -1682,5 +1684,93 @@ fn real_terraform_agrees_on_var_options() {
     assert_eq!(
         (out.code, findings(&out.stdout)),
         (1, vec![external("aws_iam_role.ordered")])
+    );
+}
+
+/// `testdata/real/terraform-var-env`: real terraform planned with `TF_VAR_*` variables (`plan-env`) that the
+/// variable definitions files override in part (terraform.tfvars < terraform.tfvars.json < *.auto.tfvars), and
+/// a list-typed variable given as HCL in the environment. `diff` run with the same environment gives the
+/// findings `check --source` gives on the real plan; the plan's `variables` are terraform's own verdict.
+#[test]
+fn real_terraform_agrees_on_tf_var_environment() {
+    let case = common::root().join("testdata/real/terraform-var-env");
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(case.join("plan.json")).unwrap()).unwrap();
+    for name in [
+        "partner_account",
+        "audit_account",
+        "backup_account",
+        "log_account",
+    ] {
+        assert_eq!(plan["variables"][name]["value"], "999988887777", "{name}");
+    }
+    assert_eq!(plan["variables"]["own_account"]["value"], "123456789012");
+    let trusted = |key: &str| {
+        (
+            format!("aws_iam_role.trusted[\"{key}\"]"),
+            EXTERNAL.to_string(),
+            "external-account".to_string(),
+        )
+    };
+    let want: Vec<_> = ["audit", "backup", "log", "partner", "reader"]
+        .into_iter()
+        .map(trusted)
+        .collect();
+    let checked = run_in(
+        Some(&case),
+        &[
+            "check",
+            "plan.json",
+            "--source",
+            "config",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(checked.code, 1, "{}", checked.stderr);
+    assert_eq!(findings(&checked.stdout), want, "check --source on the real plan");
+
+    let repo = repository(&[("main.tf", "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n")]);
+    for entry in std::fs::read_dir(case.join("config")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, repo.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let lines = std::fs::read_to_string(case.join("plan-env")).unwrap();
+    let env: Vec<(&str, &str)> = lines
+        .lines()
+        .filter(|line| !line.trim().is_empty() && !line.starts_with('#'))
+        .map(|line| line.split_once('=').expect("NAME=VALUE"))
+        .collect();
+    assert_eq!(env.len(), 5, "plan-env sets five variables");
+    let argv = [
+        "diff",
+        "--base",
+        "main",
+        "--account",
+        "123456789012",
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+    ];
+    let out = common::run_in_env(Some(repo.path()), &argv, None, &env);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(findings(&out.stdout), want, "diff in the plan's environment");
+    // Without the environment partner_account has no value and reader_accounts is empty: the roles'
+    // for_each map cannot be built, and the resource is unverifiable, never passed.
+    let out = run_in(Some(repo.path()), &argv, None);
+    assert_eq!(
+        (out.code, findings(&out.stdout)),
+        (
+            1,
+            vec![(
+                "aws_iam_role.trusted[*]".to_string(),
+                String::new(),
+                "unverifiable".to_string()
+            )]
+        )
     );
 }

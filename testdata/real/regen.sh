@@ -11,7 +11,8 @@
 #                    plan.json = the update plan (with real prior_state)
 # and, optionally, a file named `state` (empty marker): after applying config/ (or head/), state.json is
 # `terraform show -json` of the resulting state; a file `plan-args` whose words are added to the final
-# `terraform plan` (through TF_CLI_ARGS_plan, e.g. `-target=...`). `__REALTF_ENDPOINT__` in a .tf file becomes
+# `terraform plan` (through TF_CLI_ARGS_plan, e.g. `-target=...`); a file `plan-env` of NAME=VALUE lines
+# (e.g. `TF_VAR_partner=222222222222`) set in the environment of the final `terraform plan` only. `__REALTF_ENDPOINT__` in a .tf file becomes
 # the local AWS endpoint (for provider aliases, which realtf's override does not configure).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,6 +32,13 @@ copy_tf() { # src dst: replace dst's configuration files with src's (keeps state
   find "$2" -name '*.tf' -exec sed -i "s#__REALTF_ENDPOINT__#$endpoint#g" {} +
 }
 
+final_plan() { # case-dir work-dir: the plan under review, with the case's plan-args and plan-env
+  local -a env=()
+  if [[ -f $1/plan-env ]]; then mapfile -t env < <(grep -v '^[[:space:]]*\(#\|$\)' "$1/plan-env"); fi
+  env ${env[@]+"${env[@]}"} TF_CLI_ARGS_plan="$(cat "$1/plan-args" 2>/dev/null || true)" \
+    bash "$realtf" plan "$2" "$1/plan.json" >/dev/null
+}
+
 for name in "${cases[@]}"; do
   dir=$here/$name
   [[ -d $dir ]] || { echo "regen: no case $name" >&2; exit 2; }
@@ -40,11 +48,11 @@ for name in "${cases[@]}"; do
     copy_tf "$dir/base" "$work"
     bash "$realtf" plan "$work" "$work/before.json" apply >/dev/null
     copy_tf "$dir/head" "$work"
-    TF_CLI_ARGS_plan=$(cat "$dir/plan-args" 2>/dev/null || true) bash "$realtf" plan "$work" "$dir/plan.json" >/dev/null
+    final_plan "$dir" "$work"
     final=$dir/head
   elif [[ -d $dir/config ]]; then
     copy_tf "$dir/config" "$work"
-    TF_CLI_ARGS_plan=$(cat "$dir/plan-args" 2>/dev/null || true) bash "$realtf" plan "$work" "$dir/plan.json" >/dev/null
+    final_plan "$dir" "$work"
     final=$dir/config
   else
     echo "regen: $name has neither config/ nor base/ + head/" >&2; exit 2

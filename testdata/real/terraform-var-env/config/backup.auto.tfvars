@@ -1,0 +1,1 @@
+backup_account = "999988887777"
